@@ -1,0 +1,235 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { Acknowledgements, acknowledge } from '../core/acknowledgements';
+import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs } from '../core/buckets';
+import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { GenAIValidationError } from '../core/errors';
+import { ISecureDataLake, ObjectLockMode } from '../data-lake/secure-data-lake';
+import { SECURITY_ALARMS } from './private/security-alarms';
+
+/** Properties of {@link AuditTrail}. */
+export interface AuditTrailProps {
+  /**
+   * A data lake whose buckets get S3 data events (every object read and write) recorded.
+   * @default - no S3 data events
+   */
+  readonly dataLake?: ISecureDataLake;
+  /**
+   * Key for the trail's log files, its log group and the alarm topic.
+   * @default - a new customer-managed key with rotation, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * How long the CloudWatch log group keeps trail events.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Object lock mode of the trail bucket.
+   * @default ObjectLockMode.GOVERNANCE
+   */
+  readonly objectLockMode?: ObjectLockMode;
+  /**
+   * How long each log file is locked against deletion (whole days, at least 1).
+   * @default Duration.days(365)
+   */
+  readonly objectLockRetention?: Duration;
+  /**
+   * Where the trail bucket's server access logs go.
+   * @default - a new SSE-S3 access-log bucket
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+  /**
+   * Record Lambda invoke data events for every function in the account.
+   * @default false
+   */
+  readonly includeLambdaDataEvents?: boolean;
+  /**
+   * Record SageMaker endpoint invocation data events for every endpoint in the account.
+   * @default false
+   */
+  readonly includeSageMakerDataEvents?: boolean;
+  /**
+   * Topic the sensitive-activity alarms notify.
+   * @default - a new topic encrypted with `encryptionKey`
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * What happens to the bucket, log group and key on stack deletion.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A multi-region CloudTrail trail with log file validation, KMS encryption, an object-locked bucket, an
+ * encrypted CloudWatch log group and alarms on sensitive activity.
+ */
+export class AuditTrail extends Construct {
+  /** The trail. */
+  public readonly trail: cloudtrail.Trail;
+  /** The encrypted log group the trail delivers to. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The object-locked bucket that holds the log files. */
+  public readonly bucket: s3.IBucket;
+  /** The key of log files, log group and alarm topic. */
+  public readonly encryptionKey: kms.IKey;
+  /** The topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** One alarm per sensitive activity (see the README for what each means). */
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps = {}) {
+    super(scope, id);
+    useBucketPolicyForAccessLogs(this);
+    validateLogRetention(this, 'logRetention', props.logRetention);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const mode = props.objectLockMode ?? ObjectLockMode.GOVERNANCE;
+    if (!Object.values(ObjectLockMode).includes(mode)) {
+      throw new GenAIValidationError(this, 'objectLockMode', mode, 'ObjectLockMode.GOVERNANCE or ObjectLockMode.COMPLIANCE');
+    }
+    const lockRetention = props.objectLockRetention ?? Duration.days(365);
+    const lockDays = lockRetention.toDays({ integral: false });
+    if (!Number.isInteger(lockDays) || lockDays < 1) {
+      throw new GenAIValidationError(this, 'objectLockRetention', lockRetention.toHumanString(), 'a whole number of days, at least 1');
+    }
+    if (removalPolicy === RemovalPolicy.DESTROY) {
+      throw new GenAIValidationError(
+        this,
+        'removalPolicy',
+        'DESTROY',
+        'RETAIN or SNAPSHOT: trail log files are object-locked and cannot be deleted with the stack',
+      );
+    }
+
+    const stack = Stack.of(this);
+    this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the audit trail ${this.node.path}`, removalPolicy);
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailEncrypt',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({ service: 'cloudtrail', region: '*', resource: 'trail', resourceName: '*' }),
+          },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailDescribeKey',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+      }),
+    );
+
+    const accessLogs =
+      props.serverAccessLogsBucket ?? createAccessLogBucket(this, 'AccessLogBucket', { removalPolicy, retention: Duration.days(365) });
+    const bucket = createSecureBucket(this, 'Bucket', {
+      encryptionKey: this.encryptionKey,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'audit-trail/',
+      removalPolicy,
+      noncurrentVersionExpiration: Duration.days(lockDays + 30),
+      abortIncompleteMultipartUploadAfter: Duration.days(7),
+      intelligentTieringAfter: Duration.days(30),
+      objectLockDefaultRetention:
+        mode === ObjectLockMode.COMPLIANCE ? s3.ObjectLockRetention.compliance(lockRetention) : s3.ObjectLockRetention.governance(lockRetention),
+    });
+    acknowledge(bucket, Acknowledgements.bucketReplication);
+    this.bucket = bucket;
+
+    const logGroup = createEncryptedLogGroup(this, 'LogGroup', {
+      encryptionKey: this.encryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+    });
+    this.logGroup = logGroup;
+
+    this.trail = new cloudtrail.Trail(this, 'Resource', {
+      bucket,
+      encryptionKey: this.encryptionKey,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: logGroup,
+    });
+    this.trail.node.addDependency(this.encryptionKey);
+    const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
+    cfnTrail.advancedEventSelectors = this.eventSelectors(props);
+    acknowledge(this.trail, Acknowledgements.inlinePolicies);
+
+    this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'Audit trail security alarms');
+    const action = new cwActions.SnsAction(this.alarmTopic);
+    for (const def of SECURITY_ALARMS) {
+      const filter = new logs.MetricFilter(this, `${def.id}Filter`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.literal(def.pattern),
+        metricNamespace: 'GenAIPlatform/AuditTrail',
+        metricName: def.id,
+        metricValue: '1',
+        defaultValue: 0,
+      });
+      const alarm = filter
+        .metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) })
+        .createAlarm(this, `${def.id}Alarm`, {
+          alarmDescription: def.description,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+      alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+    }
+  }
+
+  private eventSelectors(props: AuditTrailProps): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
+    const selectors: cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] = [
+      { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
+    ];
+    const lake = props.dataLake;
+    if (lake) {
+      selectors.push({
+        name: 'Data lake object events',
+        fieldSelectors: [
+          { field: 'eventCategory', equalTo: ['Data'] },
+          { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+          { field: 'resources.ARN', startsWith: lake.zones.map((z) => `${lake.bucket(z).bucketArn}/`) },
+        ],
+      });
+    }
+    if (props.includeLambdaDataEvents) {
+      selectors.push({
+        name: 'Lambda invocations',
+        fieldSelectors: [
+          { field: 'eventCategory', equalTo: ['Data'] },
+          { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
+        ],
+      });
+    }
+    if (props.includeSageMakerDataEvents) {
+      selectors.push({
+        name: 'SageMaker endpoint invocations',
+        fieldSelectors: [
+          { field: 'eventCategory', equalTo: ['Data'] },
+          { field: 'resources.type', equalTo: ['AWS::SageMaker::Endpoint'] },
+        ],
+      });
+    }
+    return selectors;
+  }
+}

@@ -1,0 +1,300 @@
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IConstruct } from 'constructs';
+import { Acknowledgements, acknowledge } from '../core/acknowledgements';
+import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs } from '../core/buckets';
+import { createKey } from '../core/encryption';
+import { GenAIValidationError } from '../core/errors';
+import { ALL_ZONES, DataZone, zoneBucketId } from './data-zone';
+
+/** Object lock mode for an immutable zone. */
+export enum ObjectLockMode {
+  /** Users with `s3:BypassGovernanceRetention` can still delete locked versions. */
+  GOVERNANCE = 'GOVERNANCE',
+  /** Nobody, including the root user, can delete a locked version before its retention ends. */
+  COMPLIANCE = 'COMPLIANCE',
+}
+
+/** Default object lock retention for one zone. */
+export interface ZoneObjectLock {
+  /** The zone that must be immutable. */
+  readonly zone: DataZone;
+  /**
+   * The lock mode.
+   * @default ObjectLockMode.GOVERNANCE
+   */
+  readonly mode?: ObjectLockMode;
+  /** How long every new object version is locked (at least one day, whole days). */
+  readonly retention: Duration;
+}
+
+/** A data lake: one bucket per zone, encrypted with one customer-managed key. */
+export interface ISecureDataLake extends IConstruct {
+  /** The key every zone bucket is encrypted with. */
+  readonly encryptionKey: kms.IKey;
+  /** The zones this lake has. */
+  readonly zones: DataZone[];
+  /** The bucket of a zone; throws a clear error for a zone the lake does not have. */
+  bucket(zone: DataZone): s3.IBucket;
+  /** Read objects (optionally under a key prefix) of a zone, including decrypt on the key. */
+  grantRead(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant;
+  /** Write (not delete or overwrite-protect) objects of a zone, including encrypt on the key. */
+  grantWrite(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant;
+}
+
+/** Attributes of a data lake that exists already. */
+export interface SecureDataLakeAttributes {
+  /** The key the buckets are encrypted with. */
+  readonly encryptionKey: kms.IKey;
+  /** @default - the lake has no RAW zone */
+  readonly rawBucket?: s3.IBucket;
+  /** @default - the lake has no CURATED zone */
+  readonly curatedBucket?: s3.IBucket;
+  /** @default - the lake has no MODEL_ARTIFACTS zone */
+  readonly modelArtifactsBucket?: s3.IBucket;
+  /** @default - the lake has no INFERENCE_CAPTURE zone */
+  readonly inferenceCaptureBucket?: s3.IBucket;
+  /** @default - the lake has no FEEDBACK zone */
+  readonly feedbackBucket?: s3.IBucket;
+}
+
+/** Actions of {@link ISecureDataLake.grantRead}. */
+export const LAKE_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
+/** Actions of {@link ISecureDataLake.grantWrite}: put only, never delete. */
+export const LAKE_WRITE_ACTIONS = ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'];
+const LIST_ACTIONS = ['s3:ListBucket', 's3:GetBucketLocation'];
+
+abstract class DataLakeBase extends Construct implements ISecureDataLake {
+  public abstract readonly encryptionKey: kms.IKey;
+  protected abstract readonly zoneBuckets: Map<DataZone, s3.IBucket>;
+
+  public get zones(): DataZone[] {
+    return ALL_ZONES.filter((z) => this.zoneBuckets.has(z));
+  }
+
+  public bucket(zone: DataZone): s3.IBucket {
+    const bucket = this.zoneBuckets.get(zone);
+    if (!bucket) {
+      throw new GenAIValidationError(this, 'zone', zone, `a zone this lake has: ${this.zones.join(', ')}`);
+    }
+    return bucket;
+  }
+
+  public grantRead(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant {
+    const bucket = this.bucket(zone);
+    const grant = this.grantObjects(grantee, bucket, LAKE_READ_ACTIONS, keyPrefix);
+    this.grantList(grantee, bucket, keyPrefix);
+    this.encryptionKey.grant(grantee, 'kms:Decrypt');
+    return grant;
+  }
+
+  public grantWrite(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant {
+    const bucket = this.bucket(zone);
+    const grant = this.grantObjects(grantee, bucket, LAKE_WRITE_ACTIONS, keyPrefix);
+    // GenerateDataKey encrypts new objects; Decrypt is needed to complete multipart uploads.
+    this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    return grant;
+  }
+
+  private grantObjects(grantee: iam.IGrantable, bucket: s3.IBucket, actions: string[], keyPrefix?: string): iam.Grant {
+    return iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions,
+      resourceArns: [bucket.arnForObjects(`${normalizePrefix(keyPrefix)}*`)],
+      resource: bucket,
+    });
+  }
+
+  private grantList(grantee: iam.IGrantable, bucket: s3.IBucket, keyPrefix?: string): void {
+    const prefix = normalizePrefix(keyPrefix);
+    iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: LIST_ACTIONS,
+      resourceArns: [bucket.bucketArn],
+      resource: bucket,
+    }).principalStatement?.addConditions(prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : {});
+  }
+}
+
+function normalizePrefix(prefix?: string): string {
+  if (!prefix) return '';
+  if (Token.isUnresolved(prefix)) return prefix;
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+/** Properties of {@link SecureDataLake}. */
+export interface SecureDataLakeProps {
+  /**
+   * The key every zone bucket is encrypted with.
+   * @default - a new customer-managed key with rotation, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * The zones to create.
+   * @default - all five zones
+   */
+  readonly zones?: DataZone[];
+  /**
+   * What happens to buckets (and the key the lake creates) when the stack is deleted. `DESTROY` also
+   * empties the buckets first; it must be chosen explicitly.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Zones whose new object versions are locked for a default retention period.
+   * @default - no default retention (object lock is enabled on every bucket but no version is locked)
+   */
+  readonly objectLock?: ZoneObjectLock[];
+  /**
+   * How long a version stays after it was overwritten or deleted.
+   * @default Duration.days(90)
+   */
+  readonly noncurrentVersionExpiration?: Duration;
+  /**
+   * How long incomplete multipart uploads are kept before they are aborted.
+   * @default Duration.days(7)
+   */
+  readonly abortIncompleteMultipartUploadAfter?: Duration;
+  /**
+   * Age at which objects move to the Intelligent-Tiering storage class.
+   * @default Duration.days(30)
+   */
+  readonly intelligentTieringAfter?: Duration;
+  /**
+   * How long server access logs are kept.
+   * @default Duration.days(365)
+   */
+  readonly accessLogRetention?: Duration;
+}
+
+/**
+ * An encrypted data lake: one bucket per {@link DataZone}, a customer-managed key with rotation, and a
+ * server-access-log bucket.
+ *
+ * Every zone bucket is SSE-KMS with bucket keys, versioned, TLS-only, private, ACL-free, access logged,
+ * object-lock enabled, publishes to EventBridge and is retained on stack deletion.
+ */
+export class SecureDataLake extends DataLakeBase {
+  /** Import a lake that exists already; only the zones whose bucket is given exist. */
+  public static fromAttributes(scope: Construct, id: string, attrs: SecureDataLakeAttributes): ISecureDataLake {
+    class Imported extends DataLakeBase {
+      public readonly encryptionKey = attrs.encryptionKey;
+      protected readonly zoneBuckets = new Map<DataZone, s3.IBucket>(
+        (
+          [
+            [DataZone.RAW, attrs.rawBucket],
+            [DataZone.CURATED, attrs.curatedBucket],
+            [DataZone.MODEL_ARTIFACTS, attrs.modelArtifactsBucket],
+            [DataZone.INFERENCE_CAPTURE, attrs.inferenceCaptureBucket],
+            [DataZone.FEEDBACK, attrs.feedbackBucket],
+          ] as Array<[DataZone, s3.IBucket | undefined]>
+        ).filter((e): e is [DataZone, s3.IBucket] => e[1] !== undefined),
+      );
+    }
+    const lake = new Imported(scope, id);
+    if (lake.zones.length === 0) {
+      throw new GenAIValidationError(lake, 'attrs', 'no buckets', 'at least one zone bucket (rawBucket, curatedBucket, ...)');
+    }
+    return lake;
+  }
+
+  public readonly encryptionKey: kms.IKey;
+  /** The server-access-log bucket (SSE-S3). */
+  public readonly accessLogBucket: s3.IBucket;
+  protected readonly zoneBuckets = new Map<DataZone, s3.IBucket>();
+
+  constructor(scope: Construct, id: string, props: SecureDataLakeProps = {}) {
+    super(scope, id);
+    useBucketPolicyForAccessLogs(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const zones = this.validateZones(props.zones ?? [...ALL_ZONES]);
+    const locks = this.validateObjectLock(props.objectLock ?? [], zones, removalPolicy);
+    const noncurrent = this.validateDays('noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(90));
+    const abort = this.validateDays('abortIncompleteMultipartUploadAfter', props.abortIncompleteMultipartUploadAfter ?? Duration.days(7));
+    const tiering = this.validateDays('intelligentTieringAfter', props.intelligentTieringAfter ?? Duration.days(30), 0);
+    const logRetention = this.validateDays('accessLogRetention', props.accessLogRetention ?? Duration.days(365));
+
+    this.encryptionKey =
+      props.encryptionKey ?? createKey(this, 'Key', `Encrypts the data lake ${this.node.path}`, removalPolicy);
+
+    this.accessLogBucket = createAccessLogBucket(this, 'AccessLogBucket', { removalPolicy, retention: logRetention });
+
+    for (const zone of zones) {
+      const lock = locks.get(zone);
+      const bucket = createSecureBucket(this, zoneBucketId(zone), {
+        encryptionKey: this.encryptionKey,
+        serverAccessLogsBucket: this.accessLogBucket,
+        serverAccessLogsPrefix: `${zone}/`,
+        removalPolicy,
+        noncurrentVersionExpiration: noncurrent,
+        abortIncompleteMultipartUploadAfter: abort,
+        intelligentTieringAfter: tiering,
+        objectLockDefaultRetention: lock
+          ? lock.mode === ObjectLockMode.COMPLIANCE
+            ? s3.ObjectLockRetention.compliance(lock.retention)
+            : s3.ObjectLockRetention.governance(lock.retention)
+          : undefined,
+      });
+      acknowledge(bucket, Acknowledgements.bucketReplication);
+      this.zoneBuckets.set(zone, bucket);
+    }
+  }
+
+  private validateZones(zones: DataZone[]): DataZone[] {
+    if (zones.length === 0) {
+      throw new GenAIValidationError(this, 'zones', zones, `one or more of ${ALL_ZONES.join(', ')}`);
+    }
+    const seen = new Set<DataZone>();
+    for (const zone of zones) {
+      if (!ALL_ZONES.includes(zone)) {
+        throw new GenAIValidationError(this, 'zones', zone, `a DataZone: ${ALL_ZONES.join(', ')}`);
+      }
+      if (seen.has(zone)) {
+        throw new GenAIValidationError(this, 'zones', zone, 'each zone at most once');
+      }
+      seen.add(zone);
+    }
+    return ALL_ZONES.filter((z) => seen.has(z));
+  }
+
+  private validateObjectLock(locks: ZoneObjectLock[], zones: DataZone[], removalPolicy: RemovalPolicy): Map<DataZone, ZoneObjectLock> {
+    const result = new Map<DataZone, ZoneObjectLock>();
+    for (const lock of locks) {
+      if (!zones.includes(lock.zone)) {
+        throw new GenAIValidationError(this, 'objectLock.zone', lock.zone, `a zone this lake creates: ${zones.join(', ')}`);
+      }
+      if (result.has(lock.zone)) {
+        throw new GenAIValidationError(this, 'objectLock.zone', lock.zone, 'each zone at most once');
+      }
+      if (lock.mode !== undefined && !Object.values(ObjectLockMode).includes(lock.mode)) {
+        throw new GenAIValidationError(this, 'objectLock.mode', lock.mode, 'ObjectLockMode.GOVERNANCE or ObjectLockMode.COMPLIANCE');
+      }
+      const days = lock.retention.toDays({ integral: false });
+      if (!(days >= 1) || !Number.isInteger(days)) {
+        throw new GenAIValidationError(this, 'objectLock.retention', `${lock.retention.toHumanString()} (zone ${lock.zone})`, 'a whole number of days, at least 1');
+      }
+      if (removalPolicy === RemovalPolicy.DESTROY) {
+        throw new GenAIValidationError(
+          this,
+          'objectLock',
+          `${lock.zone} with removalPolicy DESTROY`,
+          'object lock retention only with RETAIN or SNAPSHOT: locked versions cannot be deleted when the stack is destroyed',
+        );
+      }
+      result.set(lock.zone, lock);
+    }
+    return result;
+  }
+
+  private validateDays(property: string, value: Duration, min = 1): Duration {
+    if (value.isUnresolved()) return value;
+    const days = value.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < min) {
+      throw new GenAIValidationError(this, property, value.toHumanString(), `a whole number of days, at least ${min}`);
+    }
+    return value;
+  }
+}

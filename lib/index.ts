@@ -1,0 +1,17 @@
+// Core
+export * from './core/errors';
+export * from './core/compliance';
+export { ComplianceAcknowledgement, Acknowledgements } from './core/acknowledgements';
+
+// Data
+export * from './data-lake/data-zone';
+export * from './data-lake/secure-data-lake';
+
+// Governance
+export * from './audit/audit-trail';
+export { SECURITY_ALARMS, SecurityAlarmDefinition } from './audit/private/security-alarms';
+
+// Platform
+export * from './platform/profile';
+export * from './platform/genai-platform';
+export * from './platform/genai-platform-stack';

@@ -1,0 +1,38 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ALL_ZONES, zoneBucketId } from '../data-lake/data-zone';
+import { GenAIPlatform, GenAIPlatformProps } from './genai-platform';
+import { PlatformProfile } from './profile';
+
+/** Properties of {@link GenAIPlatformStack}. */
+export interface GenAIPlatformStackProps extends StackProps {
+  /**
+   * The platform's properties.
+   * @default - the DEV profile's defaults
+   */
+  readonly platform?: GenAIPlatformProps;
+}
+
+/** A stack holding one {@link GenAIPlatform}, with outputs for what a user needs next. */
+export class GenAIPlatformStack extends Stack {
+  /** The platform. */
+  public readonly platform: GenAIPlatform;
+
+  constructor(scope: Construct, id: string, props: GenAIPlatformStackProps = {}) {
+    const profile = props.platform?.profile ?? PlatformProfile.DEV;
+    super(scope, id, {
+      terminationProtection: profile.terminationProtection,
+      description: `GenAI platform (${profile.name}): encrypted data lake, audit trail, training, inference and guardrails`,
+      ...props,
+    });
+    this.platform = new GenAIPlatform(this, 'Platform', { ...props.platform, profile });
+
+    for (const zone of ALL_ZONES.filter((z) => this.platform.dataLake.zones.includes(z))) {
+      new CfnOutput(this, zoneBucketId(zone) + 'Name', {
+        value: this.platform.dataLake.bucket(zone).bucketName,
+        description: `Data lake bucket of the ${zone} zone`,
+      });
+    }
+    new CfnOutput(this, 'AuditTrailBucketName', { value: this.platform.auditTrail.bucket.bucketName });
+  }
+}
