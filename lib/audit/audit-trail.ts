@@ -170,6 +170,8 @@ export class AuditTrail extends Construct {
     this.trail.node.addDependency(this.encryptionKey);
     const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
     cfnTrail.advancedEventSelectors = this.eventSelectors(props);
+    // Basic and advanced selectors are mutually exclusive; the L2 always renders an (empty) basic list.
+    cfnTrail.addPropertyDeletionOverride('EventSelectors');
     acknowledge(this.trail, Acknowledgements.inlinePolicies);
 
     this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'Audit trail security alarms');

@@ -60,7 +60,7 @@ export const Acknowledgements = {
   ),
   /** A dead-letter queue is the end of the line: it has no DLQ of its own. */
   deadLetterQueue: each(
-    ['AwsSolutions-SQS3'],
+    ['AwsSolutions-SQS3', `${CT}sqs_dlq_check`],
     'This queue is itself a dead-letter queue; messages that reach it are kept for 14 days for inspection and are not redriven further.',
   ),
 } as const;

@@ -71,7 +71,8 @@ export class SecureFunction extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
+        // The log group's ARN attribute (`...:log-group:<name>:*`) already covers its streams.
+        resources: [this.logGroup.logGroupArn],
       }),
     );
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {

@@ -64,7 +64,6 @@ export interface SecureDataLakeAttributes {
 export const LAKE_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
 /** Actions of {@link ISecureDataLake.grantWrite}: put only, never delete. */
 export const LAKE_WRITE_ACTIONS = ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'];
-const LIST_ACTIONS = ['s3:ListBucket', 's3:GetBucketLocation'];
 
 abstract class DataLakeBase extends Construct implements ISecureDataLake {
   public abstract readonly encryptionKey: kms.IKey;
@@ -109,12 +108,10 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
 
   private grantList(grantee: iam.IGrantable, bucket: s3.IBucket, keyPrefix?: string): void {
     const prefix = normalizePrefix(keyPrefix);
-    iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: LIST_ACTIONS,
-      resourceArns: [bucket.bucketArn],
-      resource: bucket,
-    }).principalStatement?.addConditions(prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : {});
+    // s3:prefix only exists on ListBucket requests, so GetBucketLocation gets its own statement.
+    const list = iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn], resource: bucket });
+    if (prefix) list.principalStatement?.addCondition('StringLike', { 's3:prefix': [`${prefix}*`] });
+    iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:GetBucketLocation'], resourceArns: [bucket.bucketArn], resource: bucket });
   }
 }
 

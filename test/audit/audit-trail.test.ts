@@ -1,0 +1,164 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AuditTrail, DataZone, ObjectLockMode, SECURITY_ALARMS, SecureDataLake } from '../../lib';
+import { complianceFindings, strictApp } from '../helpers/compliance';
+
+function trailStack(props: ConstructorParameters<typeof AuditTrail>[2] = {}, withLake = true) {
+  const stack = new Stack(strictApp(), 'S');
+  const lake = withLake ? new SecureDataLake(stack, 'Lake') : undefined;
+  const trail = new AuditTrail(stack, 'Audit', { dataLake: lake, ...props });
+  return { stack, lake, trail, template: Template.fromStack(stack) };
+}
+
+describe('AuditTrail defaults', () => {
+  const { stack, lake, trail, template } = trailStack();
+
+  test('multi-region trail with global events, log file validation, KMS, CloudWatch Logs', () => {
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      IsLogging: true,
+      KMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditKey'), 'Arn'] },
+      CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditLogGroup'), 'Arn'] },
+      EventSelectors: Match.absent(),
+    });
+  });
+
+  test('management events and S3 data events on every lake bucket (all objects)', () => {
+    const cfn = template.findResources('AWS::CloudTrail::Trail');
+    const selectors = (Object.values(cfn)[0] as any).Properties.AdvancedEventSelectors;
+    expect(selectors[0]).toEqual({ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] });
+    expect(selectors[1].FieldSelectors.slice(0, 2)).toEqual([
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+    ]);
+    const prefixes = selectors[1].FieldSelectors[2];
+    expect(prefixes.Field).toBe('resources.ARN');
+    expect(prefixes.StartsWith).toEqual(lake!.zones.map((z) => stack.resolve(`${lake!.bucket(z).bucketArn}/`)));
+    expect(prefixes.StartsWith).toHaveLength(5);
+    expect(selectors).toHaveLength(2);
+  });
+
+  test('the trail bucket is KMS-encrypted, object-locked in governance mode for 365 days, access-logged and retained', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditKey'), 'Arn'] } } })] },
+        LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'audit-trail/' },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('CloudTrail may write to the bucket and encrypt with the key (scoped to this account)', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject', Principal: { Service: 'cloudtrail.amazonaws.com' } })]) },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudTrailEncrypt',
+            Action: 'kms:GenerateDataKey*',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('encrypted log group with one-year retention, retained', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('one metric filter and alarm per sensitive activity, notifying an encrypted topic', () => {
+    template.resourceCountIs('AWS::Logs::MetricFilter', SECURITY_ALARMS.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', SECURITY_ALARMS.length);
+    expect(trail.alarms).toHaveLength(7);
+    expect(SECURITY_ALARMS.map((a) => a.id)).toEqual([
+      'UnauthorizedApiCalls',
+      'RootAccountUsage',
+      'IamPolicyChanges',
+      'KmsKeyDisabledOrScheduledForDeletion',
+      'CloudTrailConfigurationChanges',
+      'S3BucketPolicyChanges',
+      'ConsoleSignInWithoutMfa',
+    ]);
+    for (const def of SECURITY_ALARMS) {
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterPattern: def.pattern,
+        MetricTransformations: [{ MetricNamespace: 'GenAIPlatform/AuditTrail', MetricName: def.id, MetricValue: '1', DefaultValue: 0 }],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: def.description,
+        MetricName: def.id,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^AuditAlarmTopic') }],
+      });
+    }
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditKey'), 'Arn'] } });
+  });
+});
+
+describe('AuditTrail props', () => {
+  test('without a lake there are no data events', () => {
+    const { template } = trailStack({}, false);
+    const selectors = (Object.values(template.findResources('AWS::CloudTrail::Trail'))[0] as any).Properties.AdvancedEventSelectors;
+    expect(selectors).toHaveLength(1);
+  });
+
+  test('Lambda and SageMaker data events on request', () => {
+    const { template } = trailStack({ includeLambdaDataEvents: true, includeSageMakerDataEvents: true });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      AdvancedEventSelectors: Match.arrayWith([
+        Match.objectLike({ FieldSelectors: Match.arrayWith([{ Field: 'resources.type', Equals: ['AWS::Lambda::Function'] }]) }),
+        Match.objectLike({ FieldSelectors: Match.arrayWith([{ Field: 'resources.type', Equals: ['AWS::SageMaker::Endpoint'] }]) }),
+      ]),
+    });
+  });
+
+  test('compliance mode, retention and an existing topic', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const topic = new sns.Topic(stack, 'Existing');
+    new AuditTrail(stack, 'Audit', {
+      objectLockMode: ObjectLockMode.COMPLIANCE,
+      objectLockRetention: Duration.days(2555),
+      logRetention: logs.RetentionDays.TEN_YEARS,
+      alarmTopic: topic,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::Bucket', { ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 3653 });
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^Existing') }] });
+  });
+});
+
+describe('AuditTrail bad input', () => {
+  test.each<[string, ConstructorParameters<typeof AuditTrail>[2], RegExp]>([
+    ['a log retention CloudWatch does not offer', { logRetention: 42 as logs.RetentionDays }, /S\/Audit: invalid logRetention: got 42; allowed: a logs.RetentionDays value \(days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, or INFINITE\)/],
+    ['object lock retention of 0 days', { objectLockRetention: Duration.days(0) }, /S\/Audit: invalid objectLockRetention: got "0 days"; allowed: a whole number of days, at least 1/],
+    ['DESTROY', { removalPolicy: RemovalPolicy.DESTROY }, /S\/Audit: invalid removalPolicy: got "DESTROY"; allowed: RETAIN or SNAPSHOT/],
+    ['an unknown lock mode', { objectLockMode: 'NONE' as ObjectLockMode }, /invalid objectLockMode: got "NONE"/],
+  ])('%s', (_name, props, message) => {
+    expect(() => new AuditTrail(new Stack(strictApp(), 'S'), 'Audit', props)).toThrow(message);
+  });
+});
+
+test('trail and lake together have zero compliance findings', () => {
+  const app = strictApp();
+  const stack = new Stack(app, 'Audit');
+  const lake = new SecureDataLake(stack, 'Lake', { zones: [DataZone.RAW, DataZone.CURATED] });
+  new AuditTrail(stack, 'Trail', { dataLake: lake, serverAccessLogsBucket: lake.accessLogBucket, includeSageMakerDataEvents: true });
+  expect(complianceFindings(app)).toEqual([]);
+});

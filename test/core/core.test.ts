@@ -1,0 +1,177 @@
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { Acknowledgements, GenAIValidationError, applyCompliance } from '../../lib';
+import { createKey } from '../../lib/core/encryption';
+import { validateOneOf, validatePattern, validateRange } from '../../lib/core/errors';
+import { SecureFunction } from '../../lib/core/secure-function';
+import { complianceFindings, strictApp } from '../helpers/compliance';
+
+describe('validation helpers', () => {
+  const scope = new Construct(new Stack(new App(), 'S'), 'Thing');
+
+  test('the message names path, property, value and what is allowed', () => {
+    const error = new GenAIValidationError(scope, 'minCapacity', 5, 'at most maxCapacity (2)');
+    expect(error.message).toBe('S/Thing: invalid minCapacity: got 5; allowed: at most maxCapacity (2)');
+    expect(error.constructPath).toBe('S/Thing');
+    expect(error.property).toBe('minCapacity');
+  });
+
+  test('validateRange: bounds, integers, tokens skipped', () => {
+    expect(() => validateRange(scope, 'count', 0, 1, 10, { integer: true })).toThrow('S/Thing: invalid count: got 0; allowed: an integer from 1 to 10');
+    expect(() => validateRange(scope, 'count', 1.5, 1, 10, { integer: true })).toThrow(/got 1.5/);
+    expect(() => validateRange(scope, 'pct', NaN, 0, 100)).toThrow(/got NaN; allowed: a number from 0 to 100/);
+    expect(() => validateRange(scope, 'count', 10, 1, 10, { integer: true })).not.toThrow();
+    expect(() => validateRange(scope, 'count', Stack.of(scope).resolve(undefined), 1, 10)).not.toThrow();
+    const token = new lambda.Function(new Stack(new App(), 'T'), 'F', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('x'),
+    }).timeout?.toSeconds();
+    expect(() => validateRange(scope, 'timeout', token, 1, 10)).not.toThrow();
+  });
+
+  test('validateOneOf and validatePattern', () => {
+    expect(() => validateOneOf(scope, 'mode', 'x', ['a', 'b'])).toThrow('S/Thing: invalid mode: got "x"; allowed: one of a, b');
+    expect(() => validateOneOf(scope, 'mode', 'a', ['a', 'b'])).not.toThrow();
+    expect(() => validatePattern(scope, 'name', 'Bad Name', /^[a-z-]+$/, 'lower-case letters and dashes')).toThrow(
+      'S/Thing: invalid name: got "Bad Name"; allowed: lower-case letters and dashes',
+    );
+  });
+});
+
+describe('createKey', () => {
+  test('rotation, retained, and only AWS services may create grants (CT.KMS.PR.3)', () => {
+    const stack = new Stack(strictApp(), 'S');
+    createKey(stack, 'Key', 'test');
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KMS::Key', {
+      Properties: {
+        EnableKeyRotation: true,
+        PendingWindowInDays: 30,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'DenyGrantsExceptForAwsResources',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+            },
+          ]),
+        },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('SecureFunction', () => {
+  function fnStack(props: Partial<ConstructorParameters<typeof SecureFunction>[2]> = {}) {
+    const app = strictApp();
+    const stack = new Stack(app, 'S');
+    const key = createKey(stack, 'Key', 'test');
+    const fn = new SecureFunction(stack, 'Fn', {
+      handlerName: 'none',
+      description: 'test function',
+      encryptionKey: key,
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      ...props,
+    });
+    return { app, stack, fn, template: Template.fromStack(stack) };
+  }
+
+  test('latest Node runtime, tracing, reserved concurrency, KMS env, DLQ, JSON logs to its own encrypted group', () => {
+    const { template } = fnStack();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      ReservedConcurrentExecutions: 10,
+      Timeout: 30,
+      KmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnDeadLetterQueue'), 'Arn'] } },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^FnLogGroup') } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+  });
+
+  test('the role has no managed policies and may only write its own log group', () => {
+    const { template } = fnStack();
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogGroup'), 'Arn'] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('settings can be changed and are validated', () => {
+    const { template } = fnStack({ timeout: Duration.seconds(5), memorySize: 1024, reservedConcurrentExecutions: 3 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 5, MemorySize: 1024, ReservedConcurrentExecutions: 3 });
+    expect(() => fnStack({ reservedConcurrentExecutions: 0 })).toThrow('S/Fn: invalid reservedConcurrentExecutions: got 0; allowed: an integer from 1 to 1000');
+    expect(() => fnStack({ memorySize: 64 })).toThrow(/invalid memorySize: got 64/);
+  });
+
+  test('a missing bundle is a clear error', () => {
+    const stack = new Stack(strictApp(), 'S');
+    expect(
+      () => new SecureFunction(stack, 'Fn', { handlerName: 'does-not-exist', description: 'x', encryptionKey: createKey(stack, 'K', 'k') }),
+    ).toThrow(/The Lambda bundle for "does-not-exist" is missing at .*dist\/lambda\/does-not-exist: run "npm run build" first/);
+  });
+
+  test('zero compliance findings', () => {
+    const { app } = fnStack();
+    expect(complianceFindings(app)).toEqual([]);
+  });
+});
+
+describe('applyCompliance', () => {
+  test('registers each pack once per app, whatever construct it is given', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'S');
+    applyCompliance(stack);
+    applyCompliance(app);
+    new s3.Bucket(stack, 'Plain');
+    const findings = complianceFindings(app);
+    // one finding per pack for a rule every pack has, not two
+    expect(findings.filter((f) => f.includes('S3BucketVersioningEnabled @ S/Plain'))).toHaveLength(2);
+  });
+
+  test('packs can be turned off', () => {
+    const app = strictApp();
+    new s3.Bucket(new Stack(app, 'S'), 'Plain');
+    const findings = complianceFindings(app, { awsSolutions: false, nist80053R5: false, hipaaSecurity: false });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.startsWith('cdk-validator-cfnguard '))).toBe(true);
+  });
+
+  test('an acknowledgement must name the exact finding', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'S');
+    const bucket = new s3.Bucket(stack, 'Plain', { encryptionKey: new kms.Key(stack, 'K', { enableKeyRotation: true }) });
+    Validations.of(bucket).acknowledge(...Acknowledgements.bucketReplication);
+    const findings = complianceFindings(app);
+    expect(findings.some((f) => f.includes('S3BucketReplicationEnabled'))).toBe(false);
+    expect(findings.some((f) => f.includes('S3BucketVersioningEnabled'))).toBe(true);
+  });
+});
+
+test('every acknowledgement has an exact id and a real reason', () => {
+  for (const [topic, acks] of Object.entries(Acknowledgements)) {
+    for (const ack of acks) {
+      expect(`${topic}: ${ack.id}`).toMatch(/^[\w]+: (AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|GenAI)-\w+(\[.+\])?$|^[\w]+: cdk-validator-cfnguard::\w+$/);
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+  }
+});
