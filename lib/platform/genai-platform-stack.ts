@@ -34,5 +34,10 @@ export class GenAIPlatformStack extends Stack {
       });
     }
     new CfnOutput(this, 'AuditTrailBucketName', { value: this.platform.auditTrail.bucket.bucketName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.platform.alarmTopic.topicArn, description: 'Subscribe on-call to every platform alarm here' });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.platform.dashboard.dashboardName}`,
+      description: 'The platform dashboard',
+    });
   }
 }

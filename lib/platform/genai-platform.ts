@@ -1,7 +1,10 @@
 import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AuditTrail } from '../audit/audit-trail';
+import { createKey, createNotificationTopic } from '../core/encryption';
 import { ISecureDataLake, SecureDataLake } from '../data-lake/secure-data-lake';
 import { PlatformProfile } from './profile';
 
@@ -45,6 +48,12 @@ export class GenAIPlatform extends Construct {
   public readonly dataLake: ISecureDataLake;
   /** The audit trail. */
   public readonly auditTrail: AuditTrail;
+  /** Key of the platform's operational data: log groups, queues, topics, function environments. */
+  public readonly operationsKey: kms.IKey;
+  /** The one topic every platform alarm notifies (subscribe your on-call here). */
+  public readonly alarmTopic: sns.ITopic;
+  /** The one dashboard of the whole platform. */
+  public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: GenAIPlatformProps = {}) {
     super(scope, id);
@@ -56,11 +65,21 @@ export class GenAIPlatform extends Construct {
     if (props.costCenter) Tags.of(this).add('cost-center', props.costCenter);
 
     this.dataLake = props.dataLake ?? new SecureDataLake(this, 'DataLake', { encryptionKey: props.encryptionKey, removalPolicy });
+    this.operationsKey = createKey(this, 'OperationsKey', `Encrypts logs, queues and topics of ${this.node.path}`, removalPolicy);
+    this.alarmTopic = createNotificationTopic(this, 'AlarmTopic', this.operationsKey, 'GenAI platform alarms');
     this.auditTrail = new AuditTrail(this, 'AuditTrail', {
       dataLake: this.dataLake,
       logRetention: this.profile.logRetention,
       serverAccessLogsBucket: this.dataLake instanceof SecureDataLake ? this.dataLake.accessLogBucket : undefined,
+      alarmTopic: this.alarmTopic,
+      // Trail log files are object-locked: they are never destroyed with the stack.
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.RETAIN : removalPolicy,
     });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: `# GenAI platform (${this.profile.name})`, width: 24, height: 1 }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Security alarms (audit trail)', alarms: this.auditTrail.alarms, width: 24, height: 3 }),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GenAIPlatformStack, PlatformProfile } from '../../lib';
 import { strictApp } from '../helpers/compliance';
 
@@ -25,7 +25,10 @@ describe('GenAIPlatformStack', () => {
       ],
     });
     const outputs = Object.keys(template.findOutputs('*'));
-    expect(outputs).toEqual(expect.arrayContaining(['RawBucketName', 'CuratedBucketName', 'FeedbackBucketName', 'AuditTrailBucketName']));
+    expect(outputs).toEqual(expect.arrayContaining(['RawBucketName', 'CuratedBucketName', 'FeedbackBucketName', 'AuditTrailBucketName', 'AlarmTopicArn', 'DashboardUrl']));
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    // the audit alarms notify the platform's one alarm topic
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^PlatformAlarmTopic') }] });
     // nothing is destroyed with the stack in either profile
     for (const r of Object.values(template.toJSON().Resources) as any[]) {
       if (['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'].includes(r.Type)) expect(r.DeletionPolicy).toBe('Retain');
