@@ -15,3 +15,9 @@ export { SECURITY_ALARMS, SecurityAlarmDefinition } from './audit/private/securi
 export * from './platform/profile';
 export * from './platform/genai-platform';
 export * from './platform/genai-platform-stack';
+
+// Inference
+export * from './inference/inference-endpoint-ref';
+export * from './inference/inference-endpoint';
+export * from './inference/deployment-strategy';
+export * from './inference/model-source';

@@ -63,6 +63,78 @@ export const Acknowledgements = {
     ['AwsSolutions-SQS3', `${CT}sqs_dlq_check`],
     'This queue is itself a dead-letter queue; messages that reach it are kept for 14 days for inspection and are not redriven further.',
   ),
+  /** SageMaker hosting instances with local NVMe storage reject a KMS key on the endpoint config. */
+  sagemakerNvmeStorage: each(
+    [`${NIST}-SageMakerEndpointConfigurationKMSKeyConfigured`, `${HIPAA}-SageMakerEndpointConfigurationKMSKeyConfigured`],
+    'The variant runs on an instance type with local NVMe instance storage (most GPU types): SageMaker encrypts that storage with an AES-256 hardware module on the instance and CreateEndpointConfig rejects a KmsKeyId for these types. Captured data and async outputs are still written with the customer-managed key.',
+  ),
+  /** ECR login (GetAuthorizationToken) has no resource-level permissions. */
+  ecrAuthorizationToken: each(
+    ['AwsSolutions-IAM5[Resource::*]'],
+    'Only ecr:GetAuthorizationToken uses Resource "*": the action does not support resource-level permissions. Image layers can only be pulled from the repositories named in the other statements.',
+  ),
+  /**
+   * A model registry version names its image only at run time, so pulls are allowed from any repository
+   * of the region (the id is completed with the resource at the call site).
+   */
+  modelPackageImages: each(
+    ['AwsSolutions-IAM5[Resource::<ecr repositories of the region>]'],
+    'A model package version carries its own inference image (often an AWS Deep Learning Container in an AWS-owned account), known only when the version is approved; pulls are read-only, limited to this region, and only SageMaker can assume the role.',
+  ),
+  /**
+   * SageMaker names models, endpoint configs, container log groups and package versions the function
+   * or the service creates at run time under a fixed prefix (the id is completed at the call site).
+   */
+  sagemakerGeneratedNames: each(
+    ['AwsSolutions-IAM5[Resource::<prefix>*]'],
+    'The resources are created at run time (one model and endpoint config per approved version, container log streams, package versions of one group), so they can only be named by a prefix that this construct generated; the actions are explicit and the prefix is unique to this endpoint or model package group.',
+  ),
+  /**
+   * SageMaker Pipelines names the training and processing jobs of each execution itself, and jobs log
+   * to the service's fixed log groups (the id is completed with the resource at the call site).
+   */
+  pipelineJobNames: each(
+    ['AwsSolutions-IAM5[Resource::<job, log group or package version ARN>*]'],
+    'SageMaker Pipelines creates the jobs of each execution under names it generates (`pipelines-<execution id>-<step>-<suffix>`), their containers log to the service-owned /aws/sagemaker/TrainingJobs and /aws/sagemaker/ProcessingJobs groups, and registered versions are numbered by the service; these resources can only be named by prefix. The actions are explicit, limited to this account and region, and held only by the pipeline execution role that SageMaker assumes.',
+  ),
+  /** SageMaker jobs in a VPC create their own network interfaces; EC2 describes have no resource scope. */
+  vpcJobNetworking: each(
+    ['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<network interfaces of the VPC>]'],
+    'ecr:GetAuthorizationToken and the EC2 Describe* calls SageMaker makes for VPC jobs do not support resource-level permissions; network interfaces are created by the service at run time, so they are named by wildcard but limited by an ec2:Vpc condition to the VPC the user chose.',
+  ),
+  /** The instances of one distributed training job talk to each other on every protocol (NCCL, EFA). */
+  distributedTrainingIngress: each(
+    [`${NIST}-EC2RestrictedCommonPorts`, `${HIPAA}-EC2RestrictedCommonPorts`],
+    'The only ingress rule admits traffic from the same security group, i.e. from the other instances of the same training job, which SageMaker requires for distributed training (NCCL over TCP and EFA, which is not TCP, need all protocols). No CIDR range, no other group and no port is open to anything else.',
+  ),
+  /** API methods authorized with IAM (SigV4) instead of a Cognito user pool (GenAIApi's default). */
+  apiIamAuthorization: each(
+    ['AwsSolutions-COG4'],
+    'The method uses AWS_IAM authorization: every request is signed with SigV4 and allowed only for principals granted execute-api:Invoke on this method; a Cognito user pool authorizer is an option of the construct, not a requirement for service-to-service callers.',
+  ),
+  /** GenAI API responses are per request and per caller, so the stage has no cache. */
+  apiResponsesNotCached: each(
+    [`${NIST}-APIGWCacheEnabledAndEncrypted`, `${HIPAA}-APIGWCacheEnabledAndEncrypted`],
+    'The API has only POST methods whose responses are specific to one request and one caller (generated text, feedback receipts); caching them could serve one caller\'s data to another, so no cache cluster exists and nothing is cached at rest.',
+  ),
+  /** Lambda proxy backends are invoked through the Lambda API with IAM, not over HTTP with a client certificate. */
+  apiLambdaBackends: each(
+    [`${NIST}-APIGWSSLEnabled`, `${HIPAA}-APIGWSSLEnabled`],
+    'Every integration is a Lambda proxy integration: API Gateway calls the Lambda Invoke API over TLS with SigV4, authorized by a resource-based permission scoped to this API and method. Client certificates only authenticate API Gateway to HTTP backends, which this API does not have.',
+  ),
+  /**
+   * The API Gateway account logging role must write to the log groups of every API in the region (the id
+   * is completed with the ARN at the call site).
+   */
+  apiGatewayAccountLogging: each(
+    ['AwsSolutions-IAM5[Resource::<log groups of the account and region>]'],
+    'The role is set in the account-wide API Gateway settings, so it must write execution and access logs for any API of this account and region, whose log group names API Gateway derives at run time; the actions are write-only (no read, delete or policy changes) and only API Gateway can assume the role.',
+  ),
+  /** Lambda permissions of API Gateway proxy integrations, scoped by a SourceArn the guard rule cannot evaluate. */
+  apiGatewayInvokePermission: each(
+    [`${CT}lambda_function_public_access_prohibited_check`],
+    'The permission names the apigateway.amazonaws.com service principal and a SourceArn of exactly this API, stage-independent method and path (execute-api:/<api id>/*/POST/<path>); the rule only accepts literal strings or plain references, and the ARN is built with Fn::Join from the API id.',
+  ),
 } as const;
 
 /** Applies acknowledgements to a construct the library owns (and everything below it). */

@@ -1,0 +1,96 @@
+import { Duration } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { GenAIValidationError, validateRange } from '../core/errors';
+
+/** How traffic moves from the old fleet to the new one during a blue/green deployment. */
+export enum TrafficShiftType {
+  /** A slice of the new fleet takes traffic first; the rest follows after the wait. */
+  CANARY = 'CANARY',
+  /** Traffic moves in equal steps. */
+  LINEAR = 'LINEAR',
+  /** All traffic moves at once (after the new fleet is healthy). */
+  ALL_AT_ONCE = 'ALL_AT_ONCE',
+}
+
+/** The traffic routing part of a blue/green update policy, as SageMaker wants it. */
+export interface TrafficRoutingConfig {
+  /** `CANARY`, `LINEAR` or `ALL_AT_ONCE`. */
+  readonly type: string;
+  /** Seconds between traffic shifts. */
+  readonly waitIntervalInSeconds: number;
+  /** Share of the new fleet in the first shift (canary only). @default - not a canary */
+  readonly canaryPercent?: number;
+  /** Share of the new fleet per step (linear only). @default - not linear */
+  readonly linearStepPercent?: number;
+}
+
+/**
+ * How a new model version replaces the running one: SageMaker blue/green deployment with traffic
+ * shifting. Whatever the strategy, the endpoint rolls back on its own when a rollback alarm fires
+ * before the termination wait has passed.
+ *
+ * @example
+ * DeploymentStrategy.canary(10, Duration.minutes(10));
+ */
+export class DeploymentStrategy {
+  /**
+   * Send `canaryPercent` of the new fleet's capacity first, wait `wait`, then shift the rest.
+   * @param canaryPercent 1 to 50 (SageMaker requires the canary to be at most half of the new fleet)
+   * @param wait how long the canary bakes, 0 to 60 minutes
+   */
+  public static canary(canaryPercent: number, wait: Duration): DeploymentStrategy {
+    return new DeploymentStrategy(TrafficShiftType.CANARY, wait, canaryPercent);
+  }
+
+  /**
+   * Shift traffic in steps of `stepPercent` of the new fleet's capacity, every `interval`.
+   * @param stepPercent 1 to 50
+   * @param interval time between steps, 0 to 60 minutes
+   */
+  public static linear(stepPercent: number, interval: Duration): DeploymentStrategy {
+    return new DeploymentStrategy(TrafficShiftType.LINEAR, interval, stepPercent);
+  }
+
+  /**
+   * Shift all traffic at once, once the new fleet is healthy.
+   * @param wait how long both fleets run before traffic shifts, 0 to 60 minutes. @default Duration.seconds(0)
+   */
+  public static allAtOnce(wait?: Duration): DeploymentStrategy {
+    return new DeploymentStrategy(TrafficShiftType.ALL_AT_ONCE, wait ?? Duration.seconds(0));
+  }
+
+  /** The kind of traffic shift. */
+  public readonly type: TrafficShiftType;
+  /** Wait between shifts. */
+  public readonly wait: Duration;
+  /** Canary size or linear step, in percent of the new fleet. @default - none (all at once) */
+  public readonly percent?: number;
+
+  private constructor(type: TrafficShiftType, wait: Duration, percent?: number) {
+    this.type = type;
+    this.wait = wait;
+    this.percent = percent;
+  }
+
+  /**
+   * Validates the strategy for the construct that uses it and renders SageMaker's traffic routing.
+   * Throws a {@link GenAIValidationError} naming `scope`'s path for values SageMaker would reject.
+   */
+  public bind(scope: IConstruct, property = 'deploymentStrategy'): TrafficRoutingConfig {
+    if (this.type === TrafficShiftType.CANARY) {
+      validateRange(scope, `${property} canary percent`, this.percent, 1, 50, { integer: true });
+    } else if (this.type === TrafficShiftType.LINEAR) {
+      validateRange(scope, `${property} linear step percent`, this.percent, 1, 50, { integer: true });
+    }
+    const seconds = this.wait.isUnresolved() ? undefined : this.wait.toSeconds({ integral: false });
+    if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600)) {
+      throw new GenAIValidationError(scope, `${property} wait`, this.wait.toHumanString(), 'whole seconds from 0 to 3600 (one hour)');
+    }
+    return {
+      type: this.type,
+      waitIntervalInSeconds: this.wait.toSeconds(),
+      canaryPercent: this.type === TrafficShiftType.CANARY ? this.percent : undefined,
+      linearStepPercent: this.type === TrafficShiftType.LINEAR ? this.percent : undefined,
+    };
+  }
+}

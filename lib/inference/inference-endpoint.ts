@@ -1,0 +1,830 @@
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Acknowledgements, acknowledge } from '../core/acknowledgements';
+import { allowServicesToPublish, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
+import { SecureFunction } from '../core/secure-function';
+import { DataZone } from '../data-lake/data-zone';
+import { ISecureDataLake } from '../data-lake/secure-data-lake';
+import { DeploymentStrategy, TrafficRoutingConfig } from './deployment-strategy';
+import { IInferenceEndpoint } from './inference-endpoint-ref';
+import { ModelSource, ModelSourceConfig } from './model-source';
+import { createDataQualityMonitoring } from './private/drift-monitoring';
+import { acknowledgeResources, bucketRef, nagString, normalizePrefix } from './private/nag';
+import { createPromotion } from './private/promotion';
+import {
+  CONTAINER_LOG_ACTIONS,
+  ECR_AUTH_ACTIONS,
+  ECR_PULL_ACTIONS,
+  INVOKE_ACTIONS,
+  VPC_DESCRIBE_ACTIONS,
+  VPC_ENI_ACTIONS,
+} from './private/actions';
+import { INSTANCE_TYPE_PATTERN, hasNvmeStorage, instanceFamily, isGpu, isKnownFamily } from './private/instance-types';
+
+/** One scheduled change of the scaling bounds (for example business hours). */
+export interface ScheduledCapacity {
+  /** Short id of the scheduled action (letters and digits). */
+  readonly id: string;
+  /** When the bounds change. */
+  readonly schedule: appscaling.Schedule;
+  /** New lower bound. @default - unchanged */
+  readonly minCapacity?: number;
+  /** New upper bound. @default - unchanged */
+  readonly maxCapacity?: number;
+}
+
+/** Asynchronous inference: requests queue in SageMaker, results land in the lake. */
+export interface AsyncInferenceOptions {
+  /**
+   * Concurrent requests each instance works on.
+   * @default 4
+   */
+  readonly maxConcurrentInvocationsPerInstance?: number;
+  /**
+   * Queued requests per instance that target tracking keeps the fleet at.
+   * @default 5
+   */
+  readonly targetBacklogPerInstance?: number;
+}
+
+/** SageMaker Model Monitor data-quality checks of the captured requests against a baseline. */
+export interface DriftMonitoringOptions {
+  /**
+   * The Model Monitor analyzer image of your region (the account differs per region; the SageMaker
+   * Python SDK prints it: `sagemaker.image_uris.retrieve("model-monitor", region)`).
+   */
+  readonly imageUri: string;
+  /** Key of the baseline `statistics.json` in the MODEL_ARTIFACTS zone. */
+  readonly baselineStatisticsKey: string;
+  /** Key of the baseline `constraints.json` in the MODEL_ARTIFACTS zone. */
+  readonly baselineConstraintsKey: string;
+  /**
+   * When the check runs (a SageMaker monitoring cron expression).
+   * @default 'cron(0 * ? * * *)' (hourly)
+   */
+  readonly scheduleExpression?: string;
+  /**
+   * Instance type of the monitoring job.
+   * @default 'ml.m5.xlarge'
+   */
+  readonly instanceType?: string;
+  /**
+   * Longest run of one check (at most one hour for an hourly schedule).
+   * @default Duration.hours(1)
+   */
+  readonly maxRuntime?: Duration;
+}
+
+/** Properties of {@link InferenceEndpoint}. */
+export interface InferenceEndpointProps {
+  /** The lake: model data is read from MODEL_ARTIFACTS, capture and async output go to INFERENCE_CAPTURE. */
+  readonly dataLake: ISecureDataLake;
+  /**
+   * The model to serve. Without it only the promotion machinery is created (`modelPackageGroupName` is
+   * then required) and the endpoint appears, named `endpointName`, when the first version is approved.
+   * @default - no endpoint until the first approved model package version
+   */
+  readonly model?: ModelSource;
+  /**
+   * A model package group of the registry: each version approved there is rolled out to this endpoint
+   * by the promotion function (blue/green with the deployment strategy and automatic rollback).
+   * @default - no promotion (requires `model`)
+   */
+  readonly modelPackageGroupName?: string;
+  /**
+   * Instance type of the production variant.
+   * @default 'ml.g5.xlarge'
+   */
+  readonly instanceType?: string;
+  /**
+   * Fail synthesis unless `instanceType` is a GPU family (set it when the model needs CUDA).
+   * @default false
+   */
+  readonly requireGpu?: boolean;
+  /**
+   * Name of the production variant.
+   * @default 'AllTraffic'
+   */
+  readonly variantName?: string;
+  /**
+   * Fewest instances (at least 1 for real-time endpoints; 0 lets an asynchronous endpoint scale to zero).
+   * @default 1 (0 with `asyncInference`)
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most instances.
+   * @default - 2, or `minCapacity` when that is larger
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Invocations per instance per minute that target tracking keeps the fleet at (real-time endpoints).
+   * @default 20
+   */
+  readonly targetInvocationsPerInstance?: number;
+  /**
+   * Time between scale-in activities.
+   * @default Duration.minutes(10)
+   */
+  readonly scaleInCooldown?: Duration;
+  /**
+   * Time between scale-out activities.
+   * @default Duration.minutes(2)
+   */
+  readonly scaleOutCooldown?: Duration;
+  /**
+   * Scheduled changes of the scaling bounds (for example more instances during business hours).
+   * @default - none
+   */
+  readonly scheduledScaling?: ScheduledCapacity[];
+  /**
+   * How a new model version takes over traffic.
+   * @default DeploymentStrategy.canary(10, Duration.minutes(10))
+   */
+  readonly deploymentStrategy?: DeploymentStrategy;
+  /**
+   * How long the old fleet is kept after all traffic moved, so a rollback alarm can still restore it.
+   * @default Duration.minutes(10)
+   */
+  readonly terminationWait?: Duration;
+  /**
+   * Percentage of requests (and responses) captured into INFERENCE_CAPTURE; 0 turns capture off.
+   * @default 100
+   */
+  readonly captureSamplingPercentage?: number;
+  /**
+   * Serve asynchronously (for long generations): requests queue, results go to INFERENCE_CAPTURE under
+   * `async-output/`, success and error notifications to two encrypted topics, and the fleet can scale
+   * to zero when idle and wakes up on backlog.
+   * @default - real-time
+   */
+  readonly asyncInference?: AsyncInferenceOptions;
+  /**
+   * How long the container may take to pass its health check (large models load slowly).
+   * @default Duration.minutes(10)
+   */
+  readonly containerStartupTimeout?: Duration;
+  /**
+   * p99 model latency above which the endpoint alarms and a rollout rolls back.
+   * @default Duration.seconds(30)
+   */
+  readonly latencyP99Threshold?: Duration;
+  /**
+   * p50 model latency above which the endpoint alarms.
+   * @default Duration.seconds(10)
+   */
+  readonly latencyP50Threshold?: Duration;
+  /**
+   * 5XX errors per minute at which the endpoint alarms and a rollout rolls back.
+   * @default 5
+   */
+  readonly serverErrorThreshold?: number;
+  /**
+   * 4XX errors per 5 minutes at which the endpoint alarms.
+   * @default 100
+   */
+  readonly clientErrorThreshold?: number;
+  /**
+   * Drift monitoring with SageMaker Model Monitor (needs `model` and data capture).
+   * @default - no monitoring schedule
+   */
+  readonly monitoring?: DriftMonitoringOptions;
+  /**
+   * A VPC for the model containers and monitoring jobs: SageMaker attaches them with network interfaces
+   * in `vpcSubnets`, and model data is downloaded through the VPC (give it an S3 gateway endpoint).
+   * @default - no VPC (the containers still have no network access: network isolation is always on)
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc`.
+   * @default - the VPC's isolated subnets, or its private subnets with egress when it has no isolated ones
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the network interfaces.
+   * @default - a new security group that allows only outbound HTTPS
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Key for the endpoint's storage volumes (where the instance type allows it), topics, queues and the
+   * promotion function's logs and environment.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Topic every alarm of the endpoint notifies.
+   * @default - a new topic encrypted with `encryptionKey`
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Retention of the promotion function's logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the key, logs and queues the construct creates on stack deletion.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Attributes of an endpoint that exists already. */
+export interface InferenceEndpointAttributes {
+  /** The endpoint's name. */
+  readonly endpointName: string;
+  /**
+   * The variant the metrics are about.
+   * @default 'AllTraffic'
+   */
+  readonly variantName?: string;
+}
+
+const DEFAULT_INSTANCE_TYPE = 'ml.g5.xlarge';
+const ENDPOINT_NAMESPACE = 'AWS/SageMaker';
+const INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
+const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+abstract class EndpointBase extends Construct implements IInferenceEndpoint {
+  public abstract readonly endpointName: string;
+  public abstract readonly endpointArn: string;
+  /** The production variant the metrics are about. */
+  public abstract readonly variantName: string;
+
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: [this.endpointArn] });
+  }
+
+  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.variantMetric('ModelLatency', { statistic: cloudwatch.Stats.p(99), ...props });
+  }
+
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.variantMetric('Invocations', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.variantMetric('Invocation5XXErrors', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Invocation 4XX errors (sum). */
+  public metricClientErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.variantMetric('Invocation4XXErrors', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** An instance metric of the variant (`CPUUtilization`, `GPUUtilization`, `MemoryUtilization`, ...). */
+  public metricInstance(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: INSTANCE_NAMESPACE,
+      metricName,
+      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName },
+      statistic: cloudwatch.Stats.AVERAGE,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  protected variantMetric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: ENDPOINT_NAMESPACE,
+      metricName,
+      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName },
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+}
+
+/**
+ * A SageMaker endpoint that serves a model from the registry or an image: blue/green rollouts with
+ * automatic rollback on alarms, autoscaling, capture of requests and responses into the lake, alarms,
+ * dashboard widgets, optional drift monitoring, and a promotion function that rolls out every model
+ * package version approved in the registry.
+ */
+export class InferenceEndpoint extends EndpointBase {
+  /** Import an endpoint that exists already. */
+  public static fromEndpointAttributes(scope: Construct, id: string, attrs: InferenceEndpointAttributes): IInferenceEndpoint {
+    class Imported extends EndpointBase {
+      public readonly endpointName = attrs.endpointName;
+      public readonly variantName = attrs.variantName ?? 'AllTraffic';
+      public readonly endpointArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: attrs.endpointName });
+    }
+    return new Imported(scope, id);
+  }
+
+  /**
+   * The endpoint's name, generated at synthesis from the construct path (lower case, at most 40
+   * characters). Without `model` it is the name the promotion function gives the endpoint.
+   */
+  public readonly endpointName: string;
+  public readonly endpointArn: string;
+  public readonly variantName: string;
+  /** The role SageMaker runs the model (and the promotion function's models) with. */
+  public readonly role: iam.IRole;
+  /** Key of storage volumes, topics, queues and the promotion function. */
+  public readonly encryptionKey: kms.IKey;
+  /** Topic every alarm notifies. */
+  public readonly alarmTopic: sns.ITopic;
+  /** Every alarm of the endpoint (latency, errors, memory, disk, drift). */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** The alarms that roll a deployment back (5XX errors and p99 latency). */
+  public readonly rollbackAlarms: cloudwatch.Alarm[] = [];
+  /** Dashboard widgets of the endpoint (add them to your dashboard). */
+  public readonly widgets: cloudwatch.IWidget[] = [];
+  /** The model (when `model` is set). */
+  public readonly model?: sagemaker.CfnModel;
+  /** The endpoint config (when `model` is set). */
+  public readonly endpointConfig?: sagemaker.CfnEndpointConfig;
+  /** The endpoint (when `model` is set; otherwise the promotion function creates it). */
+  public readonly endpoint?: sagemaker.CfnEndpoint;
+  /** The scaling target of the variant (when `model` is set). */
+  public readonly scalableTarget?: appscaling.ScalableTarget;
+  /** The data-quality monitoring schedule (when `monitoring` is set). */
+  public readonly monitoringSchedule?: sagemaker.CfnMonitoringSchedule;
+  /** The promotion function (when `modelPackageGroupName` is set). */
+  public readonly promotionFunction?: SecureFunction;
+  /** The rule that sends approvals to the promotion function. */
+  public readonly promotionRule?: events.Rule;
+  /** Where approval events go when they cannot be delivered to the promotion function. */
+  public readonly promotionDeadLetterQueue?: sqs.IQueue;
+  /** Whether the endpoint config carries the storage key (false on NVMe instance types). */
+  public readonly storageEncryptedWithKey: boolean;
+  /** Security groups of the containers' network interfaces (empty without `vpc`). */
+  public readonly securityGroups: ec2.ISecurityGroup[] = [];
+
+  private readonly props: InferenceEndpointProps;
+  private readonly instanceType: string;
+  private readonly isAsync: boolean;
+  private readonly minCapacity: number;
+  private readonly maxCapacity: number;
+  private readonly samplingPercentage: number;
+  private readonly routing: TrafficRoutingConfig;
+  private readonly terminationWaitSeconds: number;
+  private readonly removalPolicy: RemovalPolicy;
+  private asyncTopics?: { success: sns.Topic; error: sns.Topic };
+  /** `{ securityGroupIds, subnets }` when the construct runs in a VPC. */
+  private readonly vpcConfig?: { securityGroupIds: string[]; subnets: string[] };
+
+  constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
+    super(scope, id);
+    this.props = props;
+    this.instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    this.isAsync = props.asyncInference !== undefined;
+    this.variantName = props.variantName ?? 'AllTraffic';
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.minCapacity = props.minCapacity ?? (this.isAsync ? 0 : 1);
+    this.maxCapacity = props.maxCapacity ?? Math.max(this.minCapacity, 2);
+    this.samplingPercentage = props.captureSamplingPercentage ?? 100;
+    this.routing = (props.deploymentStrategy ?? DeploymentStrategy.canary(10, Duration.minutes(10))).bind(this);
+    this.terminationWaitSeconds = (props.terminationWait ?? Duration.minutes(10)).toSeconds({ integral: false });
+    this.validate(props);
+
+    this.endpointName = Names.uniqueResourceName(this, { maxLength: 40, separator: '-' }).toLowerCase();
+    this.endpointArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: this.endpointName });
+    this.storageEncryptedWithKey = !hasNvmeStorage(this.instanceType);
+
+    this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the inference endpoint ${this.node.path}`, this.removalPolicy);
+    this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'Inference endpoint alarms');
+
+    const source = props.model?.bind(this, props.dataLake);
+    if (props.vpc) {
+      const subnets = props.vpc.selectSubnets(
+        props.vpcSubnets ?? { subnetType: props.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      );
+      if (props.securityGroups && props.securityGroups.length > 0) {
+        this.securityGroups.push(...props.securityGroups);
+      } else {
+        const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
+          vpc: props.vpc,
+          description: `Model containers and monitoring jobs of ${this.node.path}`,
+          allowAllOutbound: false,
+        });
+        sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to S3 and ECR (through VPC endpoints or NAT)');
+        this.securityGroups.push(sg);
+      }
+      this.vpcConfig = { securityGroupIds: this.securityGroups.map((g) => g.securityGroupId), subnets: subnets.subnetIds };
+    }
+    this.role = this.createExecutionRole(source);
+    this.createAlarms();
+
+    if (props.model && source) {
+      this.model = new sagemaker.CfnModel(this, 'Model', {
+        executionRoleArn: this.role.roleArn,
+        primaryContainer: source.container,
+        enableNetworkIsolation: true,
+        vpcConfig: this.vpcConfig,
+      });
+      this.model.node.addDependency(this.role);
+      this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', this.renderEndpointConfig(this.model.attrModelName) as unknown as sagemaker.CfnEndpointConfigProps);
+      this.endpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
+        endpointName: this.endpointName,
+        endpointConfigName: this.endpointConfig.attrEndpointConfigName,
+        deploymentConfig: this.renderDeploymentConfig(),
+      });
+      this.scalableTarget = this.createScaling(this.endpoint);
+      if (props.monitoring) {
+        const monitoring = createDataQualityMonitoring(this, props.monitoring, {
+          dataLake: props.dataLake,
+          endpointName: this.endpointName,
+          endpoint: this.endpoint,
+          encryptionKey: this.encryptionKey,
+          alarmTopic: this.alarmTopic,
+          vpcConfig: this.vpcConfig,
+          grantVpcAccess: (role) => this.grantVpcAccess(role),
+        });
+        this.monitoringSchedule = monitoring.schedule;
+        this.alarms.push(monitoring.alarm);
+      }
+    }
+    if (!this.storageEncryptedWithKey) {
+      // Expected behaviour, not a mistake: an info, not a warning (warnings fail strict synth).
+      Annotations.of(this).addInfo(
+        `${this.instanceType} has local NVMe storage: SageMaker encrypts it with a hardware module and rejects a KMS key, so the endpoint config has no KmsKeyId (capture and outputs still use the lake key).`,
+      );
+      if (this.endpointConfig) acknowledge(this.endpointConfig, Acknowledgements.sagemakerNvmeStorage);
+    } else if (!isKnownFamily(this.instanceType)) {
+      Annotations.of(this).addWarningV2(
+        'genai:inference:unknownInstanceFamily',
+        `${this.instanceType} is not a family this library knows; the endpoint config sets a KMS key, which SageMaker rejects if the type has local NVMe storage.`,
+      );
+    }
+    if (instanceFamily(this.instanceType) === 'inf1' && this.routing.type !== 'ALL_AT_ONCE') {
+      Annotations.of(this).addWarningV2(
+        'genai:inference:noTrafficShifting',
+        `SageMaker does not shift traffic gradually on Inf1 instances: the ${this.routing.type.toLowerCase()} strategy falls back to all at once without a baking period.`,
+      );
+    }
+    if (props.modelPackageGroupName) {
+      const promotion = createPromotion(this, props.modelPackageGroupName, {
+        dataLake: props.dataLake,
+        endpointName: this.endpointName,
+        endpointArn: this.endpointArn,
+        executionRole: this.role,
+        encryptionKey: this.encryptionKey,
+        storageEncryptedWithKey: this.storageEncryptedWithKey,
+        alarmTopic: this.alarmTopic,
+        logRetention: props.logRetention,
+        removalPolicy: this.removalPolicy,
+        vpcConfig: this.vpcConfig,
+        endpointConfigTemplate: this.renderEndpointConfig(undefined),
+        deploymentConfig: this.renderDeploymentConfig(),
+        model: this.model,
+        endpointConfig: this.endpointConfig,
+        endpoint: this.endpoint,
+      });
+      this.alarms.push(...promotion.alarms);
+      this.promotionFunction = promotion.fn;
+      this.promotionRule = promotion.rule;
+      this.promotionDeadLetterQueue = promotion.dlq;
+    }
+    this.createWidgets();
+  }
+
+  private validate(props: InferenceEndpointProps): void {
+    if (!props.model && !props.modelPackageGroupName) {
+      throw new GenAIValidationError(this, 'model', undefined, 'a ModelSource, or a modelPackageGroupName whose first approved version creates the endpoint');
+    }
+    validatePattern(this, 'instanceType', this.instanceType, INSTANCE_TYPE_PATTERN, 'a SageMaker hosting instance type such as ml.g5.xlarge');
+    if (props.requireGpu && !Token.isUnresolved(this.instanceType) && !isGpu(this.instanceType)) {
+      throw new GenAIValidationError(this, 'instanceType', this.instanceType, 'a GPU family (requireGpu is set): ml.g4dn, ml.g5, ml.g6, ml.g6e, ml.p3, ml.p4d, ml.p5 ...');
+    }
+    validatePattern(this, 'variantName', this.variantName, NAME_PATTERN, 'letters, digits and hyphens, at most 63 characters');
+    validatePattern(this, 'modelPackageGroupName', props.modelPackageGroupName, NAME_PATTERN, 'letters, digits and hyphens, at most 63 characters');
+    validateRange(this, 'minCapacity', this.minCapacity, this.isAsync ? 0 : 1, 1000, { integer: true });
+    if (!Token.isUnresolved(this.maxCapacity) && !Token.isUnresolved(this.minCapacity) && this.maxCapacity < this.minCapacity) {
+      throw new GenAIValidationError(this, 'maxCapacity', this.maxCapacity, `at least minCapacity (${this.minCapacity})`);
+    }
+    validateRange(this, 'maxCapacity', this.maxCapacity, 1, 1000, { integer: true });
+    validateRange(this, 'targetInvocationsPerInstance', props.targetInvocationsPerInstance, 1, 100000);
+    validateRange(this, 'captureSamplingPercentage', this.samplingPercentage, 0, 100, { integer: true });
+    validateRange(this, 'terminationWait (seconds)', this.terminationWaitSeconds, 0, 3600, { integer: true });
+    validateRange(this, 'containerStartupTimeout (seconds)', props.containerStartupTimeout?.toSeconds({ integral: false }), 60, 3600, { integer: true });
+    validateRange(this, 'serverErrorThreshold', props.serverErrorThreshold, 1, 1e9);
+    validateRange(this, 'clientErrorThreshold', props.clientErrorThreshold, 1, 1e9);
+    validateRange(this, 'latencyP99Threshold (ms)', props.latencyP99Threshold?.toMilliseconds(), 1, 3600000);
+    validateRange(this, 'latencyP50Threshold (ms)', props.latencyP50Threshold?.toMilliseconds(), 1, 3600000);
+    validateRange(this, 'asyncInference.maxConcurrentInvocationsPerInstance', props.asyncInference?.maxConcurrentInvocationsPerInstance, 1, 1000, { integer: true });
+    validateRange(this, 'asyncInference.targetBacklogPerInstance', props.asyncInference?.targetBacklogPerInstance, 1, 100000);
+    validateLogRetention(this, 'logRetention', props.logRetention);
+    for (const s of props.scheduledScaling ?? []) {
+      validatePattern(this, 'scheduledScaling.id', s.id, /^[A-Za-z0-9]{1,64}$/, 'letters and digits');
+      validateRange(this, `scheduledScaling[${s.id}].minCapacity`, s.minCapacity, this.isAsync ? 0 : 1, 1000, { integer: true });
+      validateRange(this, `scheduledScaling[${s.id}].maxCapacity`, s.maxCapacity, 1, 1000, { integer: true });
+      if (s.minCapacity !== undefined && s.maxCapacity !== undefined && s.minCapacity > s.maxCapacity) {
+        throw new GenAIValidationError(this, `scheduledScaling[${s.id}].maxCapacity`, s.maxCapacity, `at least its minCapacity (${s.minCapacity})`);
+      }
+      if (s.minCapacity === undefined && s.maxCapacity === undefined) {
+        throw new GenAIValidationError(this, `scheduledScaling[${s.id}]`, 'no bounds', 'minCapacity, maxCapacity or both');
+      }
+    }
+    if (props.monitoring) {
+      if (!props.model) {
+        throw new GenAIValidationError(this, 'monitoring', 'set without model', 'monitoring only with `model` (the schedule needs an existing endpoint)');
+      }
+      if (this.samplingPercentage === 0) {
+        throw new GenAIValidationError(this, 'captureSamplingPercentage', 0, 'from 1 to 100 when monitoring is set (Model Monitor reads the captured data)');
+      }
+      validatePattern(this, 'monitoring.instanceType', props.monitoring.instanceType, INSTANCE_TYPE_PATTERN, 'a SageMaker processing instance type such as ml.m5.xlarge');
+      validatePattern(this, 'monitoring.scheduleExpression', props.monitoring.scheduleExpression, /^cron\(.+\)$/, 'a cron(...) expression');
+      validateRange(this, 'monitoring.maxRuntime (seconds)', props.monitoring.maxRuntime?.toSeconds({ integral: false }), 60, 86400, { integer: true });
+    }
+  }
+
+  private createExecutionRole(source?: ModelSourceConfig): iam.Role {
+    const lake = this.props.dataLake;
+    const role = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: `Runs the model of ${this.node.path}`,
+    });
+    // Model data: the prefix of an image model, or the whole zone for registry versions.
+    lake.grantRead(role, DataZone.MODEL_ARTIFACTS, source?.modelDataPrefix);
+    const captureBucket = lake.bucket(DataZone.INFERENCE_CAPTURE);
+    lake.grantWrite(role, DataZone.INFERENCE_CAPTURE, `datacapture/${this.endpointName}/`);
+    const wildcards = [`datacapture/${this.endpointName}/*`];
+    if (this.isAsync) {
+      lake.grantWrite(role, DataZone.INFERENCE_CAPTURE, `async-output/${this.endpointName}/`);
+      lake.grantWrite(role, DataZone.INFERENCE_CAPTURE, `async-failures/${this.endpointName}/`);
+      lake.grantRead(role, DataZone.INFERENCE_CAPTURE, `async-input/${this.endpointName}/`);
+      wildcards.push(`async-output/${this.endpointName}/*`, `async-failures/${this.endpointName}/*`, `async-input/${this.endpointName}/*`);
+    }
+    const stack = Stack.of(this);
+    const repositories = source && source.repositoryArns
+      ? source.repositoryArns
+      : [stack.formatArn({ service: 'ecr', account: '*', resource: 'repository', resourceName: '*' })];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ECR_PULL_ACTIONS, resources: repositories }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ECR_AUTH_ACTIONS, resources: ['*'] }));
+    const logGroupArn = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `/aws/sagemaker/Endpoints/${this.endpointName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: CONTAINER_LOG_ACTIONS, resources: [logGroupArn] }));
+
+    acknowledge(role, Acknowledgements.inlinePolicies);
+    this.grantVpcAccess(role);
+    const zoneRef = (zone: DataZone) => bucketRef(this, lake.bucket(zone));
+    const modelPrefix = source?.modelDataPrefix;
+    acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [
+      `${zoneRef(DataZone.MODEL_ARTIFACTS)}/${modelPrefix !== undefined && !Token.isUnresolved(modelPrefix) ? normalizePrefix(modelPrefix) : ''}*`,
+      ...wildcards.map((w) => `${bucketRef(this, captureBucket)}/${w}`),
+      nagString(stack, logGroupArn),
+    ]);
+    if (!source?.repositoryArns) {
+      acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repositories[0])]);
+    }
+    return role;
+  }
+
+  /**
+   * Lets SageMaker attach the role's containers to the VPC (network interfaces limited to the VPC by an
+   * `ec2:Vpc` condition), and acknowledges the `*` resources of ECR login and EC2 describes.
+   */
+  private grantVpcAccess(role: iam.Role): void {
+    const vpc = this.props.vpc;
+    if (!vpc || !this.vpcConfig) {
+      acknowledge(role, Acknowledgements.ecrAuthorizationToken);
+      return;
+    }
+    const stack = Stack.of(this);
+    const enis = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: VPC_DESCRIBE_ACTIONS, resources: ['*'] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: VPC_ENI_ACTIONS,
+        resources: [
+          enis,
+          ...this.vpcConfig.subnets.map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s })),
+          ...this.vpcConfig.securityGroupIds.map((g) => stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: g })),
+        ],
+        conditions: { ArnEquals: { 'ec2:Vpc': vpc.vpcArn } },
+      }),
+    );
+    acknowledge(role, [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: Acknowledgements.vpcJobNetworking[0].reason }]);
+    acknowledgeResources(role, Acknowledgements.vpcJobNetworking, [nagString(stack, enis)]);
+  }
+
+  private renderEndpointConfig(modelName: string | undefined): Record<string, unknown> {
+    const lake = this.props.dataLake;
+    const capture = lake.bucket(DataZone.INFERENCE_CAPTURE);
+    const variant: Record<string, unknown> = {
+      variantName: this.variantName,
+      modelName,
+      instanceType: this.instanceType,
+      initialInstanceCount: Math.max(1, this.minCapacity),
+      initialVariantWeight: 1,
+      containerStartupHealthCheckTimeoutInSeconds: (this.props.containerStartupTimeout ?? Duration.minutes(10)).toSeconds(),
+      modelDataDownloadTimeoutInSeconds: (this.props.containerStartupTimeout ?? Duration.minutes(10)).toSeconds(),
+    };
+    return {
+      productionVariants: [variant],
+      kmsKeyId: this.storageEncryptedWithKey ? this.encryptionKey.keyArn : undefined,
+      dataCaptureConfig:
+        this.samplingPercentage > 0
+          ? {
+              enableCapture: true,
+              initialSamplingPercentage: this.samplingPercentage,
+              destinationS3Uri: `s3://${capture.bucketName}/datacapture`,
+              kmsKeyId: lake.encryptionKey.keyArn,
+              captureOptions: [{ captureMode: 'Input' }, { captureMode: 'Output' }],
+              captureContentTypeHeader: { jsonContentTypes: ['application/json'] },
+            }
+          : undefined,
+      asyncInferenceConfig: this.isAsync ? this.renderAsyncConfig(capture) : undefined,
+    };
+  }
+
+  private renderAsyncConfig(capture: s3.IBucket): Record<string, unknown> {
+    if (!this.asyncTopics) {
+      allowServicesToPublish(this.encryptionKey, ['sagemaker.amazonaws.com']);
+      const success = new sns.Topic(this, 'AsyncSuccessTopic', { masterKey: this.encryptionKey, enforceSSL: true, displayName: 'Async inference results' });
+      const error = new sns.Topic(this, 'AsyncErrorTopic', { masterKey: this.encryptionKey, enforceSSL: true, displayName: 'Async inference errors' });
+      for (const topic of [success, error]) {
+        this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+      }
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.encryptionKey.keyArn] }));
+      this.asyncTopics = { success, error };
+    }
+    return {
+      clientConfig: { maxConcurrentInvocationsPerInstance: this.props.asyncInference?.maxConcurrentInvocationsPerInstance ?? 4 },
+      outputConfig: {
+        s3OutputPath: `s3://${capture.bucketName}/async-output/${this.endpointName}/`,
+        s3FailurePath: `s3://${capture.bucketName}/async-failures/${this.endpointName}/`,
+        kmsKeyId: this.props.dataLake.encryptionKey.keyArn,
+        notificationConfig: {
+          successTopic: this.asyncTopics.success.topicArn,
+          errorTopic: this.asyncTopics.error.topicArn,
+          includeInferenceResponseIn: ['SUCCESS_NOTIFICATION_TOPIC', 'ERROR_NOTIFICATION_TOPIC'],
+        },
+      },
+    };
+  }
+
+  private renderDeploymentConfig(): sagemaker.CfnEndpoint.DeploymentConfigProperty {
+    const r = this.routing;
+    return {
+      blueGreenUpdatePolicy: {
+        trafficRoutingConfiguration: {
+          type: r.type,
+          waitIntervalInSeconds: r.waitIntervalInSeconds,
+          canarySize: r.canaryPercent !== undefined ? { type: 'CAPACITY_PERCENT', value: r.canaryPercent } : undefined,
+          linearStepSize: r.linearStepPercent !== undefined ? { type: 'CAPACITY_PERCENT', value: r.linearStepPercent } : undefined,
+        },
+        terminationWaitInSeconds: this.terminationWaitSeconds,
+      },
+      autoRollbackConfiguration: { alarms: this.rollbackAlarms.map((a) => ({ alarmName: a.alarmName })) },
+    };
+  }
+
+  private createAlarms(): void {
+    const action = new cwActions.SnsAction(this.alarmTopic);
+    const add = (id: string, metric: cloudwatch.IMetric, props: Omit<cloudwatch.CreateAlarmOptions, 'metric'>, rollback = false) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        metric,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        ...props,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+      if (rollback) this.rollbackAlarms.push(alarm);
+      return alarm;
+    };
+    const p99 = this.props.latencyP99Threshold ?? Duration.seconds(30);
+    const p50 = this.props.latencyP50Threshold ?? Duration.seconds(10);
+    add('ServerErrorsAlarm', this.metricErrors(), {
+      threshold: this.props.serverErrorThreshold ?? 5,
+      evaluationPeriods: 1,
+      alarmDescription: `5XX errors of ${this.endpointName}: the model or container fails. Rolls back a deployment in progress.`,
+    }, true);
+    add('LatencyP99Alarm', this.metricLatency(), {
+      threshold: p99.toMilliseconds() * 1000,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: `p99 model latency of ${this.endpointName} above ${p99.toHumanString()}. Rolls back a deployment in progress.`,
+    }, true);
+    add('LatencyP50Alarm', this.metricLatency({ statistic: cloudwatch.Stats.p(50), period: Duration.minutes(5) }), {
+      threshold: p50.toMilliseconds() * 1000,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: `Median model latency of ${this.endpointName} above ${p50.toHumanString()}: scale out or use a larger instance.`,
+    });
+    add('ClientErrorsAlarm', this.metricClientErrors({ period: Duration.minutes(5) }), {
+      threshold: this.props.clientErrorThreshold ?? 100,
+      evaluationPeriods: 1,
+      alarmDescription: `4XX errors of ${this.endpointName}: callers send requests the model rejects (or are throttled).`,
+    });
+    add('MemoryAlarm', this.metricInstance('MemoryUtilization', { period: Duration.minutes(5) }), {
+      threshold: 90,
+      evaluationPeriods: 3,
+      alarmDescription: `Memory of ${this.endpointName} instances above 90%.`,
+    });
+    add('DiskAlarm', this.metricInstance('DiskUtilization', { period: Duration.minutes(5) }), {
+      threshold: 90,
+      evaluationPeriods: 3,
+      alarmDescription: `Disk of ${this.endpointName} instances above 90%.`,
+    });
+  }
+
+  private createScaling(endpoint: sagemaker.CfnEndpoint): appscaling.ScalableTarget {
+    const props = this.props;
+    const target = new appscaling.ScalableTarget(this, 'ScalableTarget', {
+      serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
+      resourceId: `endpoint/${this.endpointName}/variant/${this.variantName}`,
+      scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      // Application Auto Scaling acts on SageMaker through its service-linked role; no role of ours is needed.
+      role: iam.Role.fromRoleArn(
+        this,
+        'ScalingServiceLinkedRole',
+        Stack.of(this).formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+        }),
+      ),
+      minCapacity: this.minCapacity,
+      maxCapacity: this.maxCapacity,
+    });
+    target.node.addDependency(endpoint);
+    const scaleInCooldown = props.scaleInCooldown ?? Duration.minutes(10);
+    const scaleOutCooldown = props.scaleOutCooldown ?? Duration.minutes(2);
+    if (this.isAsync) {
+      target.scaleToTrackMetric('BacklogTracking', {
+        customMetric: new cloudwatch.Metric({
+          namespace: ENDPOINT_NAMESPACE,
+          metricName: 'ApproximateBacklogSizePerInstance',
+          dimensionsMap: { EndpointName: this.endpointName },
+          statistic: cloudwatch.Stats.AVERAGE,
+        }),
+        targetValue: props.asyncInference?.targetBacklogPerInstance ?? 5,
+        scaleInCooldown,
+        scaleOutCooldown,
+      });
+      // Target tracking cannot leave zero instances (no per-instance metric); a queued request wakes the fleet.
+      target.scaleOnMetric('WakeOnBacklog', {
+        metric: new cloudwatch.Metric({
+          namespace: ENDPOINT_NAMESPACE,
+          metricName: 'HasBacklogWithoutCapacity',
+          dimensionsMap: { EndpointName: this.endpointName },
+          statistic: cloudwatch.Stats.AVERAGE,
+          period: Duration.minutes(1),
+        }),
+        scalingSteps: [
+          { upper: 0.5, change: 0 },
+          { lower: 0.5, change: 1 },
+        ],
+        adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+        cooldown: scaleOutCooldown,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+      });
+    } else {
+      target.scaleToTrackMetric('InvocationsTracking', {
+        predefinedMetric: appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
+        targetValue: props.targetInvocationsPerInstance ?? 20,
+        scaleInCooldown,
+        scaleOutCooldown,
+      });
+    }
+    for (const s of props.scheduledScaling ?? []) {
+      target.scaleOnSchedule(s.id, { schedule: s.schedule, minCapacity: s.minCapacity, maxCapacity: s.maxCapacity });
+    }
+    return target;
+  }
+
+  private createWidgets(): void {
+    const w = (title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]) =>
+      new cloudwatch.GraphWidget({ title: `${title} (${this.endpointName})`, left, right, width: 8, height: 6 });
+    this.widgets.push(
+      w('Invocations and errors', [this.metricInvocations()], [this.metricErrors(), this.metricClientErrors()]),
+      w('Model latency (µs)', [this.metricLatency({ statistic: cloudwatch.Stats.p(50) }), this.metricLatency()]),
+      w('CPU and memory (%)', [this.metricInstance('CPUUtilization')], [this.metricInstance('MemoryUtilization')]),
+    );
+    if (isGpu(this.instanceType)) {
+      this.widgets.push(w('GPU and GPU memory (%)', [this.metricInstance('GPUUtilization')], [this.metricInstance('GPUMemoryUtilization')]));
+    }
+    this.widgets.push(w('Disk (%)', [this.metricInstance('DiskUtilization')]));
+    if (this.isAsync) {
+      this.widgets.push(
+        w('Async backlog', [
+          new cloudwatch.Metric({ namespace: ENDPOINT_NAMESPACE, metricName: 'ApproximateBacklogSize', dimensionsMap: { EndpointName: this.endpointName }, statistic: cloudwatch.Stats.AVERAGE }),
+        ]),
+      );
+    }
+    this.widgets.push(new cloudwatch.AlarmStatusWidget({ title: `Endpoint alarms (${this.endpointName})`, alarms: this.alarms, width: 8, height: 6 }));
+  }
+}

@@ -1,0 +1,137 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { IConstruct } from 'constructs';
+import { GenAIValidationError } from '../core/errors';
+import { DataZone } from '../data-lake/data-zone';
+import { ISecureDataLake } from '../data-lake/secure-data-lake';
+
+/** Options of a model served from a container image. */
+export interface ImageModelOptions {
+  /**
+   * Key of the model data in the MODEL_ARTIFACTS zone of the lake: a `model.tar.gz` object, or a prefix
+   * of uncompressed files when `modelDataCompressed` is false.
+   * @default - no model data (the image holds the model or downloads nothing)
+   */
+  readonly modelDataKey?: string;
+  /**
+   * Whether `modelDataKey` is a `.tar.gz` archive (true) or a prefix of uncompressed files (false, faster
+   * to load for large language models).
+   * @default true
+   */
+  readonly modelDataCompressed?: boolean;
+  /**
+   * Environment variables of the container (for example `HF_MODEL_ID` and `SM_NUM_GPUS` for the Hugging
+   * Face TGI container). Never put secrets here.
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+}
+
+/** What a {@link ModelSource} renders for one construct. */
+export interface ModelSourceConfig {
+  /** The model's primary container. */
+  readonly container: sagemaker.CfnModel.ContainerDefinitionProperty;
+  /**
+   * ARNs of the ECR repositories the image comes from, or `undefined` when it is only known at run time
+   * (a model package), in which case pulls are allowed from any repository in the region.
+   */
+  readonly repositoryArns?: string[];
+  /** Key prefix of the model data in MODEL_ARTIFACTS, or `undefined` for the whole zone. */
+  readonly modelDataPrefix?: string;
+}
+
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[A-Za-z0-9-]{1,63}\/\d+$/;
+const ECR_IMAGE_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+)(?::[\w.-]+|@sha256:[a-f0-9]{64})$/;
+
+/**
+ * Where the served model comes from: a version of the model registry, or a container image (your own
+ * ECR repository or an AWS Deep Learning Container) plus model data in the lake.
+ */
+export class ModelSource {
+  /**
+   * A versioned model package of the SageMaker model registry, deployed as registered (its image and
+   * model data). Its image may live in any ECR repository of the region, so image pulls are allowed
+   * region-wide; its model data must be in the MODEL_ARTIFACTS zone.
+   * @param modelPackageArn `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>`
+   */
+  public static fromModelPackage(modelPackageArn: string): ModelSource {
+    return new ModelSource('package', modelPackageArn);
+  }
+
+  /** An image of your own ECR repository. */
+  public static fromEcrImage(repository: ecr.IRepository, tag: string, options: ImageModelOptions = {}): ModelSource {
+    return new ModelSource('ecr', repository.repositoryUriForTag(tag), options, repository);
+  }
+
+  /**
+   * An image by URI, for example an AWS Deep Learning Container
+   * (`<account>.dkr.ecr.<region>.amazonaws.com/huggingface-pytorch-tgi-inference:<tag>`). Pulls are
+   * allowed from that repository only.
+   */
+  public static fromImageUri(imageUri: string, options: ImageModelOptions = {}): ModelSource {
+    return new ModelSource('uri', imageUri, options);
+  }
+
+  private constructor(
+    /** `package`, `ecr` or `uri`. */
+    private readonly kind: string,
+    private readonly reference: string,
+    private readonly options: ImageModelOptions = {},
+    private readonly repository?: ecr.IRepository,
+  ) {}
+
+  /** True for a model registry version. */
+  public get isModelPackage(): boolean {
+    return this.kind === 'package';
+  }
+
+  /** Validates the source and renders the container for `scope`. */
+  public bind(scope: IConstruct, dataLake: ISecureDataLake): ModelSourceConfig {
+    if (this.kind === 'package') {
+      if (!Token.isUnresolved(this.reference) && !MODEL_PACKAGE_ARN.test(this.reference)) {
+        throw new GenAIValidationError(scope, 'model', this.reference, 'a versioned model package ARN: arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>');
+      }
+      return { container: { modelPackageName: this.reference } };
+    }
+
+    let repositoryArns: string[] | undefined;
+    if (this.repository) {
+      repositoryArns = [this.repository.repositoryArn];
+    } else if (!Token.isUnresolved(this.reference)) {
+      const m = ECR_IMAGE_URI.exec(this.reference);
+      if (!m) {
+        throw new GenAIValidationError(scope, 'model', this.reference, 'an ECR image URI: <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> (or @sha256:<digest>)');
+      }
+      repositoryArns = [Stack.of(scope).formatArn({ service: 'ecr', account: m[1], region: m[2], resource: 'repository', resourceName: m[3] })];
+    }
+
+    const key = this.options.modelDataKey;
+    if (key !== undefined && !Token.isUnresolved(key) && (key === '' || key.startsWith('/') || key.startsWith('s3://'))) {
+      throw new GenAIValidationError(scope, 'model modelDataKey', key, 'an object key or prefix inside the MODEL_ARTIFACTS zone, without a leading "/" or "s3://"');
+    }
+    const compressed = this.options.modelDataCompressed ?? true;
+    const bucketName = key !== undefined ? dataLake.bucket(DataZone.MODEL_ARTIFACTS).bucketName : undefined;
+    const container: sagemaker.CfnModel.ContainerDefinitionProperty = {
+      image: this.reference,
+      environment: this.options.environment,
+      modelDataUrl: key !== undefined && compressed ? `s3://${bucketName}/${key}` : undefined,
+      modelDataSource:
+        key !== undefined && !compressed
+          ? { s3DataSource: { s3Uri: `s3://${bucketName}/${asPrefix(key)}`, s3DataType: 'S3Prefix', compressionType: 'None' } }
+          : undefined,
+    };
+    return { container, repositoryArns, modelDataPrefix: key === undefined ? undefined : compressed ? parentPrefix(key) : key };
+  }
+}
+
+function asPrefix(key: string): string {
+  return Token.isUnresolved(key) || key.endsWith('/') ? key : `${key}/`;
+}
+
+/** The folder of an object key (`models/a/model.tar.gz` → `models/a/`), or undefined at the top level. */
+function parentPrefix(key: string): string | undefined {
+  if (Token.isUnresolved(key)) return undefined;
+  const i = key.lastIndexOf('/');
+  return i > 0 ? key.slice(0, i + 1) : undefined;
+}

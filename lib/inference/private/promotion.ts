@@ -1,0 +1,150 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Acknowledgements, acknowledge } from '../../core/acknowledgements';
+import { allowServicesToPublish } from '../../core/encryption';
+import { SecureFunction } from '../../core/secure-function';
+import { ISecureDataLake } from '../../data-lake/secure-data-lake';
+import { PROMOTION_CREATE_ACTIONS, PROMOTION_ENDPOINT_ACTIONS, PROMOTION_PACKAGE_ACTIONS, PROMOTION_TAG_ACTIONS } from './actions';
+import { toApiShape } from './api-shape';
+import { acknowledgeResources, nagString } from './nag';
+
+/** What the promotion machinery needs from its endpoint construct. */
+export interface PromotionContext {
+  readonly dataLake: ISecureDataLake;
+  readonly endpointName: string;
+  readonly endpointArn: string;
+  /** The role the models run with (passed to SageMaker). */
+  readonly executionRole: iam.IRole;
+  readonly encryptionKey: kms.IKey;
+  readonly storageEncryptedWithKey: boolean;
+  readonly alarmTopic: sns.ITopic;
+  readonly logRetention?: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly vpcConfig?: { securityGroupIds: string[]; subnets: string[] };
+  /** CloudFormation-style endpoint config props without the model name (the template of a first endpoint). */
+  readonly endpointConfigTemplate: Record<string, unknown>;
+  /** CloudFormation-style deployment config. */
+  readonly deploymentConfig: object;
+  /** The model, endpoint config and endpoint CloudFormation manages, when `model` is set. */
+  readonly model?: sagemaker.CfnModel;
+  readonly endpointConfig?: sagemaker.CfnEndpointConfig;
+  readonly endpoint?: sagemaker.CfnEndpoint;
+}
+
+export interface PromotionResources {
+  readonly fn: SecureFunction;
+  readonly rule: events.Rule;
+  readonly dlq: sqs.Queue;
+  /** Failed promotions (function DLQ) and undelivered events (rule DLQ). */
+  readonly alarms: cloudwatch.Alarm[];
+}
+
+/**
+ * The model promotion machinery: an EventBridge rule on approvals of the group, the promotion function
+ * (least privilege on the names it creates), the rule's dead-letter queue and alarms on both DLQs.
+ */
+export function createPromotion(scope: Construct, groupName: string, ctx: PromotionContext): PromotionResources {
+  const stack = Stack.of(scope);
+  const key = ctx.encryptionKey;
+  const fn = new SecureFunction(scope, 'PromotionFunction', {
+    handlerName: 'model-promotion',
+    description: `Rolls out model package versions approved in ${groupName} to ${ctx.endpointName}`,
+    encryptionKey: key,
+    timeout: Duration.minutes(2),
+    // One promotion at a time: re-delivered or concurrent approvals are handled in order.
+    reservedConcurrentExecutions: 1,
+    logRetention: ctx.logRetention,
+    removalPolicy: ctx.removalPolicy,
+    environment: {
+      PROMOTION_CONFIG: stack.toJsonString({
+        endpointName: ctx.endpointName,
+        modelPackageGroupName: groupName,
+        executionRoleArn: ctx.executionRole.roleArn,
+        vpcConfig: ctx.vpcConfig ? toApiShape(ctx.vpcConfig) : undefined,
+        endpointConfigTemplate: toApiShape(ctx.endpointConfigTemplate),
+        deploymentConfig: toApiShape(ctx.deploymentConfig),
+      }),
+    },
+  });
+  const role = fn.role;
+  const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
+  const groupLower = Token.isUnresolved(groupName) ? groupName : groupName.toLowerCase();
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...PROMOTION_ENDPOINT_ACTIONS, ...PROMOTION_TAG_ACTIONS], resources: [ctx.endpointArn] }));
+  const created = [arn('model', `${ctx.endpointName}-*`), arn('endpoint-config', `${ctx.endpointName}-*`)];
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...PROMOTION_CREATE_ACTIONS, ...PROMOTION_TAG_ACTIONS], resources: created }));
+  if (ctx.endpointConfig) {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpointConfig'], resources: [ctx.endpointConfig.ref] }));
+  }
+  if (ctx.model) {
+    // To recognise a version CloudFormation already serves.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeModel'], resources: [ctx.model.ref] }));
+  }
+  const packages = arn('model-package', `${groupLower}/*`);
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_PACKAGE_ACTIONS, resources: [packages] }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [ctx.executionRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    }),
+  );
+  const keys = [ctx.dataLake.encryptionKey.keyArn, ...(ctx.storageEncryptedWithKey ? [key.keyArn] : [])];
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+      resources: keys,
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }),
+  );
+  acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [...created, packages].map((r) => nagString(stack, r)));
+
+  allowServicesToPublish(key, ['events.amazonaws.com']);
+  const dlq = new sqs.Queue(scope, 'PromotionDeadLetterQueue', {
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    removalPolicy: ctx.removalPolicy,
+  });
+  acknowledge(dlq, Acknowledgements.deadLetterQueue);
+  const rule = new events.Rule(scope, 'PromotionRule', {
+    description: `Approved versions of ${groupName} roll out to ${ctx.endpointName}`,
+    eventPattern: {
+      source: ['aws.sagemaker'],
+      detailType: ['SageMaker Model Package State Change'],
+      detail: { ModelPackageGroupName: [groupName], ModelApprovalStatus: ['Approved'] },
+    },
+    targets: [new targets.LambdaFunction(fn.function, { deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(2) })],
+  });
+  if (ctx.endpoint) fn.node.addDependency(ctx.endpoint);
+
+  const failures = new cloudwatch.Alarm(scope, 'PromotionFailuresAlarm', {
+    metric: fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: `A model promotion to ${ctx.endpointName} failed after retries; the event is in the function's dead-letter queue.`,
+  });
+  failures.addAlarmAction(new cwActions.SnsAction(ctx.alarmTopic));
+  const undelivered = new cloudwatch.Alarm(scope, 'PromotionUndeliveredAlarm', {
+    metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: `An approval event for ${ctx.endpointName} could not be delivered to the promotion function; it is in the rule's dead-letter queue.`,
+  });
+  undelivered.addAlarmAction(new cwActions.SnsAction(ctx.alarmTopic));
+  return { fn, rule, dlq, alarms: [failures, undelivered] };
+}

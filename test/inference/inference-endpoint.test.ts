@@ -1,0 +1,726 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { DeploymentStrategy, InferenceEndpoint, InferenceEndpointProps, ModelSource, SecureDataLake } from '../../lib';
+import { strictApp } from '../helpers/compliance';
+
+const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';
+const TGI = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04';
+const MONITOR = '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest';
+
+function build(props: Partial<InferenceEndpointProps> = {}, withModel = true) {
+  const stack = new Stack(strictApp(), 'S');
+  const lake = new SecureDataLake(stack, 'Lake');
+  const endpoint = new InferenceEndpoint(stack, 'Endpoint', {
+    dataLake: lake,
+    model: withModel ? ModelSource.fromModelPackage(PACKAGE) : undefined,
+    ...props,
+  });
+  return { stack, lake, endpoint, template: Template.fromStack(stack) };
+}
+
+const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}`) });
+/** The same as `ref`/`arnOf`, for plain jest matchers. */
+const jref = (prefix: string) => ({ Ref: expect.stringMatching(new RegExp(`^${prefix}`)) });
+const jarn = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}`)), 'Arn'] });
+const objects = (bucketPrefix: string, suffix: string) => ({ 'Fn::Join': ['', [jarn(bucketPrefix), suffix]] });
+const arnOf = (prefix: string) => ({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'Arn'] });
+
+/** The statements of the policy attached to the role whose logical id starts with `rolePrefix`. */
+function statements(template: Template, rolePrefix: string): any[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const policy = Object.values(policies).find((p: any) => p.Properties.Roles.some((r: any) => r.Ref.startsWith(rolePrefix))) as any;
+  expect(policy).toBeDefined();
+  return policy.Properties.PolicyDocument.Statement;
+}
+
+function promotionConfig(template: Template): any {
+  const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+  const fn = fns.find((f) => f.Properties.Environment?.Variables?.PROMOTION_CONFIG);
+  return fn.Properties.Environment.Variables.PROMOTION_CONFIG;
+}
+
+describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => {
+  const { stack, endpoint, template } = build();
+
+  test('the model serves the package with network isolation and its own role', () => {
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: { ModelPackageName: PACKAGE },
+      EnableNetworkIsolation: true,
+      ExecutionRoleArn: arnOf('EndpointExecutionRole'),
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sagemaker.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  test('one variant, no KMS key on NVMe storage, full capture into INFERENCE_CAPTURE with the lake key', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      KmsKeyId: Match.absent(),
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointModel'), 'ModelName'] },
+          InstanceType: 'ml.g5.xlarge',
+          InitialInstanceCount: 1,
+          InitialVariantWeight: 1,
+          ContainerStartupHealthCheckTimeoutInSeconds: 600,
+          ModelDataDownloadTimeoutInSeconds: 600,
+        },
+      ],
+      DataCaptureConfig: {
+        EnableCapture: true,
+        InitialSamplingPercentage: 100,
+        DestinationS3Uri: { 'Fn::Join': ['', ['s3://', ref('LakeInferenceCaptureBucket'), '/datacapture']] },
+        KmsKeyId: arnOf('LakeKey'),
+        CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+        CaptureContentTypeHeader: { JsonContentTypes: ['application/json'] },
+      },
+      AsyncInferenceConfig: Match.absent(),
+    });
+    expect(endpoint.storageEncryptedWithKey).toBe(false);
+    Annotations.fromStack(stack).hasInfo('/S/Endpoint', Match.stringLikeRegexp('ml.g5.xlarge has local NVMe storage'));
+  });
+
+  test('endpoint with a generated lower-case name, canary 10% / 10 min, rollback on 5XX and p99 alarms, 10 min termination wait', () => {
+    expect(endpoint.endpointName).toMatch(/^s-endpoint-[0-9a-f]{8}$/);
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      EndpointName: endpoint.endpointName,
+      EndpointConfigName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointEndpointConfig'), 'EndpointConfigName'] },
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 600 },
+          TerminationWaitInSeconds: 600,
+        },
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: ref('EndpointServerErrorsAlarm') }, { AlarmName: ref('EndpointLatencyP99Alarm') }] },
+      },
+    });
+    expect(stack.resolve(endpoint.endpointArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:endpoint/${endpoint.endpointName}`]],
+    });
+  });
+
+  test('autoscaling 1..2 on the variant through the service-linked role, target tracking on invocations per instance', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ServiceNamespace: 'sagemaker',
+      ResourceId: `endpoint/${endpoint.endpointName}/variant/AllTraffic`,
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      MinCapacity: 1,
+      MaxCapacity: 2,
+      RoleARN: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint']],
+      },
+    });
+    template.hasResource('AWS::ApplicationAutoScaling::ScalableTarget', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^Endpoint[0-9A-F]{8}$')]) });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 1);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+        TargetValue: 20,
+        ScaleInCooldown: 600,
+        ScaleOutCooldown: 120,
+      },
+    });
+    expect(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget')).not.toHaveProperty('ScheduledActions');
+  });
+
+  test('alarms on 5XX, p99 and p50 latency, 4XX, memory and disk, all notifying the encrypted topic', () => {
+    const dims = [
+      { Name: 'EndpointName', Value: endpoint.endpointName },
+      { Name: 'VariantName', Value: 'AllTraffic' },
+    ];
+    const expectAlarm = (props: Record<string, unknown>) =>
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...props,
+        Dimensions: dims,
+        AlarmActions: [ref('EndpointAlarmTopic')],
+        OKActions: [ref('EndpointAlarmTopic')],
+        TreatMissingData: 'notBreaching',
+      });
+    expectAlarm({ Namespace: 'AWS/SageMaker', MetricName: 'Invocation5XXErrors', Statistic: 'Sum', Period: 60, Threshold: 5, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expectAlarm({ Namespace: 'AWS/SageMaker', MetricName: 'ModelLatency', ExtendedStatistic: 'p99', Period: 60, Threshold: 30000000, EvaluationPeriods: 3, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanThreshold' });
+    expectAlarm({ Namespace: 'AWS/SageMaker', MetricName: 'ModelLatency', ExtendedStatistic: 'p50', Period: 300, Threshold: 10000000, EvaluationPeriods: 3 });
+    expectAlarm({ Namespace: 'AWS/SageMaker', MetricName: 'Invocation4XXErrors', Statistic: 'Sum', Period: 300, Threshold: 100 });
+    expectAlarm({ Namespace: '/aws/sagemaker/Endpoints', MetricName: 'MemoryUtilization', Statistic: 'Average', Threshold: 90 });
+    expectAlarm({ Namespace: '/aws/sagemaker/Endpoints', MetricName: 'DiskUtilization', Statistic: 'Average', Threshold: 90 });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    expect(endpoint.alarms).toHaveLength(6);
+    expect(endpoint.rollbackAlarms).toHaveLength(2);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf('EndpointKey') });
+  });
+
+  test('the execution role: model artifacts read, capture write under its own prefix, scoped ECR and logs', () => {
+    const s = statements(template, 'EndpointExecutionRole');
+    expect(s).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('LakeModelArtifactsBucket', '/*') },
+      { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: jarn('LakeModelArtifactsBucket') },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey') },
+      { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${endpoint.endpointName}/*`) },
+      { Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':*:repository/*']] } },
+      { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:/aws/sagemaker/Endpoints/${endpoint.endpointName}:*`]] },
+      },
+    ]);
+  });
+
+  test('no promotion machinery without a model package group, and dashboard widgets for the endpoint', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    expect(endpoint.promotionFunction).toBeUndefined();
+    // invocations, latency, CPU/memory, GPU, disk, alarm status
+    expect(endpoint.widgets).toHaveLength(6);
+  });
+});
+
+describe('InferenceEndpoint props', () => {
+  test('a CPU instance type gets the storage key', () => {
+    const { endpoint, template } = build({ instanceType: 'ml.m5.xlarge' });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: arnOf('EndpointKey') });
+    expect(endpoint.storageEncryptedWithKey).toBe(true);
+    expect(endpoint.widgets).toHaveLength(5);
+  });
+
+  test('an unknown instance family keeps the key and warns', () => {
+    const { stack, template } = build({ instanceType: 'ml.x99.large' });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: arnOf('EndpointKey') });
+    Annotations.fromStack(stack).hasWarning('/S/Endpoint', Match.stringLikeRegexp('not a family this library knows'));
+  });
+
+  test('Inf1 with a canary warns that SageMaker falls back to all at once; all at once does not', () => {
+    const { stack } = build({ instanceType: 'ml.inf1.xlarge' });
+    Annotations.fromStack(stack).hasWarning('/S/Endpoint', Match.stringLikeRegexp('does not shift traffic gradually on Inf1'));
+    const quiet = build({ instanceType: 'ml.inf1.xlarge', deploymentStrategy: DeploymentStrategy.allAtOnce() });
+    Annotations.fromStack(quiet.stack).hasNoWarning('/S/Endpoint', Match.anyValue());
+  });
+
+  test('an image URI with compressed model data: pulls from that repository only, reads the archive folder only', () => {
+    const { endpoint, template } = build({
+      model: ModelSource.fromImageUri(TGI, { modelDataKey: 'models/llm/model.tar.gz', environment: { SM_NUM_GPUS: '1' } }),
+    });
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: {
+        Image: TGI,
+        Environment: { SM_NUM_GPUS: '1' },
+        ModelDataUrl: { 'Fn::Join': ['', ['s3://', ref('LakeModelArtifactsBucket'), '/models/llm/model.tar.gz']] },
+      },
+    });
+    const s = statements(template, 'EndpointExecutionRole');
+    expect(s).toEqual(
+      expect.arrayContaining([
+        {
+          Effect: 'Allow',
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:763104351884:repository/huggingface-pytorch-tgi-inference']] },
+        },
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('LakeModelArtifactsBucket', '/models/llm/*') },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: jarn('LakeModelArtifactsBucket'), Condition: { StringLike: { 's3:prefix': ['models/llm/*'] } } },
+      ]),
+    );
+    expect(endpoint.model).toBeDefined();
+  });
+
+  test('uncompressed model data is loaded from a prefix; an ECR repository of your own is pulled by ARN', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const lake = new SecureDataLake(stack, 'Lake');
+    const repository = ecr.Repository.fromRepositoryName(stack, 'Repo', 'my-llm');
+    new InferenceEndpoint(stack, 'Endpoint', {
+      dataLake: lake,
+      model: ModelSource.fromEcrImage(repository, 'v1', { modelDataKey: 'models/llm', modelDataCompressed: false }),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: {
+        ModelDataUrl: Match.absent(),
+        ModelDataSource: { S3DataSource: { S3Uri: { 'Fn::Join': ['', ['s3://', ref('LakeModelArtifactsBucket'), '/models/llm/']] }, S3DataType: 'S3Prefix', CompressionType: 'None' } },
+      },
+    });
+    expect(statements(template, 'EndpointExecutionRole')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/my-llm']] },
+        }),
+      ]),
+    );
+  });
+
+  test.each([
+    ['linear', DeploymentStrategy.linear(20, Duration.minutes(3)), { Type: 'LINEAR', LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 }, WaitIntervalInSeconds: 180 }],
+    ['all at once', DeploymentStrategy.allAtOnce(), { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 }],
+    ['all at once with a wait', DeploymentStrategy.allAtOnce(Duration.minutes(5)), { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 }],
+  ])('%s deployment strategy', (_n, deploymentStrategy, routing) => {
+    const { template } = build({ deploymentStrategy, terminationWait: Duration.minutes(30) });
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: routing, TerminationWaitInSeconds: 1800 } },
+    });
+  });
+
+  test('capacity, cooldowns, target, thresholds and scheduled scaling', () => {
+    const { endpoint, template } = build({
+      minCapacity: 2,
+      maxCapacity: 6,
+      targetInvocationsPerInstance: 50,
+      scaleInCooldown: Duration.minutes(15),
+      scaleOutCooldown: Duration.minutes(1),
+      serverErrorThreshold: 2,
+      clientErrorThreshold: 10,
+      latencyP99Threshold: Duration.seconds(5),
+      latencyP50Threshold: Duration.seconds(1),
+      containerStartupTimeout: Duration.minutes(20),
+      variantName: 'Primary',
+      scheduledScaling: [
+        { id: 'BusinessHours', schedule: appscaling.Schedule.cron({ hour: '8', minute: '0', weekDay: 'MON-FRI' }), minCapacity: 4 },
+        { id: 'Night', schedule: appscaling.Schedule.cron({ hour: '20', minute: '0' }), minCapacity: 2, maxCapacity: 3 },
+      ],
+    });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ VariantName: 'Primary', InitialInstanceCount: 2, ContainerStartupHealthCheckTimeoutInSeconds: 1200 })],
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ResourceId: `endpoint/${endpoint.endpointName}/variant/Primary`,
+      MinCapacity: 2,
+      MaxCapacity: 6,
+      ScheduledActions: [
+        { ScheduledActionName: 'BusinessHours', Schedule: 'cron(0 8 ? * MON-FRI *)', ScalableTargetAction: { MinCapacity: 4 } },
+        { ScheduledActionName: 'Night', Schedule: 'cron(0 20 * * ? *)', ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 3 } },
+      ],
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 50, ScaleInCooldown: 900, ScaleOutCooldown: 60 }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Invocation5XXErrors', Threshold: 2 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Invocation4XXErrors', Threshold: 10 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ModelLatency', ExtendedStatistic: 'p99', Threshold: 5000000 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ModelLatency', ExtendedStatistic: 'p50', Threshold: 1000000 });
+  });
+
+  test('sampling 20% captures a sample; 0 turns capture off', () => {
+    build({ captureSamplingPercentage: 20 }).template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      DataCaptureConfig: Match.objectLike({ EnableCapture: true, InitialSamplingPercentage: 20 }),
+    });
+    build({ captureSamplingPercentage: 0 }).template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { DataCaptureConfig: Match.absent() });
+  });
+
+  test('asynchronous inference: output to the lake, encrypted topics, scale to zero, wake on backlog', () => {
+    const { endpoint, template } = build({ asyncInference: { maxConcurrentInvocationsPerInstance: 2, targetBacklogPerInstance: 3 } });
+    const name = endpoint.endpointName;
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      AsyncInferenceConfig: {
+        ClientConfig: { MaxConcurrentInvocationsPerInstance: 2 },
+        OutputConfig: {
+          S3OutputPath: { 'Fn::Join': ['', ['s3://', ref('LakeInferenceCaptureBucket'), `/async-output/${name}/`]] },
+          S3FailurePath: { 'Fn::Join': ['', ['s3://', ref('LakeInferenceCaptureBucket'), `/async-failures/${name}/`]] },
+          KmsKeyId: arnOf('LakeKey'),
+          NotificationConfig: {
+            SuccessTopic: ref('EndpointAsyncSuccessTopic'),
+            ErrorTopic: ref('EndpointAsyncErrorTopic'),
+            IncludeInferenceResponseIn: ['SUCCESS_NOTIFICATION_TOPIC', 'ERROR_NOTIFICATION_TOPIC'],
+          },
+        },
+      },
+      ProductionVariants: [Match.objectLike({ InitialInstanceCount: 1 })],
+    });
+    template.resourceCountIs('AWS::SNS::Topic', 3);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 2 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        CustomizedMetricSpecification: { MetricName: 'ApproximateBacklogSizePerInstance', Namespace: 'AWS/SageMaker', Statistic: 'Average', Dimensions: [{ Name: 'EndpointName', Value: name }] },
+        TargetValue: 3,
+      }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'StepScaling',
+      StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', Cooldown: 120, MetricAggregationType: 'Average', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'HasBacklogWithoutCapacity',
+      Threshold: 0.5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 2,
+      AlarmActions: [ref('EndpointScalableTargetWakeOnBacklogUpperPolicy')],
+    });
+    expect(statements(template, 'EndpointExecutionRole')).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: [jref('EndpointAsyncErrorTopic'), jref('EndpointAsyncSuccessTopic')] },
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [jarn('EndpointKey'), jarn('LakeKey')] },
+        {
+          Effect: 'Allow',
+          Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'],
+          Resource: [
+            objects('LakeInferenceCaptureBucket', `/async-failures/${name}/*`),
+            objects('LakeInferenceCaptureBucket', `/async-output/${name}/*`),
+            objects('LakeInferenceCaptureBucket', `/datacapture/${name}/*`),
+          ],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'],
+          Resource: [objects('LakeInferenceCaptureBucket', `/async-input/${name}/*`), objects('LakeModelArtifactsBucket', '/*')],
+        },
+      ]),
+    );
+  });
+
+  test('your own key and alarm topic are used', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const lake = new SecureDataLake(stack, 'Lake');
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555');
+    const topic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:123456789012:oncall');
+    const endpoint = new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, model: ModelSource.fromModelPackage(PACKAGE), instanceType: 'ml.c5.2xlarge', encryptionKey: key, alarmTopic: topic });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: key.keyArn });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic.topicArn] });
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    expect(endpoint.encryptionKey).toBe(key);
+    expect(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('inference endpoint') } })).toEqual({});
+  });
+});
+
+describe('InferenceEndpoint in a VPC', () => {
+  const stack = new Stack(strictApp(), 'S');
+  const lake = new SecureDataLake(stack, 'Lake');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const endpoint = new InferenceEndpoint(stack, 'Endpoint', {
+    dataLake: lake,
+    model: ModelSource.fromModelPackage(PACKAGE),
+    modelPackageGroupName: 'llm',
+    vpc,
+    monitoring: { imageUri: MONITOR, baselineStatisticsKey: 's.json', baselineConstraintsKey: 'c.json' },
+  });
+  const template = Template.fromStack(stack);
+  const vpcConfig = { SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointSecurityGroup'), 'GroupId'] }], Subnets: vpc.isolatedSubnets.map((s) => stack.resolve(s.subnetId)) };
+
+  test('the model and the monitoring job run in the isolated subnets with a new HTTPS-only security group', () => {
+    template.hasResourceProperties('AWS::SageMaker::Model', { VpcConfig: vpcConfig, EnableNetworkIsolation: true });
+    template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', { NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true, VpcConfig: vpcConfig } });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+      SecurityGroupIngress: Match.absent(),
+    });
+    expect(endpoint.securityGroups).toHaveLength(1);
+  });
+
+  test('the roles may create network interfaces only in that VPC', () => {
+    for (const role of ['EndpointExecutionRole', 'EndpointMonitoringRole']) {
+      const s = statements(template, role);
+      expect(s).toEqual(
+        expect.arrayContaining([
+          // Merged with ECR login, the only other statement on "*".
+          {
+            Effect: 'Allow',
+            Action: ['ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ecr:GetAuthorizationToken'],
+            Resource: '*',
+          },
+          expect.objectContaining({
+            Action: ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
+            Condition: { ArnEquals: { 'ec2:Vpc': stack.resolve(vpc.vpcArn) } },
+          }),
+        ]),
+      );
+    }
+  });
+
+  test('models the promotion function creates get the same VPC config', () => {
+    const config = JSON.stringify(promotionConfig(template));
+    expect(config).toContain('\\"vpcConfig\\":{\\"SecurityGroupIds\\":[\\"');
+  });
+
+  test('your own security groups are used as given', () => {
+    const s2 = new Stack(strictApp(), 'S2');
+    const v = new ec2.Vpc(s2, 'Vpc');
+    const sg = new ec2.SecurityGroup(s2, 'Sg', { vpc: v });
+    const e = new InferenceEndpoint(s2, 'Endpoint', { dataLake: new SecureDataLake(s2, 'Lake'), model: ModelSource.fromModelPackage(PACKAGE), vpc: v, securityGroups: [sg] });
+    expect(e.securityGroups).toEqual([sg]);
+    Template.fromStack(s2).hasResourceProperties('AWS::SageMaker::Model', {
+      VpcConfig: { SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Sg'), 'GroupId'] }], Subnets: v.privateSubnets.map((x) => s2.resolve(x.subnetId)) },
+    });
+  });
+});
+
+describe('InferenceEndpoint drift monitoring', () => {
+  const { endpoint, template } = build({
+    monitoring: { imageUri: MONITOR, baselineStatisticsKey: 'baselines/llm/statistics.json', baselineConstraintsKey: 'baselines/llm/constraints.json' },
+  });
+  const name = endpoint.endpointName;
+
+  test('data-quality job against the baseline, KMS, network isolation, reports to the lake', () => {
+    template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+      JobDefinitionName: `${name}-data-quality`,
+      RoleArn: arnOf('EndpointMonitoringRole'),
+      DataQualityAppSpecification: { ImageUri: MONITOR },
+      DataQualityBaselineConfig: {
+        StatisticsResource: { S3Uri: { 'Fn::Join': ['', ['s3://', ref('LakeModelArtifactsBucket'), '/baselines/llm/statistics.json']] } },
+        ConstraintsResource: { S3Uri: { 'Fn::Join': ['', ['s3://', ref('LakeModelArtifactsBucket'), '/baselines/llm/constraints.json']] } },
+      },
+      DataQualityJobInput: { EndpointInput: { EndpointName: name, LocalPath: '/opt/ml/processing/input/endpoint' } },
+      DataQualityJobOutputConfig: {
+        KmsKeyId: arnOf('LakeKey'),
+        MonitoringOutputs: [{ S3Output: { LocalPath: '/opt/ml/processing/output', S3Uri: { 'Fn::Join': ['', ['s3://', ref('LakeInferenceCaptureBucket'), `/monitoring/${name}`]] }, S3UploadMode: 'EndOfJob' } }],
+      },
+      JobResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.xlarge', VolumeSizeInGB: 20, VolumeKmsKeyId: arnOf('EndpointKey') } },
+      NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
+      StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+    });
+  });
+
+  test('hourly schedule after the endpoint exists', () => {
+    template.hasResource('AWS::SageMaker::MonitoringSchedule', {
+      Properties: {
+        MonitoringScheduleName: `${name}-data-quality`,
+        MonitoringScheduleConfig: { MonitoringJobDefinitionName: `${name}-data-quality`, MonitoringType: 'DataQuality', ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } },
+      },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^EndpointDataQualityJobDefinition'), Match.stringLikeRegexp('^Endpoint[0-9A-F]{8}$')]),
+    });
+  });
+
+  test('violations notify the topic and raise an alarm', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Processing Job State Change'],
+        detail: { MonitoringScheduleArn: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointMonitoringSchedule'), 'MonitoringScheduleArn'] }], ExitMessage: [{ prefix: 'CompletedWithViolations' }] },
+      },
+      Targets: [Match.objectLike({ Arn: ref('EndpointAlarmTopic') })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'TriggeredRules',
+      Dimensions: [{ Name: 'RuleName', Value: ref('EndpointDriftViolationsRule') }],
+      Threshold: 1,
+      AlarmActions: [ref('EndpointAlarmTopic')],
+    });
+    expect(endpoint.alarms).toHaveLength(7);
+    expect(endpoint.monitoringSchedule).toBeDefined();
+  });
+
+  test('the monitoring role reads capture and baselines, writes reports, nothing more', () => {
+    expect(statements(template, 'EndpointMonitoringRole')).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${name}/*`) },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: jarn('LakeInferenceCaptureBucket'), Condition: { StringLike: { 's3:prefix': [`datacapture/${name}/*`] } } },
+      { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: jarn('LakeInferenceCaptureBucket') },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey') },
+      { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('LakeInferenceCaptureBucket', `/monitoring/${name}/*`) },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [objects('LakeModelArtifactsBucket', '/baselines/llm/constraints.json'), objects('LakeModelArtifactsBucket', '/baselines/llm/statistics.json')],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:156813124566:repository/sagemaker-model-monitor-analyzer']] },
+      },
+      { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:/aws/sagemaker/ProcessingJobs:*']] },
+      },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], Resource: jarn('EndpointKey') },
+      { Effect: 'Allow', Action: 'kms:CreateGrant', Resource: jarn('EndpointKey'), Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+    ]);
+  });
+});
+
+describe('InferenceEndpoint model promotion', () => {
+  const { endpoint, template } = build({ modelPackageGroupName: 'llm' });
+  const name = endpoint.endpointName;
+
+  test('an EventBridge rule on approvals of the group, with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Model Package State Change'],
+        detail: { ModelPackageGroupName: ['llm'], ModelApprovalStatus: ['Approved'] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: arnOf('EndpointPromotionFunction'),
+          DeadLetterConfig: { Arn: arnOf('EndpointPromotionDeadLetterQueue') },
+          RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: arnOf('EndpointKey'), MessageRetentionPeriod: 1209600 });
+  });
+
+  test('the function: one at a time, its config names the endpoint, role, template and deployment config', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1, Timeout: 120, Runtime: 'nodejs24.x' });
+    const config = JSON.stringify(promotionConfig(template));
+    expect(config).toContain(`\\"endpointName\\":\\"${name}\\"`);
+    expect(config).toContain('\\"modelPackageGroupName\\":\\"llm\\"');
+    expect(config).toContain('\\"ProductionVariants\\":[{\\"VariantName\\":\\"AllTraffic\\",\\"InstanceType\\":\\"ml.g5.xlarge\\",\\"InitialInstanceCount\\":1');
+    expect(config).toContain('\\"BlueGreenUpdatePolicy\\":{\\"TrafficRoutingConfiguration\\":{\\"Type\\":\\"CANARY\\",\\"WaitIntervalInSeconds\\":600,\\"CanarySize\\":{\\"Type\\":\\"CAPACITY_PERCENT\\",\\"Value\\":10}},\\"TerminationWaitInSeconds\\":600}');
+    expect(config).toContain('EndpointServerErrorsAlarm');
+    expect(config).not.toContain('ModelName');
+  });
+
+  test('the function role: exactly the SageMaker, PassRole and KMS statements it needs', () => {
+    const sm = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
+    const s = statements(template, 'EndpointPromotionFunctionRole');
+    expect(s.slice(3)).toEqual([
+      { Effect: 'Allow', Action: ['sagemaker:AddTags', 'sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpoint'], Resource: sm(`endpoint/${name}`) },
+      {
+        Effect: 'Allow',
+        Action: ['sagemaker:AddTags', 'sagemaker:CreateEndpointConfig', 'sagemaker:CreateModel', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel'],
+        Resource: [sm(`endpoint-config/${name}-*`), sm(`model/${name}-*`)],
+      },
+      { Effect: 'Allow', Action: 'sagemaker:DescribeEndpointConfig', Resource: jref('EndpointEndpointConfig') },
+      { Effect: 'Allow', Action: 'sagemaker:DescribeModel', Resource: jref('EndpointModel') },
+      { Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: sm('model-package/llm/*') },
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: jarn('EndpointExecutionRole'), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
+      { Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:DescribeKey'], Resource: jarn('LakeKey'), Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+    ]);
+  });
+
+  test('alarms on failed promotions and undelivered events', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionFunctionDeadLetterQueue'), 'QueueName'] } }],
+      AlarmActions: [ref('EndpointAlarmTopic')],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionDeadLetterQueue'), 'QueueName'] } }],
+    });
+    expect(endpoint.alarms).toHaveLength(8);
+  });
+});
+
+describe('InferenceEndpoint without a model (the first approval creates the endpoint)', () => {
+  const { endpoint, template } = build({ modelPackageGroupName: 'llm', instanceType: 'ml.m5.large' }, false);
+
+  test('only the promotion machinery, alarms and role: no model, config, endpoint or scaling', () => {
+    for (const type of ['AWS::SageMaker::Model', 'AWS::SageMaker::EndpointConfig', 'AWS::SageMaker::Endpoint', 'AWS::ApplicationAutoScaling::ScalableTarget']) {
+      template.resourceCountIs(type, 0);
+    }
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(endpoint.endpoint).toBeUndefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+  });
+
+  test('the template the function creates the endpoint from carries the storage key and capture', () => {
+    const config = JSON.stringify(promotionConfig(template));
+    expect(config).toContain('\\"InstanceType\\":\\"ml.m5.large\\"');
+    expect(config).toContain('\\"KmsKeyId\\":\\"');
+    expect(config).toContain('EndpointKey');
+    expect(config).toContain('\\"DataCaptureConfig\\":{\\"EnableCapture\\":true,\\"InitialSamplingPercentage\\":100');
+    // The function may read only the configs it creates, and grants on the storage key too.
+    const s = statements(template, 'EndpointPromotionFunctionRole');
+    expect(s.filter((x) => x.Action === 'sagemaker:DescribeEndpointConfig' || x.Action === 'sagemaker:DescribeModel')).toEqual([]);
+    expect(s[s.length - 1].Resource).toEqual([jarn('EndpointKey'), jarn('LakeKey')]);
+  });
+
+  test('the endpoint name is generated at synthesis and stable', () => {
+    const again = build({ modelPackageGroupName: 'llm' }, false).endpoint;
+    expect(again.endpointName).toBe(endpoint.endpointName);
+    expect(endpoint.endpointName).toMatch(/^[a-z0-9-]{1,40}$/);
+  });
+});
+
+describe('grants, metrics and import', () => {
+  test('grantInvoke allows exactly the invoke actions on this endpoint', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const endpoint = new InferenceEndpoint(stack, 'Endpoint', { dataLake: new SecureDataLake(stack, 'Lake'), model: ModelSource.fromModelPackage(PACKAGE) });
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const grant = endpoint.grantInvoke(role);
+    expect(grant.success).toBe(true);
+    expect(statements(Template.fromStack(stack), 'Caller')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync', 'sagemaker:InvokeEndpointWithResponseStream'],
+        Resource: stack.resolve(endpoint.endpointArn),
+      },
+    ]);
+  });
+
+  test('metrics carry endpoint and variant dimensions', () => {
+    const { stack, endpoint } = build({ variantName: 'Blue' });
+    const dims = { EndpointName: endpoint.endpointName, VariantName: 'Blue' };
+    expect(endpoint.metricLatency()).toMatchObject({ namespace: 'AWS/SageMaker', metricName: 'ModelLatency', statistic: 'p99', dimensions: dims });
+    expect(endpoint.metricInvocations()).toMatchObject({ metricName: 'Invocations', statistic: 'Sum', dimensions: dims });
+    expect(endpoint.metricErrors({ period: Duration.minutes(5) })).toMatchObject({ metricName: 'Invocation5XXErrors', statistic: 'Sum', dimensions: dims });
+    expect(endpoint.metricErrors({ period: Duration.minutes(5) }).period.toSeconds()).toBe(300);
+    expect(stack).toBeDefined();
+  });
+
+  test('fromEndpointAttributes: ARN, grants and metrics of an existing endpoint', () => {
+    const stack = new Stack(strictApp(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const imported = InferenceEndpoint.fromEndpointAttributes(stack, 'Existing', { endpointName: 'my-llm' });
+    expect(stack.resolve(imported.endpointArn)).toBe('arn:aws:sagemaker:eu-west-1:123456789012:endpoint/my-llm');
+    expect(imported.metricLatency()).toMatchObject({ dimensions: { EndpointName: 'my-llm', VariantName: 'AllTraffic' } });
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    imported.grantInvoke(role);
+    expect(statements(Template.fromStack(stack), 'Caller')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync', 'sagemaker:InvokeEndpointWithResponseStream'],
+        Resource: 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/my-llm',
+      },
+    ]);
+  });
+});
+
+describe('InferenceEndpoint validation', () => {
+  const expectError = (props: Partial<InferenceEndpointProps>, pattern: RegExp, withModel = true) =>
+    expect(() => build(props, withModel)).toThrow(pattern);
+
+  test.each<[string, Partial<InferenceEndpointProps>, RegExp, boolean?]>([
+    ['minCapacity > maxCapacity', { minCapacity: 3, maxCapacity: 2 }, /S\/Endpoint: invalid maxCapacity: got 2; allowed: at least minCapacity \(3\)/],
+    ['capacity < 1 for a real-time variant', { minCapacity: 0 }, /S\/Endpoint: invalid minCapacity: got 0; allowed: an integer from 1 to 1000/],
+    ['fractional capacity', { minCapacity: 1.5 }, /invalid minCapacity: got 1.5/],
+    ['maxCapacity 0', { asyncInference: {}, minCapacity: 0, maxCapacity: 0 }, /invalid maxCapacity: got 0; allowed: an integer from 1 to 1000/],
+    ['negative async capacity', { asyncInference: {}, minCapacity: -1 }, /invalid minCapacity: got -1; allowed: an integer from 0 to 1000/],
+    ['sampling above 100', { captureSamplingPercentage: 101 }, /invalid captureSamplingPercentage: got 101; allowed: an integer from 0 to 100/],
+    ['sampling below 0', { captureSamplingPercentage: -1 }, /invalid captureSamplingPercentage: got -1/],
+    ['canary 0%', { deploymentStrategy: DeploymentStrategy.canary(0, Duration.minutes(5)) }, /invalid deploymentStrategy canary percent: got 0; allowed: an integer from 1 to 50/],
+    ['canary 100%', { deploymentStrategy: DeploymentStrategy.canary(100, Duration.minutes(5)) }, /invalid deploymentStrategy canary percent: got 100/],
+    ['canary 99% (SageMaker allows at most half the fleet)', { deploymentStrategy: DeploymentStrategy.canary(99, Duration.minutes(5)) }, /canary percent: got 99/],
+    ['linear step 0', { deploymentStrategy: DeploymentStrategy.linear(0, Duration.minutes(5)) }, /linear step percent: got 0/],
+    ['wait over an hour', { deploymentStrategy: DeploymentStrategy.canary(10, Duration.hours(2)) }, /invalid deploymentStrategy wait: got "2 hours"; allowed: whole seconds from 0 to 3600/],
+    ['termination wait over an hour', { terminationWait: Duration.hours(2) }, /invalid terminationWait \(seconds\): got 7200/],
+    ['fractional termination wait', { terminationWait: Duration.millis(1500) }, /invalid terminationWait \(seconds\): got 1.5; allowed: an integer from 0 to 3600/],
+    ['monitoring longer than a day', { monitoring: { imageUri: MONITOR, baselineConstraintsKey: 'c', baselineStatisticsKey: 's', maxRuntime: Duration.hours(25) } }, /invalid monitoring.maxRuntime \(seconds\): got 90000/],
+    ['CPU family when a GPU is required', { instanceType: 'ml.c5.xlarge', requireGpu: true }, /S\/Endpoint: invalid instanceType: got "ml.c5.xlarge"; allowed: a GPU family \(requireGpu is set\)/],
+    ['Inferentia when a GPU is required', { instanceType: 'ml.inf2.xlarge', requireGpu: true }, /invalid instanceType: got "ml.inf2.xlarge"; allowed: a GPU family/],
+    ['malformed instance type', { instanceType: 'g5.xlarge' }, /invalid instanceType: got "g5.xlarge"; allowed: a SageMaker hosting instance type/],
+    ['bad variant name', { variantName: 'all traffic' }, /invalid variantName: got "all traffic"/],
+    ['bad group name', { modelPackageGroupName: 'my_group' }, /invalid modelPackageGroupName: got "my_group"/],
+    ['neither model nor group', {}, /invalid model: got undefined; allowed: a ModelSource, or a modelPackageGroupName/, false],
+    ['monitoring without model', { modelPackageGroupName: 'llm', monitoring: { imageUri: MONITOR, baselineConstraintsKey: 'c', baselineStatisticsKey: 's' } }, /invalid monitoring: got "set without model"/, false],
+    ['monitoring without capture', { captureSamplingPercentage: 0, monitoring: { imageUri: MONITOR, baselineConstraintsKey: 'c', baselineStatisticsKey: 's' } }, /invalid captureSamplingPercentage: got 0; allowed: from 1 to 100 when monitoring is set/],
+    ['monitoring image outside ECR', { monitoring: { imageUri: 'docker.io/monitor:latest', baselineConstraintsKey: 'c', baselineStatisticsKey: 's' } }, /invalid monitoring.imageUri: got "docker.io\/monitor:latest"/],
+    ['monitoring schedule not cron', { monitoring: { imageUri: MONITOR, baselineConstraintsKey: 'c', baselineStatisticsKey: 's', scheduleExpression: 'rate(1 hour)' } }, /invalid monitoring.scheduleExpression: got "rate\(1 hour\)"/],
+    ['scheduled min > max', { scheduledScaling: [{ id: 'Peak', schedule: appscaling.Schedule.rate(Duration.hours(1)), minCapacity: 5, maxCapacity: 2 }] }, /invalid scheduledScaling\[Peak\].maxCapacity: got 2; allowed: at least its minCapacity \(5\)/],
+    ['scheduled action without bounds', { scheduledScaling: [{ id: 'Peak', schedule: appscaling.Schedule.rate(Duration.hours(1)) }] }, /invalid scheduledScaling\[Peak\]: got "no bounds"/],
+    ['target of 0 invocations', { targetInvocationsPerInstance: 0 }, /invalid targetInvocationsPerInstance: got 0/],
+    ['container startup under a minute', { containerStartupTimeout: Duration.seconds(10) }, /invalid containerStartupTimeout \(seconds\): got 10/],
+    ['a model package ARN without version', { model: ModelSource.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package-group/llm') }, /invalid model: got "arn:aws:sagemaker:us-east-1:123456789012:model-package-group\/llm"; allowed: a versioned model package ARN/],
+    ['an image outside ECR', { model: ModelSource.fromImageUri('nginx:latest') }, /invalid model: got "nginx:latest"; allowed: an ECR image URI/],
+    ['an s3:// model data key', { model: ModelSource.fromImageUri(TGI, { modelDataKey: 's3://bucket/model.tar.gz' }) }, /invalid model modelDataKey: got "s3:\/\/bucket\/model.tar.gz"/],
+    ['an async concurrency of 0', { asyncInference: { maxConcurrentInvocationsPerInstance: 0 } }, /invalid asyncInference.maxConcurrentInvocationsPerInstance: got 0/],
+  ])('%s', (_name, props, pattern, withModel = true) => expectError(props, pattern, withModel));
+
+  test('the error is a GenAIValidationError naming path and property', () => {
+    try {
+      build({ minCapacity: 3, maxCapacity: 2 });
+      fail('expected an error');
+    } catch (e: any) {
+      expect(e.name).toBe('GenAIValidationError');
+      expect(e.constructPath).toBe('S/Endpoint');
+      expect(e.property).toBe('maxCapacity');
+    }
+  });
+});
