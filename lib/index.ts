@@ -21,3 +21,6 @@ export * from './inference/inference-endpoint-ref';
 export * from './inference/inference-endpoint';
 export * from './inference/deployment-strategy';
 export * from './inference/model-source';
+
+// Training
+export * from './training/training-pipeline';

@@ -1,0 +1,58 @@
+/** Action lists of the training pipeline, in one place. */
+
+/** The execution role on the training jobs the pipeline creates (`training-job/pipelines-*`). */
+export const TRAINING_JOB_ACTIONS = [
+  'sagemaker:CreateTrainingJob',
+  'sagemaker:DescribeTrainingJob',
+  'sagemaker:StopTrainingJob',
+  'sagemaker:AddTags',
+];
+
+/** The execution role on the processing jobs the pipeline creates (`processing-job/pipelines-*`). */
+export const PROCESSING_JOB_ACTIONS = [
+  'sagemaker:CreateProcessingJob',
+  'sagemaker:DescribeProcessingJob',
+  'sagemaker:StopProcessingJob',
+  'sagemaker:AddTags',
+];
+
+/** The execution role on the versions of its own model package group. */
+export const MODEL_PACKAGE_ACTIONS = ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'];
+
+/** The execution role on its own model package group. */
+export const MODEL_PACKAGE_GROUP_ACTIONS = ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'];
+
+/** What a SageMaker job needs to write its container logs. */
+export const JOB_LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
+
+/** Pull an image from a named repository. */
+export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+
+/** ECR login; the API has no resource-level permissions. */
+export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'];
+
+/** The execution role on the output/volume key (CreateGrant only for AWS resources, i.e. EBS volumes). */
+export const JOB_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+
+/** Describe calls a job in a VPC makes; EC2 offers no resource-level permissions for them. */
+export const VPC_DESCRIBE_ACTIONS = [
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+];
+
+/** Network interfaces a job in a VPC creates and deletes in the chosen subnets. */
+export const VPC_ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:CreateNetworkInterfacePermission',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DeleteNetworkInterfacePermission',
+];
+
+/** Start the pipeline (the grant of `grantStartExecution`). */
+export const START_EXECUTION_ACTIONS = ['sagemaker:StartPipelineExecution'];
+
+/** The retrain trigger function on its pipeline. */
+export const TRIGGER_PIPELINE_ACTIONS = ['sagemaker:ListPipelineExecutions', 'sagemaker:StartPipelineExecution'];
