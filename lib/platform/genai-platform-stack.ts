@@ -34,6 +34,17 @@ export class GenAIPlatformStack extends Stack {
       });
     }
     new CfnOutput(this, 'AuditTrailBucketName', { value: this.platform.auditTrail.bucket.bucketName });
+    if (this.platform.trainingPipeline) {
+      new CfnOutput(this, 'TrainingPipelineName', { value: this.platform.trainingPipeline.pipelineName, description: 'Start a training run: aws sagemaker start-pipeline-execution --pipeline-name <this>' });
+      new CfnOutput(this, 'TrainingCodeLocation', { value: this.platform.trainingCodeLocation!, description: 'Upload your training code archive here' });
+      new CfnOutput(this, 'ModelPackageGroupName', { value: this.platform.trainingPipeline.modelPackageGroupName, description: 'The model registry; approving a version rolls it out' });
+    }
+    if (this.platform.endpoint) {
+      new CfnOutput(this, 'EndpointName', {
+        value: this.platform.endpoint.endpointName,
+        description: this.platform.inferenceEndpoint && !this.platform.inferenceEndpoint.endpoint ? 'Created on the first approved model version' : 'The SageMaker endpoint',
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.platform.alarmTopic.topicArn, description: 'Subscribe on-call to every platform alarm here' });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.platform.dashboard.dashboardName}`,

@@ -1,12 +1,75 @@
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AuditTrail } from '../audit/audit-trail';
 import { createKey, createNotificationTopic } from '../core/encryption';
+import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake, SecureDataLake } from '../data-lake/secure-data-lake';
+import { DeploymentStrategy } from '../inference/deployment-strategy';
+import { DriftMonitoringOptions, InferenceEndpoint } from '../inference/inference-endpoint';
+import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
+import { ModelSource } from '../inference/model-source';
+import { QualityGate, TrainingImage, TrainingPipeline } from '../training/training-pipeline';
 import { PlatformProfile } from './profile';
+
+/** The fine-tuning part of the platform; see {@link TrainingPipeline} for what each option does. */
+export interface PlatformTrainingOptions {
+  /** The training container (e.g. an AWS Deep Learning Container with your code, or your own image). */
+  readonly trainingImage: TrainingImage;
+  /** The evaluation container; it writes the report the quality gate reads. */
+  readonly evaluationImage: TrainingImage;
+  /** The metric of the evaluation report a model must pass to be registered. */
+  readonly qualityGate: QualityGate;
+  /** @default - the evaluation image's entrypoint */
+  readonly evaluationEntrypoint?: string[];
+  /**
+   * Hyperparameters of the training job. With `sagemaker_program` (the script of an AWS Deep Learning
+   * Container) and no `sagemaker_submit_directory`, the code is read from `trainingCodeLocation`.
+   * @default - none
+   */
+  readonly hyperparameters?: { [name: string]: string };
+  /** @default - the profile's `trainingInstanceType` */
+  readonly instanceType?: string;
+  /** @default - the profile's `trainingInstanceCount` */
+  readonly instanceCount?: number;
+  /** @default - the profile's `trainingUseSpot` */
+  readonly useSpot?: boolean;
+  /** @default - the profile's `trainingMaxRuntime` */
+  readonly maxRuntime?: Duration;
+  /** @default - the profile's `retrainSchedule` */
+  readonly retrainSchedule?: events.Schedule;
+  /**
+   * Start a retraining (at most once per the profile's `retrainDebounce`) when new feedback arrives.
+   * @default true
+   */
+  readonly retrainOnFeedback?: boolean;
+}
+
+/** The serving part of the platform; see {@link InferenceEndpoint}. */
+export interface PlatformInferenceOptions {
+  /**
+   * What to serve from the first deployment on.
+   * @default - nothing yet: the endpoint is created by the promotion function when the first version of the
+   * training pipeline's model package group is approved
+   */
+  readonly model?: ModelSource;
+  /** @default - the profile's `inferenceInstanceType` */
+  readonly instanceType?: string;
+  /** @default - the profile's `inferenceMinCapacity` */
+  readonly minCapacity?: number;
+  /** @default - the profile's `inferenceMaxCapacity` */
+  readonly maxCapacity?: number;
+  /** @default - the profile's `deploymentStrategy` */
+  readonly deploymentStrategy?: DeploymentStrategy;
+  /**
+   * Data-quality drift monitoring against a baseline in the lake (needs `model`).
+   * @default - no drift monitoring
+   */
+  readonly monitoring?: DriftMonitoringOptions;
+}
 
 /** Properties of {@link GenAIPlatform}. */
 export interface GenAIPlatformProps {
@@ -35,6 +98,22 @@ export interface GenAIPlatformProps {
    * @default - no cost-centre tag
    */
   readonly costCenter?: string;
+  /**
+   * Fine-tuning, evaluation, quality gate, model registry and retraining.
+   * @default - no training pipeline and no model registry
+   */
+  readonly training?: PlatformTrainingOptions;
+  /**
+   * The SageMaker endpoint the platform creates. It is created when `inference.model` is given, or (with
+   * `training`) by the promotion function on the first approved version.
+   * @default - profile defaults
+   */
+  readonly inference?: PlatformInferenceOptions;
+  /**
+   * An endpoint you already run, used instead of creating one.
+   * @default - the platform's own endpoint, if any
+   */
+  readonly endpoint?: IInferenceEndpoint;
 }
 
 /**
@@ -54,6 +133,17 @@ export class GenAIPlatform extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** The one dashboard of the whole platform. */
   public readonly dashboard: cloudwatch.Dashboard;
+  /** The training pipeline and model registry, when `training` is set. */
+  public readonly trainingPipeline?: TrainingPipeline;
+  /** Where the training code archive goes (`sourcedir.tar.gz` with your `sagemaker_program`), when `training` is set. */
+  public readonly trainingCodeLocation?: string;
+  /** The endpoint the platform created, when it created one. */
+  public readonly inferenceEndpoint?: InferenceEndpoint;
+  /**
+   * The endpoint requests are served from: yours (`endpoint`), the platform's, or none (then generation
+   * goes to a Bedrock model).
+   */
+  public readonly endpoint?: IInferenceEndpoint;
 
   constructor(scope: Construct, id: string, props: GenAIPlatformProps = {}) {
     super(scope, id);
@@ -81,5 +171,78 @@ export class GenAIPlatform extends Construct {
       new cloudwatch.TextWidget({ markdown: `# GenAI platform (${this.profile.name})`, width: 24, height: 1 }),
       new cloudwatch.AlarmStatusWidget({ title: 'Security alarms (audit trail)', alarms: this.auditTrail.alarms, width: 24, height: 3 }),
     );
+
+    if (props.training) {
+      this.trainingCodeLocation = `s3://${this.dataLake.bucket(DataZone.MODEL_ARTIFACTS).bucketName}/${TRAINING_ARTIFACTS_PREFIX}code/sourcedir.tar.gz`;
+      this.trainingPipeline = this.createTraining(props.training, removalPolicy, this.trainingCodeLocation);
+    }
+    if (props.endpoint) {
+      this.endpoint = props.endpoint;
+    } else if (props.inference?.model || this.trainingPipeline) {
+      this.inferenceEndpoint = this.createInference(props.inference ?? {}, removalPolicy);
+      this.endpoint = this.inferenceEndpoint;
+    }
+  }
+
+  private createTraining(options: PlatformTrainingOptions, removalPolicy: RemovalPolicy, codeLocation: string): TrainingPipeline {
+    const profile = this.profile;
+    const hyperparameters = { ...options.hyperparameters };
+    if (hyperparameters.sagemaker_program && !hyperparameters.sagemaker_submit_directory) {
+      hyperparameters.sagemaker_submit_directory = codeLocation;
+    }
+    const pipeline = new TrainingPipeline(this, 'Training', {
+      artifactsPrefix: TRAINING_ARTIFACTS_PREFIX,
+      dataLake: this.dataLake,
+      trainingImage: options.trainingImage,
+      evaluationImage: options.evaluationImage,
+      evaluationEntrypoint: options.evaluationEntrypoint,
+      qualityGate: options.qualityGate,
+      hyperparameters,
+      instanceType: options.instanceType ?? profile.trainingInstanceType,
+      instanceCount: options.instanceCount ?? profile.trainingInstanceCount,
+      useSpot: options.useSpot ?? profile.trainingUseSpot,
+      maxRuntime: options.maxRuntime ?? profile.trainingMaxRuntime,
+      retrainSchedule: options.retrainSchedule ?? profile.retrainSchedule,
+      feedbackPrefix: FEEDBACK_PREFIX,
+      dataTrigger:
+        options.retrainOnFeedback ?? true
+          ? { zone: DataZone.FEEDBACK, prefix: FEEDBACK_PREFIX, debounce: profile.retrainDebounce }
+          : undefined,
+      alarmTopic: this.alarmTopic,
+      removalPolicy,
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: `## Training: pipeline \`${pipeline.pipelineName}\`, registry \`${pipeline.modelPackageGroupName}\``, width: 24, height: 1 }),
+    );
+    return pipeline;
+  }
+
+  private createInference(options: PlatformInferenceOptions, removalPolicy: RemovalPolicy): InferenceEndpoint {
+    const profile = this.profile;
+    const endpoint = new InferenceEndpoint(this, 'Inference', {
+      dataLake: this.dataLake,
+      model: options.model,
+      modelPackageGroupName: this.trainingPipeline?.modelPackageGroupName,
+      instanceType: options.instanceType ?? profile.inferenceInstanceType,
+      requireGpu: true,
+      minCapacity: options.minCapacity ?? profile.inferenceMinCapacity,
+      maxCapacity: options.maxCapacity ?? profile.inferenceMaxCapacity,
+      deploymentStrategy: options.deploymentStrategy ?? profile.deploymentStrategy,
+      terminationWait: profile.terminationWait,
+      captureSamplingPercentage: profile.captureSamplingPercentage,
+      monitoring: options.monitoring,
+      encryptionKey: this.operationsKey,
+      alarmTopic: this.alarmTopic,
+      logRetention: profile.logRetention,
+      removalPolicy,
+    });
+    this.dashboard.addWidgets(...endpoint.widgets);
+    return endpoint;
   }
 }
+
+/** The training pipeline's prefix in the MODEL_ARTIFACTS zone (code, checkpoints, models, reports). */
+const TRAINING_ARTIFACTS_PREFIX = 'training-pipeline/';
+
+/** Where the API writes feedback records in the FEEDBACK zone; the training pipeline reads them there. */
+export const FEEDBACK_PREFIX = 'api-feedback/';

@@ -1,40 +1,73 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { DeploymentStrategy } from '../inference/deployment-strategy';
 
-/** The defaults a profile sets; every one can still be overridden by a prop. */
+/** The defaults a profile sets; every one can still be overridden by a prop of the platform. */
 export interface PlatformProfileProps {
-  /** Short name, used in tags and stack names (`dev`, `prod`). */
+  /** Short name, used in tags (`dev`, `prod`). */
   readonly name: string;
-  /** What happens to data, keys and logs on stack deletion. */
-  readonly removalPolicy: RemovalPolicy;
-  /** Retention of CloudWatch log groups. */
-  readonly logRetention: logs.RetentionDays;
-  /** Stack termination protection. */
-  readonly terminationProtection: boolean;
+  /** What happens to data, keys, registries and logs on stack deletion. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Retention of CloudWatch log groups. @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /** Stack termination protection. @default false */
+  readonly terminationProtection?: boolean;
+  /** GPU instance type of training jobs. @default 'ml.g5.xlarge' */
+  readonly trainingInstanceType?: string;
+  /** Instances per training job (more than one is distributed training). @default 1 */
+  readonly trainingInstanceCount?: number;
+  /** Managed spot training with checkpoints. @default true */
+  readonly trainingUseSpot?: boolean;
+  /** Longest a training job may run. @default Duration.hours(4) */
+  readonly trainingMaxRuntime?: Duration;
+  /** Scheduled retraining. @default - none */
+  readonly retrainSchedule?: events.Schedule;
+  /** New feedback starts at most one retraining per this window. @default Duration.hours(24) */
+  readonly retrainDebounce?: Duration;
+  /** Instance type of the inference endpoint. @default 'ml.g5.xlarge' */
+  readonly inferenceInstanceType?: string;
+  /** Fewest endpoint instances. @default 1 */
+  readonly inferenceMinCapacity?: number;
+  /** Most endpoint instances. @default 1 */
+  readonly inferenceMaxCapacity?: number;
+  /** How a new model version replaces the old one. @default DeploymentStrategy.allAtOnce() */
+  readonly deploymentStrategy?: DeploymentStrategy;
+  /** How long the old fleet stays after a rollout, ready for rollback. @default Duration.minutes(2) */
+  readonly terminationWait?: Duration;
+  /** Share of endpoint requests captured into the lake. @default 100 */
+  readonly captureSamplingPercentage?: number;
 }
 
 /**
  * A set of defaults for the whole platform. `DEV` keeps idle cost low and still exercises every part;
- * `PROD` keeps everything, protects the stack and is stricter.
+ * `PROD` keeps more capacity, protects the stack and rolls out carefully. Both retain all data.
  */
 export class PlatformProfile {
-  /** Small, cheap, still retains data unless the user opts in to destroy it. */
-  public static readonly DEV = new PlatformProfile({
-    name: 'dev',
-    removalPolicy: RemovalPolicy.RETAIN,
-    logRetention: logs.RetentionDays.ONE_YEAR,
-    terminationProtection: false,
-  });
+  /** One spot GPU for training, one endpoint instance, all-at-once rollouts, every request captured. */
+  public static readonly DEV = new PlatformProfile({ name: 'dev' });
 
-  /** Multi-AZ capacity, retention of everything, termination protection. */
+  /**
+   * Distributed on-demand training, weekly retraining, an endpoint of at least two instances (one per
+   * availability zone) with canary rollouts, termination protection.
+   */
   public static readonly PROD = new PlatformProfile({
     name: 'prod',
-    removalPolicy: RemovalPolicy.RETAIN,
-    logRetention: logs.RetentionDays.ONE_YEAR,
     terminationProtection: true,
+    trainingInstanceType: 'ml.g5.12xlarge',
+    trainingInstanceCount: 2,
+    trainingUseSpot: false,
+    trainingMaxRuntime: Duration.hours(24),
+    retrainSchedule: events.Schedule.cron({ weekDay: 'SUN', hour: '2', minute: '0' }),
+    retrainDebounce: Duration.hours(6),
+    inferenceMinCapacity: 2,
+    inferenceMaxCapacity: 4,
+    deploymentStrategy: DeploymentStrategy.canary(10, Duration.minutes(10)),
+    terminationWait: Duration.minutes(15),
+    captureSamplingPercentage: 25,
   });
 
-  /** A profile of your own. */
+  /** A profile of your own; what you leave out takes the DEV value. */
   public static custom(props: PlatformProfileProps): PlatformProfile {
     return new PlatformProfile(props);
   }
@@ -43,11 +76,35 @@ export class PlatformProfile {
   public readonly removalPolicy: RemovalPolicy;
   public readonly logRetention: logs.RetentionDays;
   public readonly terminationProtection: boolean;
+  public readonly trainingInstanceType: string;
+  public readonly trainingInstanceCount: number;
+  public readonly trainingUseSpot: boolean;
+  public readonly trainingMaxRuntime: Duration;
+  public readonly retrainSchedule?: events.Schedule;
+  public readonly retrainDebounce: Duration;
+  public readonly inferenceInstanceType: string;
+  public readonly inferenceMinCapacity: number;
+  public readonly inferenceMaxCapacity: number;
+  public readonly deploymentStrategy: DeploymentStrategy;
+  public readonly terminationWait: Duration;
+  public readonly captureSamplingPercentage: number;
 
   private constructor(props: PlatformProfileProps) {
     this.name = props.name;
-    this.removalPolicy = props.removalPolicy;
-    this.logRetention = props.logRetention;
-    this.terminationProtection = props.terminationProtection;
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    this.terminationProtection = props.terminationProtection ?? false;
+    this.trainingInstanceType = props.trainingInstanceType ?? 'ml.g5.xlarge';
+    this.trainingInstanceCount = props.trainingInstanceCount ?? 1;
+    this.trainingUseSpot = props.trainingUseSpot ?? true;
+    this.trainingMaxRuntime = props.trainingMaxRuntime ?? Duration.hours(4);
+    this.retrainSchedule = props.retrainSchedule;
+    this.retrainDebounce = props.retrainDebounce ?? Duration.hours(24);
+    this.inferenceInstanceType = props.inferenceInstanceType ?? 'ml.g5.xlarge';
+    this.inferenceMinCapacity = props.inferenceMinCapacity ?? 1;
+    this.inferenceMaxCapacity = props.inferenceMaxCapacity ?? 1;
+    this.deploymentStrategy = props.deploymentStrategy ?? DeploymentStrategy.allAtOnce();
+    this.terminationWait = props.terminationWait ?? Duration.minutes(2);
+    this.captureSamplingPercentage = props.captureSamplingPercentage ?? 100;
   }
 }

@@ -1,15 +1,26 @@
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { platformProps } from '../../bin/platform-props';
 import { GenAIPlatformStack, PlatformProfile } from '../../lib';
 import { complianceFindings, strictApp } from '../helpers/compliance';
 
+const MODEL = 'arn:aws:sagemaker:us-east-1:111122223333:model-package/genai-llm/3';
+
 describe('compliance of the whole platform', () => {
   test.each([
-    ['dev', PlatformProfile.DEV],
-    ['prod', PlatformProfile.PROD],
-  ])('%s profile has zero unacknowledged findings in every pack', (_name, profile) => {
+    ['dev, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.DEV, undefined],
+    ['prod, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.PROD, undefined],
+    ['dev, serving a registry version', PlatformProfile.DEV, MODEL],
+    ['prod, serving a registry version', PlatformProfile.PROD, MODEL],
+  ])('%s: zero unacknowledged findings in every pack', (_name, profile, modelPackageArn) => {
     const app = strictApp();
-    new GenAIPlatformStack(app, 'Platform', { platform: { profile } });
+    new GenAIPlatformStack(app, 'Platform', { platform: platformProps(profile, modelPackageArn) });
+    expect(complianceFindings(app)).toEqual([]);
+  });
+
+  test('the smallest platform (data lake and audit trail only) has zero findings', () => {
+    const app = strictApp();
+    new GenAIPlatformStack(app, 'Platform', { platform: { profile: PlatformProfile.DEV } });
     expect(complianceFindings(app)).toEqual([]);
   });
 

@@ -36,16 +36,88 @@ describe('GenAIPlatformStack', () => {
   });
 });
 
-describe('bin/genai-platform.ts', () => {
-  const cdkApp = join(__dirname, '..', '..', 'bin', 'genai-platform.ts');
-  const run = (context: string[]) =>
-    execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', cdkApp], {
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(Object.fromEntries(context.map((c) => c.split('=')))), CDK_OUTDIR: require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'bin-')) },
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
+const cdkApp = join(__dirname, '..', '..', 'bin', 'genai-platform.ts');
+const run = (context: string[]) =>
+  execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', cdkApp], {
+    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(Object.fromEntries(context.map((c) => c.split('=')))), CDK_OUTDIR: require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'bin-')) },
+    encoding: 'utf8',
+    stdio: 'pipe',
+  });
 
+describe('bin/genai-platform.ts', () => {
   test('an unknown profile is a clear error', () => {
     expect(() => run(['profile=staging'])).toThrow(/Context "profile": got "staging"; allowed: dev, prod/);
+  });
+});
+
+describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { platformProps } = require('../../bin/platform-props');
+  const MODEL = 'arn:aws:sagemaker:us-east-1:111122223333:model-package/genai-llm/3';
+
+  function synth(profile: PlatformProfile, model?: string) {
+    const app = strictApp();
+    const stack = new GenAIPlatformStack(app, 'P', { platform: platformProps(profile, model) });
+    return { stack, template: Template.fromStack(stack) };
+  }
+
+  test('first deploy: a training pipeline and registry, no endpoint yet (the promotion function creates it)', () => {
+    const { stack, template } = synth(PlatformProfile.DEV);
+    template.resourceCountIs('AWS::SageMaker::Pipeline', 1);
+    template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 1);
+    template.resourceCountIs('AWS::SageMaker::Endpoint', 0);
+    expect(stack.platform.inferenceEndpoint?.endpoint).toBeUndefined();
+    expect(stack.platform.endpoint?.endpointName).toBeDefined();
+    // the promotion rule watches the training pipeline's registry
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Model Package State Change'],
+        detail: Match.objectLike({ ModelPackageGroupName: [stack.resolve(stack.platform.trainingPipeline!.modelPackageGroupName)] }),
+      }),
+    });
+    const outputs = Object.keys(template.findOutputs('*'));
+    expect(outputs).toEqual(expect.arrayContaining(['TrainingPipelineName', 'TrainingCodeLocation', 'ModelPackageGroupName', 'EndpointName']));
+  });
+
+  test('feedback from the API retrains: the data trigger watches the feedback prefix, the job reads it', () => {
+    const { template } = synth(PlatformProfile.DEV);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        'detail-type': ['Object Created'],
+        detail: Match.objectLike({ object: { key: [{ prefix: 'api-feedback/' }] } }),
+      }),
+    });
+  });
+
+  test('DEV trains on one spot GPU; PROD trains on two on-demand GPUs and retrains weekly', () => {
+    const definition = (t: Template) => JSON.parse(JSON.stringify(Object.values(t.findResources('AWS::SageMaker::Pipeline'))[0]));
+    const dev = JSON.stringify(definition(synth(PlatformProfile.DEV).template));
+    expect(dev).toMatch(/EnableManagedSpotTraining\\?"\s*:\s*true/);
+    const prod = synth(PlatformProfile.PROD).template;
+    expect(JSON.stringify(definition(prod))).not.toMatch(/EnableManagedSpotTraining\\?"\s*:\s*true/);
+    prod.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 2 ? * SUN *)' });
+  });
+
+  test('serving a registry version: DEV one instance all at once, PROD at least two with a canary', () => {
+    const dev = synth(PlatformProfile.DEV, MODEL).template;
+    dev.resourceCountIs('AWS::SageMaker::Endpoint', 1);
+    dev.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: { ModelPackageName: MODEL } });
+    dev.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 1 });
+    dev.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: Match.objectLike({ BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: Match.objectLike({ Type: 'ALL_AT_ONCE' }) }) }),
+    });
+    const prod = synth(PlatformProfile.PROD, MODEL).template;
+    prod.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
+    prod.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InitialInstanceCount: 2 })] });
+    prod.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: Match.objectLike({
+        BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: Match.objectLike({ Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 } }) }),
+      }),
+    });
+  });
+
+  test('a bad modelPackageArn in context is a clear error', () => {
+    expect(() => run(['modelPackageArn=model-3'])).toThrow(/Context "modelPackageArn": got "model-3"; allowed: a model package version ARN/);
   });
 });
