@@ -32,7 +32,13 @@ import {
   VPC_DESCRIBE_ACTIONS,
   VPC_ENI_ACTIONS,
 } from './private/actions';
-import { INSTANCE_TYPE_PATTERN, hasNvmeStorage, instanceFamily, isGpu, isKnownFamily } from './private/instance-types';
+import {
+  INSTANCE_TYPE_PATTERN,
+  hasLocalNvmeStorage as hasNvmeStorage,
+  instanceFamily,
+  isGpuInstanceType as isGpu,
+  isKnownInstanceFamily as isKnownFamily,
+} from '../core/instance-types';
 
 /** One scheduled change of the scaling bounds (for example business hours). */
 export interface ScheduledCapacity {

@@ -29,7 +29,12 @@ import {
 } from './private/actions';
 import { RetrainDataTrigger } from './private/data-trigger';
 import { TORCH_DISTRIBUTED_HYPERPARAMETERS, buildPipelineDefinition } from './private/definition';
-import { TRAINING_ACCELERATED_FAMILIES, INSTANCE_TYPE_PATTERN, hasNvmeStorage, isAcceleratedTrainingType } from './private/instance-types';
+import {
+  TRAINING_ACCELERATED_FAMILIES,
+  INSTANCE_TYPE_PATTERN,
+  hasLocalNvmeStorage as hasNvmeStorage,
+  isAcceleratedTrainingType,
+} from '../core/instance-types';
 import { acknowledgeWildcardResources } from './private/nag';
 
 /** A CDK token in a string (`${Token[AWS.Region.12]}`): allowed for the account, region and URL suffix only. */

@@ -1,4 +1,9 @@
-import { hasNvmeStorage, instanceFamily, isGpu, isKnownFamily } from '../../lib/inference/private/instance-types';
+import {
+  hasLocalNvmeStorage as hasNvmeStorage,
+  instanceFamily,
+  isGpuInstanceType as isGpu,
+  isKnownInstanceFamily as isKnownFamily,
+} from '../../lib/core/instance-types';
 
 describe('instance type tables', () => {
   test.each([
