@@ -24,3 +24,6 @@ export * from './inference/model-source';
 
 // Training
 export * from './training/training-pipeline';
+
+// API
+export * from './api/gen-ai-api';

@@ -1,0 +1,500 @@
+import { Annotations, Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagRef } from '../core/acknowledgements';
+import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { validateOneOf, validatePattern, validateRange } from '../core/errors';
+import { SecureFunction } from '../core/secure-function';
+import { DataZone } from '../data-lake/data-zone';
+import { ISecureDataLake } from '../data-lake/secure-data-lake';
+import { createAccountLoggingRole, logGroupsArn } from './private/account-logging';
+import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSchema } from './private/models';
+import { acknowledgeWildcardResource } from './private/nag';
+import { createManagedWebAcl } from './private/web-acl';
+
+/** The stage name, which is also the version in every path: `/v1/generate`, `/v1/feedback`. */
+export const GENAI_API_STAGE = 'v1';
+
+/** Actions of {@link GenAIApi.grantInvoke}. */
+export const GENAI_API_INVOKE_ACTIONS = ['execute-api:Invoke'];
+
+/**
+ * How callers authenticate. Every method of the API uses the same authorization.
+ */
+export class ApiAuthorization {
+  /** Signature Version 4 with IAM credentials; callers need `execute-api:Invoke` ({@link GenAIApi.grantInvoke}). */
+  public static iam(): ApiAuthorization {
+    return new ApiAuthorization(apigw.AuthorizationType.IAM);
+  }
+
+  /**
+   * A Cognito user pool: callers send an ID token (or an access token when `scopes` are given) in the
+   * `Authorization` header.
+   *
+   * @param userPool the pool whose tokens are accepted
+   * @param scopes OAuth scopes an access token must carry; without them the ID token is expected
+   */
+  public static cognito(userPool: cognito.IUserPool, scopes?: string[]): ApiAuthorization {
+    return new ApiAuthorization(apigw.AuthorizationType.COGNITO, userPool, scopes);
+  }
+
+  private constructor(
+    /** The API Gateway authorization type of every method. */
+    public readonly authorizationType: apigw.AuthorizationType,
+    /** The user pool, for Cognito authorization. */
+    public readonly userPool?: cognito.IUserPool,
+    /** OAuth scopes required of access tokens, for Cognito authorization. */
+    public readonly scopes?: string[],
+  ) {}
+}
+
+/** Options of {@link ApiWebAcl.managed}. */
+export interface ManagedWebAclOptions {
+  /**
+   * Requests one client IP may make in 5 minutes before it is blocked (10 to 2,000,000,000).
+   * @default 1000
+   */
+  readonly rateLimitPerIp?: number;
+  /**
+   * Rules of the AWS managed common rule set that only count instead of block, e.g.
+   * `CrossSiteScripting_BODY` when prompts legitimately contain HTML or code. `SizeRestrictions_BODY`
+   * always only counts (prompts with grounding sources are often over 8 KB).
+   * @default - no other rule
+   */
+  readonly countOnlyRules?: string[];
+}
+
+/** Which AWS WAF web ACL protects the API stage. */
+export class ApiWebAcl {
+  /**
+   * A new regional web ACL: the AWS managed common and known-bad-inputs rule sets and a per-IP rate
+   * limit, logged (Authorization header redacted) to an encrypted log group.
+   */
+  public static managed(options: ManagedWebAclOptions = {}): ApiWebAcl {
+    return new ApiWebAcl('managed', options.rateLimitPerIp ?? 1000, undefined, options.countOnlyRules ?? []);
+  }
+
+  /** An existing regional WAFv2 web ACL (its rules and logging are yours). */
+  public static fromWebAclArn(webAclArn: string): ApiWebAcl {
+    return new ApiWebAcl('arn', undefined, webAclArn);
+  }
+
+  /**
+   * No web ACL. The compliance packs report the stage (AwsSolutions-APIG3, APIGWAssociatedWithWAF); use
+   * it only behind another layer that filters traffic, and acknowledge those findings yourself.
+   */
+  public static none(): ApiWebAcl {
+    return new ApiWebAcl('none');
+  }
+
+  private constructor(
+    /** @internal */ public readonly _kind: string,
+    /** @internal */ public readonly _rateLimitPerIp?: number,
+    /** @internal */ public readonly _webAclArn?: string,
+    /** @internal */ public readonly _countOnlyRules: string[] = [],
+  ) {}
+}
+
+/** Properties of {@link GenAIApi}. */
+export interface GenAIApiProps {
+  /** The function behind `POST /v1/generate` (a Lambda proxy integration), e.g. `GuardrailFunction.function`. */
+  readonly generateFunction: lambda.IFunction;
+  /** The lake whose FEEDBACK zone receives one record per generation request id. */
+  readonly dataLake: ISecureDataLake;
+  /**
+   * How callers authenticate.
+   * @default ApiAuthorization.iam()
+   */
+  readonly authorization?: ApiAuthorization;
+  /**
+   * The AWS WAF web ACL of the stage.
+   * @default ApiWebAcl.managed()
+   */
+  readonly webAcl?: ApiWebAcl;
+  /**
+   * Steady-state requests per second of the stage (all callers together).
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Burst capacity of the stage, in requests.
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * Require an API key (`x-api-key`) in addition to the authorization, so the usage plan's quota and
+   * throttle apply per key. Keys are added with `api.usagePlan.addApiKey(key)`.
+   * @default false
+   */
+  readonly apiKeyRequired?: boolean;
+  /**
+   * Requests per day per API key (usage plan quota; only enforced when `apiKeyRequired`).
+   * @default - no quota
+   */
+  readonly quotaRequestsPerDay?: number;
+  /**
+   * Key prefix of feedback records in the FEEDBACK zone (ends with `/`).
+   * @default 'api-feedback/'
+   */
+  readonly feedbackPrefix?: string;
+  /**
+   * Key for the log groups, the feedback function, its fallback queues and the alarm topic.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Topic the alarms notify.
+   * @default - a new topic encrypted with `encryptionKey`
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Retention of the access, execution, WAF and function log groups.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Execution logging level of every method (request and response bodies are never logged).
+   * @default apigw.MethodLoggingLevel.ERROR
+   */
+  readonly loggingLevel?: apigw.MethodLoggingLevel;
+  /**
+   * Create the role API Gateway logs with and set it in the account's API Gateway settings
+   * (`AWS::ApiGateway::Account`, one per account and region). Set `false` when the account already has
+   * one (a landing zone, or another stack of this library in the same account and region).
+   * @default true
+   */
+  readonly configureAccountLogging?: boolean;
+  /**
+   * 5XX responses in 5 minutes at which the server-error alarm fires.
+   * @default 5
+   */
+  readonly serverErrorThreshold?: number;
+  /**
+   * What happens to the key, log groups and queues on stack deletion. (The account logging role is always
+   * retained: the account's API Gateway settings keep pointing to it.)
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!_.*'()-]*(\/[A-Za-z0-9!_.*'()-]+)*\/$/;
+
+/**
+ * The REST API a business application calls: `POST /v1/generate` (the guardrail function) and
+ * `POST /v1/feedback` (ratings and corrections into the FEEDBACK zone of the data lake).
+ *
+ * Secure by default: IAM (SigV4) authorization on every method, request validation against JSON schema
+ * models, stage throttling and a usage plan, JSON access logs and execution logs in encrypted log groups
+ * (bodies never logged), X-Ray tracing, a regional WAF web ACL, and alarms on 5XX errors and on feedback
+ * that could not be written to S3 at once.
+ */
+export class GenAIApi extends Construct {
+  /** The REST API. */
+  public readonly restApi: apigw.RestApi;
+  /** The stage URL, ending with `/` (`https://<id>.execute-api.<region>.amazonaws.com/v1/`). */
+  public readonly url: string;
+  /** The URL of `POST /v1/generate`. */
+  public readonly generateUrl: string;
+  /** The URL of `POST /v1/feedback`. */
+  public readonly feedbackUrl: string;
+  /** `POST /v1/generate`. */
+  public readonly generateMethod: apigw.Method;
+  /** `POST /v1/feedback`. */
+  public readonly feedbackMethod: apigw.Method;
+  /** The feedback handler (`lambda/feedback`): its own role, encrypted log group, X-Ray, reserved concurrency. */
+  public readonly feedbackFunction: lambda.IFunction;
+  /** Feedback records S3 refused wait here (encrypted) until the feedback function writes them. */
+  public readonly feedbackFallbackQueue: sqs.Queue;
+  /** Records the redrive could not write after 100 attempts (alarmed, kept 14 days). */
+  public readonly feedbackDeadLetterQueue: sqs.Queue;
+  /** The usage plan of the stage. */
+  public readonly usagePlan: apigw.UsagePlan;
+  /** The encrypted access log group (JSON lines). */
+  public readonly accessLogGroup: logs.ILogGroup;
+  /** The encrypted execution log group (`API-Gateway-Execution-Logs_<id>/v1`). */
+  public readonly executionLogGroup: logs.ILogGroup;
+  /** The web ACL this construct created (for `ApiWebAcl.managed()`). */
+  public readonly webAcl?: wafv2.CfnWebACL;
+  /** The ARN of the web ACL associated with the stage, if any. */
+  public readonly webAclArn?: string;
+  /** Key of logs, queues, the function and the alarm topic. */
+  public readonly encryptionKey: kms.IKey;
+  /** Topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** 5XX errors, feedback fallback in use, feedback dead letters. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** The FEEDBACK zone key prefix of the records. */
+  public readonly feedbackPrefix: string;
+  /** The authorization type of every method. */
+  public readonly authorizationType: apigw.AuthorizationType;
+
+  constructor(scope: Construct, id: string, props: GenAIApiProps) {
+    super(scope, id);
+    const authorization = props.authorization ?? ApiAuthorization.iam();
+    this.authorizationType = authorization.authorizationType;
+    const webAclChoice = props.webAcl ?? ApiWebAcl.managed();
+    const rate = props.throttlingRateLimit ?? 50;
+    const burst = props.throttlingBurstLimit ?? 100;
+    validateRange(this, 'throttlingRateLimit', rate, 1, 10000);
+    validateRange(this, 'throttlingBurstLimit', burst, 1, 5000, { integer: true });
+    validateRange(this, 'quotaRequestsPerDay', props.quotaRequestsPerDay, 1, 2_000_000_000, { integer: true });
+    validateRange(this, 'serverErrorThreshold', props.serverErrorThreshold, 1, 100000, { integer: true });
+    validateRange(this, 'webAcl.rateLimitPerIp', webAclChoice._rateLimitPerIp, 10, 2_000_000_000, { integer: true });
+    for (const rule of webAclChoice._countOnlyRules) {
+      validatePattern(this, 'webAcl.countOnlyRules', rule, /^[A-Za-z0-9_-]{1,128}$/, 'rule names of the AWS managed common rule set, e.g. "CrossSiteScripting_BODY"');
+    }
+    validateLogRetention(this, 'logRetention', props.logRetention);
+    const loggingLevel = props.loggingLevel ?? apigw.MethodLoggingLevel.ERROR;
+    validateOneOf(this, 'loggingLevel', loggingLevel, [apigw.MethodLoggingLevel.ERROR, apigw.MethodLoggingLevel.INFO]);
+    this.feedbackPrefix = props.feedbackPrefix ?? 'api-feedback/';
+    validatePattern(this, 'feedbackPrefix', this.feedbackPrefix, PREFIX_PATTERN, 'a relative S3 key prefix ending with "/" (letters, digits, !_.*\'()- and "/"), e.g. "api-feedback/"');
+    if (props.quotaRequestsPerDay !== undefined && !props.apiKeyRequired) {
+      Annotations.of(this).addWarningV2(
+        'genai-platform-constructs:api-quota-without-keys',
+        'quotaRequestsPerDay only applies to requests made with an API key; set apiKeyRequired: true and add keys to the usage plan.',
+      );
+    }
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const feedbackBucket = props.dataLake.bucket(DataZone.FEEDBACK);
+    this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the logs and queues of the GenAI API ${this.node.path}`, removalPolicy);
+    this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'GenAI API alarms');
+
+    // --- REST API, stage, logging ------------------------------------------------------------------
+    this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
+    this.restApi = new apigw.RestApi(this, 'Resource', {
+      restApiName: Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
+      description: `GenAI API (generate, feedback) of ${this.node.path}`,
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // The account logging role is ours (below): no AWS managed policy, and opt-out for shared accounts.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: GENAI_API_STAGE,
+        tracingEnabled: true,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+        loggingLevel,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        throttlingRateLimit: rate,
+        throttlingBurstLimit: burst,
+      },
+    });
+    const stage = this.restApi.deploymentStage;
+    this.url = this.restApi.url;
+    this.generateUrl = this.restApi.urlForPath('/generate');
+    this.feedbackUrl = this.restApi.urlForPath('/feedback');
+
+    // API Gateway writes execution logs to this fixed name; creating it first makes it encrypted and retained.
+    this.executionLogGroup = createEncryptedLogGroup(this, 'ExecutionLogs', {
+      encryptionKey: this.encryptionKey,
+      retention: logRetention,
+      removalPolicy,
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${GENAI_API_STAGE}`,
+    });
+    stage.node.addDependency(this.executionLogGroup);
+    if (props.configureAccountLogging ?? true) {
+      const { role, account } = createAccountLoggingRole(this);
+      stage.node.addDependency(account);
+      acknowledge(role, Acknowledgements.inlinePolicies);
+      acknowledgeWildcardResource(role, Acknowledgements.apiGatewayAccountLogging, logGroupsArn(this));
+    }
+
+    for (const [id, type] of [
+      ['Default4xx', apigw.ResponseType.DEFAULT_4XX],
+      ['Default5xx', apigw.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.restApi.addGatewayResponse(id, { type, templates: { 'application/json': GATEWAY_ERROR_TEMPLATE } });
+    }
+
+    // --- Feedback function and its fallback --------------------------------------------------------
+    this.feedbackDeadLetterQueue = new sqs.Queue(this, 'FeedbackDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    acknowledge(this.feedbackDeadLetterQueue, Acknowledgements.deadLetterQueue);
+    this.feedbackFallbackQueue = new sqs.Queue(this, 'FeedbackFallbackQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Give S3 a moment before the first retry; six function timeouts per attempt.
+      deliveryDelay: Duration.minutes(1),
+      visibilityTimeout: Duration.minutes(2),
+      deadLetterQueue: { queue: this.feedbackDeadLetterQueue, maxReceiveCount: 100 },
+      removalPolicy,
+    });
+
+    const feedbackFunction = new SecureFunction(this, 'FeedbackFunction', {
+      handlerName: 'feedback',
+      description: 'Validates feedback and writes one record per request id to the FEEDBACK zone',
+      encryptionKey: this.encryptionKey,
+      environment: {
+        BUCKET_NAME: feedbackBucket.bucketName,
+        KEY_PREFIX: this.feedbackPrefix,
+        FALLBACK_QUEUE_URL: this.feedbackFallbackQueue.queueUrl,
+        POWERTOOLS_SERVICE_NAME: 'feedback',
+      },
+      timeout: Duration.seconds(20),
+      memorySize: 256,
+      reservedConcurrentExecutions: 20,
+      logRetention,
+      removalPolicy,
+    });
+    this.feedbackFunction = feedbackFunction.function;
+    const fn = feedbackFunction.function;
+    props.dataLake.grantWrite(fn, DataZone.FEEDBACK, this.feedbackPrefix);
+    // The duplicate check (HeadObject, only after the conditional put found an object) needs s3:GetObject.
+    feedbackFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [feedbackBucket.arnForObjects(`${this.feedbackPrefix}*`)] }),
+    );
+    feedbackFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.feedbackFallbackQueue.queueArn] }),
+    );
+    this.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    fn.addEventSource(new SqsEventSource(this.feedbackFallbackQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
+    const cfnBucket = feedbackBucket.node.defaultChild;
+    if (cfnBucket instanceof s3.CfnBucket) {
+      acknowledgeObjectWildcard(
+        feedbackFunction.role,
+        nagRef(this, cfnBucket),
+        `/${this.feedbackPrefix}*`,
+        'one feedback record per request id, under the key prefix of this API',
+      );
+    }
+
+    // --- Routes --------------------------------------------------------------------------------------
+    const validator = this.restApi.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
+    const authorizer =
+      authorization.authorizationType === apigw.AuthorizationType.COGNITO
+        ? new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [authorization.userPool!] })
+        : undefined;
+    const methodOptions = (model: apigw.IModel): apigw.MethodOptions => ({
+      authorizationType: authorization.authorizationType,
+      authorizer,
+      authorizationScopes: authorization.scopes,
+      apiKeyRequired: props.apiKeyRequired ?? false,
+      requestValidator: validator,
+      requestModels: { 'application/json': model },
+    });
+    const generateModel = this.restApi.addModel('GenerateModel', { contentType: 'application/json', schema: generateSchema() });
+    const feedbackModel = this.restApi.addModel('FeedbackModel', { contentType: 'application/json', schema: feedbackSchema() });
+    this.generateMethod = this.restApi.root
+      .addResource('generate')
+      .addMethod('POST', new apigw.LambdaIntegration(props.generateFunction, { allowTestInvoke: false }), methodOptions(generateModel));
+    this.feedbackMethod = this.restApi.root
+      .addResource('feedback')
+      .addMethod('POST', new apigw.LambdaIntegration(fn, { allowTestInvoke: false }), methodOptions(feedbackModel));
+    for (const method of [this.generateMethod, this.feedbackMethod]) {
+      acknowledge(method, Acknowledgements.apiGatewayInvokePermission);
+      if (authorization.authorizationType === apigw.AuthorizationType.IAM) acknowledge(method, Acknowledgements.apiIamAuthorization);
+    }
+
+    this.usagePlan = this.restApi.addUsagePlan('UsagePlan', {
+      description: `Throttle${props.quotaRequestsPerDay ? ' and daily quota' : ''} per API key of ${this.node.path}`,
+      throttle: { rateLimit: rate, burstLimit: burst },
+      quota: props.quotaRequestsPerDay ? { limit: props.quotaRequestsPerDay, period: apigw.Period.DAY } : undefined,
+      apiStages: [{ api: this.restApi, stage }],
+    });
+    acknowledge(stage, [...Acknowledgements.apiResponsesNotCached, ...Acknowledgements.apiLambdaBackends]);
+
+    // --- WAF -------------------------------------------------------------------------------------------
+    if (webAclChoice._kind === 'managed') {
+      const managed = createManagedWebAcl(this, {
+        rateLimitPerIp: webAclChoice._rateLimitPerIp!,
+        countOnlyRules: webAclChoice._countOnlyRules,
+        encryptionKey: this.encryptionKey,
+        logRetention,
+        removalPolicy,
+      });
+      this.webAcl = managed.webAcl;
+      this.webAclArn = managed.webAcl.attrArn;
+    } else if (webAclChoice._kind === 'arn') {
+      this.webAclArn = webAclChoice._webAclArn;
+    } else {
+      Annotations.of(this).addWarningV2(
+        'genai-platform-constructs:api-without-waf',
+        'The API stage has no AWS WAF web ACL: nothing filters common exploits or per-IP floods before API Gateway.',
+      );
+    }
+    if (this.webAclArn) {
+      const association = new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: stage.stageArn, webAclArn: this.webAclArn });
+      association.node.addDependency(stage);
+    }
+
+    this.createAlarms(props.serverErrorThreshold ?? 5);
+  }
+
+  /**
+   * Lets the grantee call `POST /v1/generate` and `POST /v1/feedback` (IAM authorization): the action
+   * `execute-api:Invoke` on exactly those two methods of this stage.
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    if (this.authorizationType !== apigw.AuthorizationType.IAM) {
+      Annotations.of(this).addWarningV2(
+        'genai-platform-constructs:api-grant-without-iam',
+        'grantInvoke has no effect: the API uses Cognito authorization, so API Gateway does not check IAM permissions.',
+      );
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: GENAI_API_INVOKE_ACTIONS,
+      resourceArns: [
+        this.restApi.arnForExecuteApi('POST', '/generate', GENAI_API_STAGE),
+        this.restApi.arnForExecuteApi('POST', '/feedback', GENAI_API_STAGE),
+      ],
+    });
+  }
+
+  private createAlarms(serverErrorThreshold: number): void {
+    const action = new cwActions.SnsAction(this.alarmTopic);
+    const add = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    };
+    const fiveMinutes = Duration.minutes(5);
+    add(
+      'ServerErrorsAlarm',
+      this.restApi.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      serverErrorThreshold,
+      `5XX responses of ${this.node.path}: the generate or feedback function fails, times out or is throttled.`,
+    );
+    add(
+      'FeedbackFallbackAlarm',
+      this.feedbackFallbackQueue.metricNumberOfMessagesSent({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      1,
+      `Feedback could not be written to S3 at once and went to the fallback queue of ${this.node.path}; it is retried automatically.`,
+    );
+    add(
+      'FeedbackDeadLetterAlarm',
+      this.feedbackDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
+      1,
+      `Feedback records of ${this.node.path} failed 100 redrive attempts: fix S3 access, then redrive the dead-letter queue (kept 14 days).`,
+    );
+  }
+}

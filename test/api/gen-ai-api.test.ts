@@ -1,0 +1,571 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ApiAuthorization, ApiWebAcl, DataZone, GenAIApi, GenAIApiProps, GenAIValidationError, SecureDataLake } from '../../lib';
+import { ACCOUNT_LOGGING_ACTIONS } from '../../lib/api/private/account-logging';
+import { FEEDBACK_LIMITS } from '../../lib/api/private/models';
+import * as handlerSchema from '../../lambda/feedback/schema';
+import { SecureFunction } from '../../lib/core/secure-function';
+import { strictApp } from '../helpers/compliance';
+
+type Extra = Partial<GenAIApiProps>;
+
+function apiStack(extra: Extra = {}, lakeZones?: DataZone[]) {
+  const stack = new Stack(strictApp(), 'S');
+  const dataLake = new SecureDataLake(stack, 'Lake', lakeZones ? { zones: lakeZones } : {});
+  const generateFunction = new lambda.Function(stack, 'Generate', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" })'),
+  });
+  const api = new GenAIApi(stack, 'Api', { generateFunction, dataLake, ...extra });
+  return {
+    stack,
+    api,
+    dataLake,
+    generateFunction,
+    get template() {
+      return Template.fromStack(stack);
+    },
+  };
+}
+
+/** The log groups of the API (not of the test's own generate function). */
+function apiLogGroups(template: Template): Record<string, any> {
+  return Object.fromEntries(Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([id]) => id.startsWith('Api')));
+}
+
+/** Actions per resource, over every statement of the role's policies (CDK merges statements). */
+function actionsByResource(statements: any[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of statements) {
+    const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+    const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+    for (const r of resources) {
+      const key = JSON.stringify(r) + (s.Condition ? ` if ${JSON.stringify(s.Condition)}` : '');
+      out.set(key, [...new Set([...(out.get(key) ?? []), ...actions])].sort());
+    }
+  }
+  return out;
+}
+
+function logicalId(stack: Stack, c: { node: { defaultChild?: unknown } } | unknown): string {
+  const child = (c as any).node?.defaultChild ?? c;
+  return stack.resolve((child as any).logicalId);
+}
+
+function policyStatements(template: Template, rolePrefix: RegExp): any[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => rolePrefix.test(r.Ref)))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('GenAIApi defaults', () => {
+  const { stack, api, template, generateFunction, dataLake } = apiStack();
+  const ref = (c: unknown) => JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, c), 'Arn'] });
+
+  test('a regional REST API with a generated name and no CloudWatch role of its own', () => {
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Name: Match.stringLikeRegexp('Api'),
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+  });
+
+  test('routes: POST /generate and POST /feedback on the root of stage v1, so the paths are /v1/generate and /v1/feedback', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource');
+    expect(Object.values(resources).map((r: any) => r.Properties.PathPart).sort()).toEqual(['feedback', 'generate']);
+    for (const r of Object.values(resources) as any[]) {
+      expect(r.Properties.ParentId).toEqual({ 'Fn::GetAtt': [logicalId(stack, api.restApi), 'RootResourceId'] });
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1' });
+    const url = (u: string) => stack.resolve(u)['Fn::Join'][1].slice(-3);
+    expect(url(api.generateUrl)).toEqual(['/', { Ref: expect.stringMatching(/^ApiDeploymentStagev1/) }, '/generate']);
+    expect(url(api.feedbackUrl)).toEqual(['/', { Ref: expect.stringMatching(/^ApiDeploymentStagev1/) }, '/feedback']);
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
+    expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(['POST', 'POST']);
+  });
+
+  test('every method requires IAM authorization, a request validator and a JSON model', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
+    expect(methods).toHaveLength(2);
+    const validatorId = logicalId(stack, api.node.findChild('Resource').node.findChild('RequestValidator'));
+    for (const m of methods) {
+      expect(m.Properties).toMatchObject({
+        AuthorizationType: 'AWS_IAM',
+        ApiKeyRequired: false,
+        RequestValidatorId: { Ref: validatorId },
+        RequestModels: { 'application/json': { Ref: expect.stringMatching(/^Api(Generate|Feedback)Model/) } },
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+      });
+    }
+  });
+
+  test('the request validator checks bodies and parameters', () => {
+    template.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+  });
+
+  test('models: a strict feedback schema and a generate schema that requires a prompt', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: Match.objectLike({
+        title: 'Feedback',
+        required: ['requestId', 'rating'],
+        additionalProperties: false,
+        properties: {
+          requestId: { type: 'string', pattern: FEEDBACK_LIMITS.requestIdPattern },
+          rating: { type: 'integer', minimum: 1, maximum: 5 },
+          correction: { type: 'string', minLength: 1, maxLength: 8000 },
+          comment: { type: 'string', minLength: 1, maxLength: 2000 },
+          flag: { type: 'string', enum: ['inaccurate', 'harmful', 'offensive', 'privacy', 'other'] },
+        },
+      }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: Match.objectLike({ title: 'GenerateRequest', required: ['prompt'], properties: { prompt: { type: 'string', minLength: 1 } } }),
+    });
+  });
+
+  test('the gateway model and the handler schema agree on every limit', () => {
+    expect(FEEDBACK_LIMITS.requestIdPattern).toBe(handlerSchema.REQUEST_ID_PATTERN.source);
+    expect(FEEDBACK_LIMITS.minRating).toBe(handlerSchema.MIN_RATING);
+    expect(FEEDBACK_LIMITS.maxRating).toBe(handlerSchema.MAX_RATING);
+    expect(FEEDBACK_LIMITS.maxCorrectionLength).toBe(handlerSchema.MAX_CORRECTION_LENGTH);
+    expect(FEEDBACK_LIMITS.maxCommentLength).toBe(handlerSchema.MAX_COMMENT_LENGTH);
+    expect([...FEEDBACK_LIMITS.flags]).toEqual([...handlerSchema.FLAGS]);
+  });
+
+  test('stage v1: X-Ray, JSON access logs to the encrypted group, ERROR execution logs without bodies, metrics, throttling 50/100', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as any;
+    expect(stage.Properties).toMatchObject({
+      StageName: 'v1',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: { 'Fn::Join': ['', expect.arrayContaining([':log-group:', { Ref: logicalId(stack, api.accessLogGroup) }])] } },
+      MethodSettings: [
+        { HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      ],
+    });
+    const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
+    expect(format).toMatchObject({ apiRequestId: '$context.requestId', status: '$context.status', userArn: '$context.identity.userArn', wafStatus: '$context.waf.status' });
+    expect(stage.Properties.AccessLogSetting.Format).not.toMatch(/requestBody|responseBody|\$input/);
+    expect(stage.Properties.CacheClusterEnabled).toBeUndefined();
+  });
+
+  test('access, execution, WAF and function log groups are encrypted with the API key, kept a year and retained', () => {
+    const keyId = logicalId(stack, api.encryptionKey);
+    const groups = apiLogGroups(template);
+    expect(Object.keys(groups)).toHaveLength(4);
+    for (const g of Object.values(groups) as any[]) {
+      expect(g.Properties).toMatchObject({ KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] }, RetentionInDays: 365 });
+      expect(g.DeletionPolicy).toBe('Retain');
+    }
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: logicalId(stack, api.restApi) }, '/v1']] },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') });
+  });
+
+  test('the stage waits for the execution log group and the account logging settings', () => {
+    const stage = template.findResources('AWS::ApiGateway::Stage');
+    const dependsOn = (Object.values(stage)[0] as any).DependsOn;
+    expect(dependsOn).toEqual(expect.arrayContaining([logicalId(stack, api.executionLogGroup), expect.stringMatching(/^ApiAccount/)]));
+  });
+
+  test('account logging: a role without managed policies, write-only log actions, set in AWS::ApiGateway::Account, retained', () => {
+    template.hasResource('AWS::ApiGateway::Account', {
+      Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccountLoggingRole'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResource('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }),
+        ManagedPolicyArns: Match.absent(),
+        Policies: [
+          {
+            PolicyName: 'WriteLogs',
+            PolicyDocument: Match.objectLike({
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Action: ACCOUNT_LOGGING_ACTIONS,
+                  Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:*']] },
+                },
+              ],
+            }),
+          },
+        ],
+      },
+      DeletionPolicy: 'Retain',
+    });
+    expect(ACCOUNT_LOGGING_ACTIONS).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+  });
+
+  test('gateway errors are JSON with the API request id', () => {
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseTemplates: { 'application/json': '{"error":$context.error.messageString,"apiRequestId":"$context.requestId"}' },
+      });
+    }
+  });
+
+  test('a usage plan on stage v1 with the stage throttle and no quota', () => {
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 50, BurstLimit: 100 },
+      ApiStages: [{ ApiId: { Ref: logicalId(stack, api.restApi) }, Stage: { Ref: Match.stringLikeRegexp('^ApiDeploymentStagev1') } }],
+      Quota: Match.absent(),
+    });
+  });
+
+  test('a regional WAF web ACL with the managed common (body size only counted) and bad-inputs rule sets and a 1000/5 min per-IP limit', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Name: 'AWSManagedRulesCommonRuleSet',
+          OverrideAction: { None: {} },
+          Statement: {
+            ManagedRuleGroupStatement: {
+              VendorName: 'AWS',
+              Name: 'AWSManagedRulesCommonRuleSet',
+              RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+            },
+          },
+        }),
+        Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet', Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } }),
+        Match.objectLike({ Name: 'RateLimitPerIp', Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 1000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } }),
+      ],
+    });
+  });
+
+  test('the web ACL is associated with stage v1 and logs with the Authorization header redacted', () => {
+    const webAclId = logicalId(stack, api.webAcl);
+    template.hasResource('AWS::WAFv2::WebACLAssociation', {
+      Properties: {
+        WebACLArn: { 'Fn::GetAtt': [webAclId, 'Arn'] },
+        ResourceArn: {
+          'Fn::Join': ['', Match.arrayWith(['::/restapis/', { Ref: logicalId(stack, api.restApi) }, '/stages/', { Ref: Match.stringLikeRegexp('^ApiDeploymentStagev1') }])],
+        },
+      },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^ApiDeploymentStagev1')]),
+    });
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: { 'Fn::GetAtt': [webAclId, 'Arn'] },
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
+      LogDestinationConfigs: [{ 'Fn::Join': ['', Match.arrayWith([':log-group:', { Ref: Match.stringLikeRegexp('^ApiWebAclLogGroup') }])] }],
+    });
+  });
+
+  test('API Gateway may invoke each function only for its own method of this stage (no test-invoke permission)', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as any[];
+    expect(permissions).toHaveLength(2);
+    const byFunction = new Map(permissions.map((p) => [p.Properties.FunctionName['Fn::GetAtt'][0], p.Properties]));
+    const generate = byFunction.get(logicalId(stack, generateFunction))!;
+    const feedback = byFunction.get(logicalId(stack, api.feedbackFunction))!;
+    for (const [p, path] of [
+      [generate, '/POST/generate'],
+      [feedback, '/POST/feedback'],
+    ] as const) {
+      expect(p.Principal).toBe('apigateway.amazonaws.com');
+      const parts = p.SourceArn['Fn::Join'][1];
+      expect(parts.slice(-3)).toEqual(['/', { Ref: expect.stringMatching(/^ApiDeploymentStagev1/) }, path]);
+    }
+  });
+
+  test('the feedback function: environment, 20 s timeout, reserved concurrency, fallback queue as event source with partial batch failures', () => {
+    const fnId = logicalId(stack, api.feedbackFunction);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          BUCKET_NAME: { Ref: logicalId(stack, dataLake.bucket(DataZone.FEEDBACK)) },
+          KEY_PREFIX: 'api-feedback/',
+          FALLBACK_QUEUE_URL: { Ref: logicalId(stack, api.feedbackFallbackQueue) },
+        }),
+      },
+      Timeout: 20,
+      ReservedConcurrentExecutions: 20,
+      TracingConfig: { Mode: 'Active' },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, api.feedbackFallbackQueue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  test('fallback queue: KMS, TLS-only, 14 days, 1 minute delay, dead-letter queue after 100 receives; both retained', () => {
+    const keyArn = { 'Fn::GetAtt': [logicalId(stack, api.encryptionKey), 'Arn'] };
+    template.hasResource('AWS::SQS::Queue', {
+      Properties: {
+        KmsMasterKeyId: keyArn,
+        MessageRetentionPeriod: 1209600,
+        DelaySeconds: 60,
+        VisibilityTimeout: 120,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, api.feedbackDeadLetterQueue), 'Arn'] }, maxReceiveCount: 100 },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResource('AWS::SQS::Queue', {
+      Properties: { KmsMasterKeyId: keyArn, MessageRetentionPeriod: 1209600, RedrivePolicy: Match.absent() },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(stack, api.feedbackFallbackQueue) }],
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  test('the feedback role: exact S3, SQS and KMS actions, scoped to the prefix, the queues and the keys (no list, no delete)', () => {
+    const byResource = actionsByResource(policyStatements(template, /^ApiFeedbackFunctionRole/));
+    const bucket = dataLake.bucket(DataZone.FEEDBACK);
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack, bucket), 'Arn'] };
+    const objects = JSON.stringify({ 'Fn::Join': ['', [bucketArn, '/api-feedback/*']] });
+    expect(Object.fromEntries(byResource)).toEqual({
+      [ref((api.node.findChild('FeedbackFunction') as SecureFunction).logGroup)]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      '"*"': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      [objects]: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
+      [ref(api.feedbackFallbackQueue)]: [
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+      ],
+      [ref((api.node.findChild('FeedbackFunction') as SecureFunction).deadLetterQueue)]: ['sqs:SendMessage'],
+      [ref(api.encryptionKey)]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      [ref(dataLake.encryptionKey)]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    });
+  });
+
+  test('alarms on 5XX errors, feedback fallback use and feedback dead letters notify the topic (alarm and OK)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    const topic = { Ref: logicalId(stack, api.alarmTopic) };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'NumberOfMessagesSent',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, api.feedbackFallbackQueue), 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [topic],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, api.feedbackDeadLetterQueue), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      AlarmActions: [topic],
+    });
+  });
+
+  test('a new customer-managed key with rotation (retained) and an encrypted alarm topic', () => {
+    template.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true, Description: Match.stringLikeRegexp('GenAI API') }), DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack, api.encryptionKey), 'Arn'] } });
+  });
+});
+
+describe('GenAIApi options', () => {
+  test('Cognito authorization: a user pool authorizer on every method, with scopes', () => {
+    const stack = new Stack(strictApp(), 'Pool');
+    const userPool = cognito.UserPool.fromUserPoolArn(stack, 'Pool', 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc');
+    const dataLake = new SecureDataLake(stack, 'Lake');
+    const generateFunction = lambda.Function.fromFunctionArn(stack, 'Gen', 'arn:aws:lambda:us-east-1:123456789012:function:gen');
+    const api = new GenAIApi(stack, 'Api', { generateFunction, dataLake, authorization: ApiAuthorization.cognito(userPool, ['genai/invoke']) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      ProviderARNs: ['arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc'],
+      IdentitySource: 'method.request.header.Authorization',
+    });
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
+    expect(methods).toHaveLength(2);
+    for (const m of methods) {
+      expect(m.Properties).toMatchObject({
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizerId: { Ref: expect.stringMatching(/^ApiAuthorizer/) },
+        AuthorizationScopes: ['genai/invoke'],
+      });
+    }
+    expect(api.restApi).toBeDefined();
+  });
+
+  test('ApiAuthorization.iam() is the default and renders AWS_IAM', () => {
+    expect(ApiAuthorization.iam().authorizationType).toBe(apigw.AuthorizationType.IAM);
+    expect(ApiAuthorization.iam().userPool).toBeUndefined();
+  });
+
+  test('an existing web ACL is associated and no web ACL is created', () => {
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/corp/1234';
+    const { template, api } = apiStack({ webAcl: ApiWebAcl.fromWebAclArn(arn) });
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: arn });
+    expect(api.webAclArn).toBe(arn);
+    expect(api.webAcl).toBeUndefined();
+  });
+
+  test('ApiWebAcl.none(): no association and a warning', () => {
+    const { template, stack } = apiStack({ webAcl: ApiWebAcl.none() });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    Annotations.fromStack(stack).hasWarning('/S/Api', Match.stringLikeRegexp('no AWS WAF web ACL'));
+  });
+
+  test('a managed web ACL with its own per-IP rate limit and more count-only common rules', () => {
+    const { template } = apiStack({ webAcl: ApiWebAcl.managed({ rateLimitPerIp: 300, countOnlyRules: ['CrossSiteScripting_BODY', 'SizeRestrictions_BODY'] }) });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'AWSManagedRulesCommonRuleSet',
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({
+              RuleActionOverrides: [
+                { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+                { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
+              ],
+            }),
+          },
+        }),
+        Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: Match.objectLike({ Limit: 300 }) } }),
+      ]),
+    });
+  });
+
+  test('grantInvoke warns when the API uses Cognito (IAM is not checked)', () => {
+    const stack = new Stack(strictApp(), 'Warn');
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_abc');
+    const generateFunction = lambda.Function.fromFunctionArn(stack, 'Gen', 'arn:aws:lambda:us-east-1:123456789012:function:gen');
+    const api = new GenAIApi(stack, 'Api', { generateFunction, dataLake: new SecureDataLake(stack, 'Lake'), authorization: ApiAuthorization.cognito(userPool) });
+    expect(api.authorizationType).toBe(apigw.AuthorizationType.COGNITO);
+    api.grantInvoke(new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }));
+    Annotations.fromStack(stack).hasWarning('/Warn/Api', Match.stringLikeRegexp('grantInvoke has no effect'));
+  });
+
+  test('throttling props reach the stage and the usage plan; API keys and a daily quota', () => {
+    const { template, stack } = apiStack({ throttlingRateLimit: 5, throttlingBurstLimit: 10, apiKeyRequired: true, quotaRequestsPerDay: 1000 });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 })],
+    });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 5, BurstLimit: 10 }, Quota: { Limit: 1000, Period: 'DAY' } });
+    for (const m of Object.values(template.findResources('AWS::ApiGateway::Method')) as any[]) {
+      expect(m.Properties.ApiKeyRequired).toBe(true);
+    }
+    Annotations.fromStack(stack).hasNoWarning('/S/Api', Match.anyValue());
+  });
+
+  test('a quota without API keys warns that it does not apply', () => {
+    const { stack } = apiStack({ quotaRequestsPerDay: 1000 });
+    Annotations.fromStack(stack).hasWarning('/S/Api', Match.stringLikeRegexp('quotaRequestsPerDay only applies'));
+  });
+
+  test('configureAccountLogging: false creates no account settings or role, and the stage does not wait for them', () => {
+    const { template } = apiStack({ configureAccountLogging: false });
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const roles = Object.values(template.findResources('AWS::IAM::Role')) as any[];
+    expect(roles.filter((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('apigateway.amazonaws.com'))).toEqual([]);
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as any;
+    expect(stage.DependsOn.filter((d: string) => d.startsWith('ApiAccount'))).toEqual([]);
+  });
+
+  test('INFO execution logging (still without bodies)', () => {
+    const { template } = apiStack({ loggingLevel: apigw.MethodLoggingLevel.INFO });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: [Match.objectLike({ LoggingLevel: 'INFO', DataTraceEnabled: false })] });
+  });
+
+  test('a given key and topic are used; no key or topic is created', () => {
+    const stack = new Stack(strictApp(), 'Given');
+    const encryptionKey = kms.Key.fromKeyArn(stack, 'K', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const alarmTopic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:123456789012:ops');
+    const dataLake = SecureDataLake.fromAttributes(stack, 'Lake', {
+      encryptionKey,
+      feedbackBucket: (new SecureDataLake(stack, 'Real', { encryptionKey }) as SecureDataLake).bucket(DataZone.FEEDBACK),
+    });
+    const generateFunction = lambda.Function.fromFunctionArn(stack, 'Gen', 'arn:aws:lambda:us-east-1:123456789012:function:gen');
+    new GenAIApi(stack, 'Api', { generateFunction, dataLake, encryptionKey, alarmTopic });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: encryptionKey.keyArn });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [alarmTopic.topicArn] });
+  });
+
+  test('feedbackPrefix, logRetention, serverErrorThreshold and removalPolicy DESTROY', () => {
+    const { template } = apiStack({
+      feedbackPrefix: 'feedback/api/',
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      serverErrorThreshold: 20,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'feedback/api/' }) } });
+    for (const g of Object.values(apiLogGroups(template)) as any[]) {
+      expect(g.Properties.RetentionInDays).toBe(30);
+      expect(g.DeletionPolicy).toBe('Delete');
+    }
+    for (const q of Object.values(template.findResources('AWS::SQS::Queue')) as any[]) expect(q.DeletionPolicy).toBe('Delete');
+    // The account setting outlives the stack, so its role is never deleted with it.
+    template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }) }, DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', Threshold: 20 });
+    const statements = policyStatements(template, /^ApiFeedbackFunctionRole/);
+    expect(JSON.stringify(statements)).toContain('/feedback/api/*');
+  });
+});
+
+describe('GenAIApi.grantInvoke', () => {
+  test('execute-api:Invoke on exactly POST /generate and POST /feedback of stage v1', () => {
+    const { stack, api } = apiStack();
+    const role = new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() });
+    const grant = api.grantInvoke(role);
+    expect(grant.success).toBe(true);
+    const statements = policyStatements(Template.fromStack(stack), /^Client/);
+    const apiRef = { Ref: logicalId(stack, api.restApi) };
+    const arn = (path: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', apiRef, path]],
+    });
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [arn('/v1/POST/feedback'), arn('/v1/POST/generate')] }]);
+    Annotations.fromStack(stack).hasNoWarning('/S/Api', Match.anyValue());
+  });
+});
+
+describe('GenAIApi validation', () => {
+  test.each<[string, Extra, RegExp]>([
+    ['throttlingRateLimit', { throttlingRateLimit: 0 }, /S\/Api: invalid throttlingRateLimit: got 0; allowed: a number from 1 to 10000/],
+    ['throttlingBurstLimit', { throttlingBurstLimit: 1.5 }, /invalid throttlingBurstLimit: got 1.5; allowed: an integer from 1 to 5000/],
+    ['quotaRequestsPerDay', { quotaRequestsPerDay: 0, apiKeyRequired: true }, /invalid quotaRequestsPerDay: got 0/],
+    ['serverErrorThreshold', { serverErrorThreshold: 0 }, /invalid serverErrorThreshold: got 0/],
+    ['rateLimitPerIp', { webAcl: ApiWebAcl.managed({ rateLimitPerIp: 5 }) }, /invalid webAcl.rateLimitPerIp: got 5; allowed: an integer from 10 to 2000000000/],
+    ['countOnlyRules', { webAcl: ApiWebAcl.managed({ countOnlyRules: ['bad rule!'] }) }, /invalid webAcl.countOnlyRules: got "bad rule!"/],
+    ['logRetention', { logRetention: 8 as logs.RetentionDays }, /invalid logRetention: got 8/],
+    ['loggingLevel OFF', { loggingLevel: apigw.MethodLoggingLevel.OFF }, /invalid loggingLevel: got "OFF"; allowed: one of ERROR, INFO/],
+    ['feedbackPrefix without slash', { feedbackPrefix: 'feedback' }, /invalid feedbackPrefix: got "feedback"; allowed: a relative S3 key prefix ending with "\/"/],
+    ['feedbackPrefix absolute', { feedbackPrefix: '/feedback/' }, /invalid feedbackPrefix: got "\/feedback\/"/],
+  ])('rejects %s', (_name, extra, message) => {
+    expect(() => apiStack(extra)).toThrow(GenAIValidationError);
+    expect(() => apiStack(extra)).toThrow(message);
+  });
+
+  test('rejects a lake without a FEEDBACK zone', () => {
+    expect(() => apiStack({}, [DataZone.RAW])).toThrow(/invalid zone: got "feedback"; allowed: a zone this lake has: raw/);
+  });
+});
