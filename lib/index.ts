@@ -27,3 +27,6 @@ export * from './training/training-pipeline';
 
 // API
 export * from './api/gen-ai-api';
+
+// Cross-account delivery
+export * from './platform/genai-platform-pipeline';

@@ -1,0 +1,345 @@
+import { Annotations, Duration, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import { Acknowledgements, ComplianceAcknowledgement, acknowledge } from '../core/acknowledgements';
+import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs } from '../core/buckets';
+import { applyCompliance, ComplianceOptions } from '../core/compliance';
+import { createEncryptedLogGroup, createKey, validateLogRetention } from '../core/encryption';
+import { GenAIValidationError, isUnresolved, validatePattern, validateRange } from '../core/errors';
+import { GenAIPlatformProps } from './genai-platform';
+import { GenAIPlatformStack } from './genai-platform-stack';
+import { PlatformProfile } from './profile';
+
+/** An AWS account and region the pipeline deploys a platform stage into. */
+export interface PipelineEnvironment {
+  /** The 12-digit AWS account id. It must be bootstrapped with `cdk bootstrap --trust <pipeline account>`. */
+  readonly account: string;
+  /** The AWS region, e.g. `eu-west-1`. */
+  readonly region: string;
+}
+
+/** Properties of {@link GenAIPlatformStage}. */
+export interface GenAIPlatformStageProps {
+  /** The account and region the stage deploys into. */
+  readonly env: PipelineEnvironment;
+  /**
+   * The platform's properties.
+   * @default - the DEV profile's defaults
+   */
+  readonly platform?: GenAIPlatformProps;
+  /**
+   * Register the compliance packs ({@link applyCompliance}) on this stage, so synthesis fails on any
+   * unacknowledged finding in its platform stack.
+   * @default - no packs registered by the stage itself (an app-wide `applyCompliance(app)` still covers it)
+   */
+  readonly compliance?: ComplianceOptions;
+}
+
+/** A CDK Pipelines stage holding one {@link GenAIPlatformStack} (id `Platform`). */
+export class GenAIPlatformStage extends Stage {
+  /** The platform stack of this stage. */
+  public readonly platformStack: GenAIPlatformStack;
+
+  constructor(scope: Construct, id: string, props: GenAIPlatformStageProps) {
+    super(scope, id, { env: props.env });
+    if (props.compliance) applyCompliance(this, props.compliance);
+    this.platformStack = new GenAIPlatformStack(this, 'Platform', { env: props.env, platform: props.platform });
+  }
+}
+
+/** Properties of {@link GenAIPlatformPipeline}. */
+export interface GenAIPlatformPipelineProps {
+  /**
+   * Where the code comes from, e.g.
+   * `pipelines.CodePipelineSource.connection('org/repo', 'main', { connectionArn })` with a CodeStar
+   * (CodeConnections) connection you created and authorized in the pipeline account.
+   */
+  readonly source: pipelines.IFileSetProducer;
+  /** The DEV account and region; its stage deploys first, without approval. */
+  readonly dev: PipelineEnvironment;
+  /** The PROD account and region; its stage deploys after a manual approval. */
+  readonly prod: PipelineEnvironment;
+  /**
+   * Platform properties of the DEV stage (plain values only: constructs of another stack cannot cross
+   * into a stage).
+   * @default - `{ profile: PlatformProfile.DEV }`
+   */
+  readonly devPlatform?: GenAIPlatformProps;
+  /**
+   * Platform properties of the PROD stage.
+   * @default - `{ profile: PlatformProfile.PROD }` (termination protection on)
+   */
+  readonly prodPlatform?: GenAIPlatformProps;
+  /**
+   * The commands of the synth step, run from the repository root. They must leave the cloud assembly in
+   * `synthOutputDirectory`.
+   * @default ['npm ci', 'npm test', 'npx cdk synth']
+   */
+  readonly synthCommands?: string[];
+  /**
+   * Where the synth commands leave the cloud assembly, relative to the repository root.
+   * @default 'cdk.out'
+   */
+  readonly synthOutputDirectory?: string;
+  /**
+   * Register the compliance packs on each deployment stage, so `cdk synth` (in the synth step and on a
+   * laptop) fails on any unacknowledged finding before anything is deployed. Set `false` only when your
+   * app already calls `applyCompliance(app)`, which covers the stages too.
+   * @default true
+   */
+  readonly compliance?: boolean;
+  /**
+   * Which packs to register on the stages when `compliance` is on.
+   * @default - every pack
+   */
+  readonly complianceOptions?: ComplianceOptions;
+  /**
+   * The comment shown to the approver before PROD.
+   * @default 'Review the DEV deployment, then approve to deploy the platform to PROD.'
+   */
+  readonly approvalComment?: string;
+  /**
+   * The Node.js major version every CodeBuild step runs (`runtime-versions` of the build spec).
+   * @default '22'
+   */
+  readonly nodeVersion?: string;
+  /**
+   * Time limit of each CodeBuild step.
+   * @default Duration.minutes(60)
+   */
+  readonly buildTimeout?: Duration;
+  /**
+   * The key that encrypts the artifact bucket, build logs and CodeBuild outputs.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Retention of the CodeBuild log group and the artifact access logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the artifact buckets, the key and the build logs when the pipeline stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const DEFAULT_SYNTH_COMMANDS = ['npm ci', 'npm test', 'npx cdk synth'];
+
+/**
+ * A self-mutating CDK Pipelines pipeline that deploys the platform across accounts: Source → Build (synth
+ * with tests and compliance) → UpdatePipeline → Assets → Dev → Approval → Prod.
+ *
+ * The artifact bucket is encrypted with a customer-managed key (rotated), versioned, TLS-only and access
+ * logged; CodeBuild runs unprivileged, encrypts its output with the same key and logs to an encrypted
+ * log group. Put it in a stack with an explicit `env` (the tooling account).
+ */
+export class GenAIPlatformPipeline extends Construct {
+  /** The CDK Pipelines pipeline (already built). */
+  public readonly pipeline: pipelines.CodePipeline;
+  /** The DEV stage. */
+  public readonly devStage: GenAIPlatformStage;
+  /** The PROD stage. */
+  public readonly prodStage: GenAIPlatformStage;
+  /** The key of the artifact bucket and the build logs. */
+  public readonly encryptionKey: kms.IKey;
+  /** The pipeline's artifact bucket. */
+  public readonly artifactBucket: s3.IBucket;
+  /** The log group of every CodeBuild step. */
+  public readonly buildLogGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: GenAIPlatformPipelineProps) {
+    super(scope, id);
+    useBucketPolicyForAccessLogs(this);
+    this.validateEnvironment('dev', props.dev);
+    this.validateEnvironment('prod', props.prod);
+    const pipelineAccount = Stack.of(this).account;
+    if (isUnresolved(pipelineAccount)) {
+      throw new GenAIValidationError(this, 'env of the stack', pipelineAccount, 'a stack with an explicit env.account (the tooling account): cross-account pipelines need the pipeline account at synth time');
+    }
+    const pipelineRegion = Stack.of(this).region;
+    for (const [name, env] of [['dev', props.dev], ['prod', props.prod]] as const) {
+      if (!Token.isUnresolved(pipelineRegion) && env.region !== pipelineRegion) {
+        Annotations.of(this).addWarningV2(
+          `genai-platform:pipeline-cross-region-${name}`,
+          `The ${name} stage deploys to ${env.region} but the pipeline runs in ${pipelineRegion}: CodePipeline adds a support stack with a replication bucket in ${env.region} that this construct does not create or secure (the compliance packs will flag it). Deploy the pipeline in the stages' region where you can.`,
+        );
+      }
+    }
+    if (props.dev.account === props.prod.account) {
+      Annotations.of(this).addWarningV2(
+        'genai-platform:pipeline-same-account',
+        `DEV and PROD both deploy to account ${props.prod.account}: they share IAM, service quotas and account-wide settings, so a DEV change can affect PROD. Use separate accounts.`,
+      );
+    }
+    const synthCommands = props.synthCommands ?? DEFAULT_SYNTH_COMMANDS;
+    if (synthCommands.length === 0) {
+      throw new GenAIValidationError(this, 'synthCommands', synthCommands, 'at least one command that produces the cloud assembly');
+    }
+    const timeout = props.buildTimeout ?? Duration.minutes(60);
+    validateRange(this, 'buildTimeout (minutes)', timeout.toMinutes({ integral: false }), 5, 480);
+    validateLogRetention(this, 'logRetention', props.logRetention);
+    const nodeVersion = props.nodeVersion ?? '22';
+    validatePattern(this, 'nodeVersion', nodeVersion, /^(\d{2}(\.x)?|latest)$/, "a Node.js major version such as '22', '22.x' or 'latest'");
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+
+    this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the artifacts and build logs of ${this.node.path}`, removalPolicy);
+    const accessLogs = createAccessLogBucket(this, 'AccessLogBucket', { removalPolicy, retention: Duration.days(logRetention) });
+    this.artifactBucket = createSecureBucket(this, 'ArtifactBucket', {
+      encryptionKey: this.encryptionKey,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'artifacts/',
+      removalPolicy,
+      noncurrentVersionExpiration: Duration.days(30),
+      abortIncompleteMultipartUploadAfter: Duration.days(1),
+    });
+    this.buildLogGroup = createEncryptedLogGroup(this, 'BuildLogs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
+
+    this.pipeline = new pipelines.CodePipeline(this, 'Resource', {
+      crossAccountKeys: true,
+      enableKeyRotation: true,
+      artifactBucket: this.artifactBucket,
+      selfMutation: true,
+      publishAssetsInParallel: false,
+      dockerEnabledForSynth: false,
+      dockerEnabledForSelfMutation: false,
+      synth: new pipelines.ShellStep('Synth', {
+        input: props.source,
+        commands: synthCommands,
+        primaryOutputDirectory: props.synthOutputDirectory ?? 'cdk.out',
+      }),
+      codeBuildDefaults: {
+        buildEnvironment: {
+          buildImage: codebuild.LinuxBuildImage.STANDARD_8_0,
+          computeType: codebuild.ComputeType.MEDIUM,
+          privileged: false,
+        },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: nodeVersion } } } }),
+        timeout,
+        logging: { cloudWatch: { logGroup: this.buildLogGroup } },
+      },
+    });
+
+    const compliance = (props.compliance ?? true) ? (props.complianceOptions ?? {}) : undefined;
+    this.devStage = new GenAIPlatformStage(this, 'Dev', {
+      env: props.dev,
+      platform: { profile: PlatformProfile.DEV, ...props.devPlatform },
+      compliance,
+    });
+    this.prodStage = new GenAIPlatformStage(this, 'Prod', {
+      env: props.prod,
+      platform: { profile: PlatformProfile.PROD, ...props.prodPlatform },
+      compliance,
+    });
+    this.pipeline.addStage(this.devStage);
+    this.pipeline.addWave('Approval', {
+      post: [
+        new pipelines.ManualApprovalStep('PromoteToProd', {
+          comment: props.approvalComment ?? 'Review the DEV deployment, then approve to deploy the platform to PROD.',
+        }),
+      ],
+    });
+    this.pipeline.addStage(this.prodStage);
+    this.pipeline.buildPipeline();
+    this.acknowledgeGeneratedFindings();
+  }
+
+  /**
+   * Acknowledges, statement by statement, the findings on the roles and projects CDK Pipelines generates
+   * (it offers no props to change them). Only policies below `this.pipeline` are inspected; the stages
+   * are not touched.
+   */
+  private acknowledgeGeneratedFindings(): void {
+    const stack = Stack.of(this);
+    acknowledge(this.pipeline, Acknowledgements.inlinePolicies);
+    acknowledge(this.artifactBucket, Acknowledgements.bucketReplication);
+    const bucketArn = flatten(stack.resolve(this.artifactBucket.bucketArn));
+    const artifactRefs = new Set([bucketArn, `${bucketArn}/*`, flatten(stack.resolve(this.encryptionKey.keyArn))]);
+    const reason = (topic: readonly ComplianceAcknowledgement[]) => topic[0].reason;
+
+    for (const child of this.pipeline.node.findAll()) {
+      if (child instanceof codebuild.CfnProject) {
+        const source = stack.resolve(child.source) as { type?: string };
+        if (source.type === 'CODEPIPELINE') {
+          acknowledge(child, Acknowledgements.codeBuildProjectDefaults.filter((a) => a.id === 'HIPAA.Security-CodeBuildProjectSourceRepoUrl'));
+        }
+      }
+      if (!(child instanceof iam.CfnPolicy)) continue;
+      const acks = new Map<string, string>();
+      const document = stack.resolve(child.policyDocument) as { Statement?: PolicyStatementJson[] };
+      for (const statement of document.Statement ?? []) {
+        if (statement.Effect !== 'Allow') continue;
+        const actions = asArray(statement.Action);
+        const resources = asArray(statement.Resource).map(flatten);
+        if (resources.every((r) => artifactRefs.has(r))) {
+          for (const a of actions.filter((x) => x.includes('*'))) {
+            const id = `AwsSolutions-IAM5[Action::${a}]`;
+            if (Acknowledgements.pipelineArtifactGrants.some((g) => g.id === id)) acks.set(id, reason(Acknowledgements.pipelineArtifactGrants));
+          }
+          if (resources.includes(`${bucketArn}/*`)) acks.set(`AwsSolutions-IAM5[Resource::${bucketArn}/*]`, reason(Acknowledgements.pipelineArtifactGrants));
+          continue;
+        }
+        for (const r of resources.filter((x) => x.includes('*'))) {
+          if (/:log-group:\/aws\/codebuild\/[^*]*(:\*|\*)$|:report-group\/[^*]*\*$/.test(r) && actions.every((a) => /^(logs|codebuild):/.test(a))) {
+            acks.set(`AwsSolutions-IAM5[Resource::${r}]`, reason(Acknowledgements.codeBuildProjectDefaults));
+          } else if (/^arn:\*:iam::(\d{12}|\*):role\/\*$/.test(r) && actions.every((a) => a === 'sts:AssumeRole') && hasBootstrapRoleCondition(statement)) {
+            acks.set(`AwsSolutions-IAM5[Resource::${r}]`, reason(Acknowledgements.cdkBootstrapRoles));
+          } else if (r === '*' && actions.every((a) => a === 'cloudformation:DescribeStacks' || a === 's3:ListBucket')) {
+            acks.set('AwsSolutions-IAM5[Resource::*]', reason(Acknowledgements.pipelineSelfMutationLookups));
+          } else if (r === '*' && actions.every((a) => ['codebuild:StartBuild', 'codebuild:BatchGetBuilds', 'codebuild:StopBuild'].includes(a))) {
+            acks.set('AwsSolutions-IAM5[Resource::*]', reason(Acknowledgements.pipelineAssetPublishing));
+          }
+        }
+      }
+      acknowledge(child, [...acks].map(([id, why]) => ({ id, reason: why })));
+    }
+  }
+
+  private validateEnvironment(property: string, env: PipelineEnvironment | undefined): void {
+    if (!env) {
+      throw new GenAIValidationError(this, property, env, 'an environment { account, region }');
+    }
+    if (typeof env.account !== 'string' || isUnresolved(env.account) || !ACCOUNT.test(env.account)) {
+      throw new GenAIValidationError(this, `${property}.account`, env.account, 'a literal 12-digit AWS account id (CDK Pipelines needs it at synth time)');
+    }
+    if (typeof env.region !== 'string' || isUnresolved(env.region)) {
+      throw new GenAIValidationError(this, `${property}.region`, env.region, 'a literal AWS region such as eu-west-1');
+    }
+    validatePattern(this, `${property}.region`, env.region, REGION, 'an AWS region such as eu-west-1 or us-gov-west-1');
+  }
+}
+
+interface PolicyStatementJson {
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly Resource?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Renders a resolved resource the way cdk-nag prints it in granular ids (`<Logical.Attr>`, `<Logical>`). */
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, any>;
+  if (v && v.Ref) return `<${v.Ref}>`;
+  if (v && v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
+  if (v && v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(flatten).join(v['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
+
+function hasBootstrapRoleCondition(statement: PolicyStatementJson): boolean {
+  return Object.values(statement.Condition ?? {}).some((c) => c['iam:ResourceTag/aws-cdk:bootstrap-role'] !== undefined);
+}
