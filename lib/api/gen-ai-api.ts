@@ -13,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagRef } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagRef } from '../core/acknowledgements';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
@@ -21,7 +21,6 @@ import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { createAccountLoggingRole, logGroupsArn } from './private/account-logging';
 import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSchema } from './private/models';
-import { acknowledgeWildcardResource } from './private/nag';
 import { createManagedWebAcl } from './private/web-acl';
 
 /** The stage name, which is also the version in every path: `/v1/generate`, `/v1/feedback`. */
@@ -310,7 +309,7 @@ export class GenAIApi extends Construct {
       const { role, account } = createAccountLoggingRole(this);
       stage.node.addDependency(account);
       acknowledge(role, Acknowledgements.inlinePolicies);
-      acknowledgeWildcardResource(role, Acknowledgements.apiGatewayAccountLogging, logGroupsArn(this));
+      acknowledgeWildcardResources(role, Acknowledgements.apiGatewayAccountLogging, [logGroupsArn(this)]);
     }
 
     for (const [id, type] of [

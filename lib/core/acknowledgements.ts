@@ -179,6 +179,14 @@ export const Acknowledgements = {
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only codebuild:StartBuild, codebuild:BatchGetBuilds and codebuild:StopBuild use Resource "*": CDK Pipelines creates the asset-publishing projects after this shared role and cannot reference them without a dependency cycle. The role can only be assumed by the pipeline and the asset projects, and it publishes only through the tagged file-publishing roles of the target accounts.',
   ),
+  /**
+   * A development endpoint that deliberately runs one instance (GenAIChecks warns when a variant can run
+   * on a single instance). Apply it only where the owner chose one instance, e.g. the DEV profile.
+   */
+  singleInstanceEndpoint: each(
+    ['GenAI-SageMakerEndpointMultiInstance'],
+    'A development endpoint that runs one instance to keep idle GPU cost down: an instance or Availability Zone failure interrupts inference until SageMaker replaces the instance, which is acceptable outside production. Deployments still roll back on the 5XX and latency alarms, and production profiles run at least two instances.',
+  ),
 } as const;
 
 /** Applies acknowledgements to a construct the library owns (and everything below it). */
@@ -206,4 +214,38 @@ export function acknowledgeObjectWildcard(scope: IConstruct, bucketRef: string, 
 export function nagRef(scope: IConstruct, cfnResource: IConstruct, attribute = 'Arn'): string {
   const logicalId = Stack.of(scope).resolve((cfnResource as any).logicalId);
   return `<${logicalId}.${attribute}>`;
+}
+
+/**
+ * The text cdk-nag prints for a value in a granular finding id: literal parts as they are, `{Ref: X}` as
+ * `<X>`, `{Fn::GetAtt: [A, B]}` as `<A.B>`, joins flattened (e.g. an ARN built with `formatArn`).
+ */
+export function nagString(scope: IConstruct, value: string): string {
+  return flattenForNag(Stack.of(scope).resolve(value));
+}
+
+function flattenForNag(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, any>;
+    if (o.Ref !== undefined) return `<${o.Ref}>`;
+    if (Array.isArray(o['Fn::GetAtt'])) return `<${o['Fn::GetAtt'].join('.')}>`;
+    if (Array.isArray(o['Fn::Join'])) {
+      const [sep, parts] = o['Fn::Join'];
+      return (parts as unknown[]).map(flattenForNag).join(sep);
+    }
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Applies a registry topic's reason to the granular `AwsSolutions-IAM5[Resource::...]` ids of the given
+ * wildcard resources (ARN strings, tokens allowed).
+ */
+export function acknowledgeWildcardResources(scope: IConstruct, topic: readonly ComplianceAcknowledgement[], resourceArns: string[]): void {
+  const reason = topic[0].reason;
+  acknowledge(
+    scope,
+    resourceArns.map((arn) => ({ id: `AwsSolutions-IAM5[Resource::${nagString(scope, arn)}]`, reason })),
+  );
 }

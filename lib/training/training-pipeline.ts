@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledgeObjectWildcard } from '../core/acknowledgements';
 import { createNotificationTopic } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { DataZone } from '../data-lake/data-zone';
@@ -35,7 +35,6 @@ import {
   hasLocalNvmeStorage as hasNvmeStorage,
   isAcceleratedTrainingType,
 } from '../core/instance-types';
-import { acknowledgeWildcardResources } from './private/nag';
 
 /** A CDK token in a string (`${Token[AWS.Region.12]}`): allowed for the account, region and URL suffix only. */
 const TOKEN = '\\$\\{Token\\[[A-Za-z0-9._-]+\\]\\}';

@@ -1,13 +1,9 @@
+export { ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS, VPC_DESCRIBE_ACTIONS, VPC_ENI_ACTIONS } from '../../core/sagemaker-actions';
+
 /** Action lists of the inference constructs, in one place. */
 
 /** What a client needs to call an endpoint (real-time, streaming and asynchronous). */
 export const INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream', 'sagemaker:InvokeEndpointAsync'];
-
-/** Pull an image from a named repository (GetAuthorizationToken is granted separately on `*`). */
-export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
-
-/** ECR login; the API has no resource-level permissions. */
-export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'];
 
 /** What a SageMaker container needs to write its logs. */
 export const CONTAINER_LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
@@ -29,19 +25,3 @@ export const PROMOTION_TAG_ACTIONS = ['sagemaker:AddTags'];
 /** The promotion function on the package versions of its group. */
 export const PROMOTION_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];
 
-/** EC2 reads SageMaker makes to attach containers to a VPC (no resource-level permissions). */
-export const VPC_DESCRIBE_ACTIONS = [
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeSecurityGroups',
-];
-
-/** Network interfaces SageMaker creates and deletes in the chosen subnets. */
-export const VPC_ENI_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:CreateNetworkInterfacePermission',
-  'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission',
-];

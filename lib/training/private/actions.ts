@@ -1,3 +1,5 @@
+export { ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS, VPC_DESCRIBE_ACTIONS, VPC_ENI_ACTIONS } from '../../core/sagemaker-actions';
+
 /** Action lists of the training pipeline, in one place. */
 
 /** The execution role on the training jobs the pipeline creates (`training-job/pipelines-*`). */
@@ -25,31 +27,8 @@ export const MODEL_PACKAGE_GROUP_ACTIONS = ['sagemaker:CreateModelPackage', 'sag
 /** What a SageMaker job needs to write its container logs. */
 export const JOB_LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
 
-/** Pull an image from a named repository. */
-export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
-
-/** ECR login; the API has no resource-level permissions. */
-export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'];
-
 /** The execution role on the output/volume key (CreateGrant only for AWS resources, i.e. EBS volumes). */
 export const JOB_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
-
-/** Describe calls a job in a VPC makes; EC2 offers no resource-level permissions for them. */
-export const VPC_DESCRIBE_ACTIONS = [
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeSecurityGroups',
-];
-
-/** Network interfaces a job in a VPC creates and deletes in the chosen subnets. */
-export const VPC_ENI_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:CreateNetworkInterfacePermission',
-  'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission',
-];
 
 /** Start the pipeline (the grant of `grantStartExecution`). */
 export const START_EXECUTION_ACTIONS = ['sagemaker:StartPipelineExecution'];
