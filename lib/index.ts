@@ -30,3 +30,6 @@ export * from './api/gen-ai-api';
 
 // Cross-account delivery
 export * from './platform/genai-platform-pipeline';
+
+// Compliance rules for SageMaker and Bedrock
+export * from './core/genai-checks/genai-checks';

@@ -183,6 +183,11 @@ export const Acknowledgements = {
    * A development endpoint that deliberately runs one instance (GenAIChecks warns when a variant can run
    * on a single instance). Apply it only where the owner chose one instance, e.g. the DEV profile.
    */
+  /** An asynchronous endpoint that scales to zero when its queue is empty (its documented default). */
+  asyncScaleToZero: each(
+    ['GenAI-SageMakerEndpointMultiInstance'],
+    'An asynchronous endpoint queues requests in SageMaker and scales to zero instances when the queue is empty, so it pays for no idle GPU; a backlog alarm-driven step policy starts an instance again. Requests wait in the queue instead of failing while no instance runs, so a single instance is not an availability risk for callers.',
+  ),
   singleInstanceEndpoint: each(
     ['GenAI-SageMakerEndpointMultiInstance'],
     'A development endpoint that runs one instance to keep idle GPU cost down: an instance or Availability Zone failure interrupts inference until SageMaker replaces the instance, which is acceptable outside production. Deployments still roll back on the 5XX and latency alarms, and production profiles run at least two instances.',

@@ -2,6 +2,7 @@ import { Stage, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { GenAIChecks } from './genai-checks/genai-checks';
 
 /** Which compliance packs {@link applyCompliance} registers. Every pack is on unless turned off. */
 export interface ComplianceOptions {
@@ -13,6 +14,8 @@ export interface ComplianceOptions {
   readonly hipaaSecurity?: boolean;
   /** The AWS Control Tower proactive controls, run by cfn-guard. @default true */
   readonly controlTower?: boolean;
+  /** This library's {@link GenAIChecks} (SageMaker and Bedrock rules no other pack has). @default true */
+  readonly genAIChecks?: boolean;
   /** Print each rule's explanation with its finding. @default false */
   readonly verbose?: boolean;
 }
@@ -36,6 +39,7 @@ export function applyCompliance(scope: IConstruct, options: ComplianceOptions = 
   if (options.awsSolutions ?? true) plugins.push(new AwsSolutionsChecks(stage, { verbose }));
   if (options.nist80053R5 ?? true) plugins.push(new NIST80053R5Checks(stage, { verbose }));
   if (options.hipaaSecurity ?? true) plugins.push(new HIPAASecurityChecks(stage, { verbose }));
+  if (options.genAIChecks ?? true) plugins.push(new GenAIChecks(stage, { verbose }));
   if (options.controlTower ?? true) plugins.push(new CfnGuardValidator({ controlTowerRulesEnabled: true, maxBuffer: 64 * 1024 * 1024 }));
   Validations.of(stage).addPlugins(...plugins);
 }
