@@ -439,6 +439,13 @@ export class InferenceEndpoint extends EndpointBase {
         deploymentConfig: this.renderDeploymentConfig(),
       });
       this.scalableTarget = this.createScaling(this.endpoint);
+      // GenAIChecks warns about endpoints that can run on one instance. That is the owner's explicit choice
+      // (minCapacity set below 2), or the documented scale-to-zero design of asynchronous endpoints.
+      if (props.minCapacity !== undefined && props.minCapacity < 2) {
+        acknowledge(this.endpoint, Acknowledgements.singleInstanceEndpoint);
+      } else if (this.isAsync && props.minCapacity === undefined) {
+        acknowledge(this.endpoint, Acknowledgements.asyncScaleToZero);
+      }
       if (props.monitoring) {
         const monitoring = createDataQualityMonitoring(this, props.monitoring, {
           dataLake: props.dataLake,

@@ -56,6 +56,7 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
       dataLake: lake,
       model: ModelSource.fromModelPackage(PACKAGE),
       modelPackageGroupName: 'llm',
+      minCapacity: 2,
       vpc,
       monitoring: { imageUri: MONITOR, baselineStatisticsKey: 's.json', baselineConstraintsKey: 'c.json' },
     });
@@ -71,4 +72,13 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
     new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm' });
     expect(complianceFindings(app)).toEqual([]);
   });
+});
+
+test('an endpoint left at the default single instance gets the GenAIChecks multi-instance warning; an explicit choice is acknowledged', () => {
+  const app = strictApp();
+  const stack = new Stack(app, 'Single');
+  const lake = new SecureDataLake(stack, 'Lake');
+  new InferenceEndpoint(stack, 'Default', { dataLake: lake, model: ModelSource.fromModelPackage(PACKAGE) });
+  new InferenceEndpoint(stack, 'Chosen', { dataLake: lake, model: ModelSource.fromModelPackage(PACKAGE), minCapacity: 1 });
+  expect(complianceFindings(app)).toEqual(['GenAI GenAI-SageMakerEndpointMultiInstance @ Single/Default/Resource']);
 });
