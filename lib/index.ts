@@ -33,3 +33,9 @@ export * from './platform/genai-platform-pipeline';
 
 // Compliance rules for SageMaker and Bedrock
 export * from './core/genai-checks/genai-checks';
+
+// Guardrails
+export * from './guardrails/guardrail';
+export * from './guardrails/model-target';
+export * from './guardrails/guardrail-function';
+export * from './guardrails/invocation-logging';

@@ -192,6 +192,11 @@ export const Acknowledgements = {
     ['GenAI-SageMakerEndpointMultiInstance'],
     'A development endpoint that runs one instance to keep idle GPU cost down: an instance or Availability Zone failure interrupts inference until SageMaker replaces the instance, which is acceptable outside production. Deployments still roll back on the 5XX and latency alarms, and production profiles run at least two instances.',
   ),
+  /** Bedrock's model invocation logging setting is one per account and region and has no resource ARN. */
+  bedrockLoggingConfiguration: each(
+    ['AwsSolutions-IAM5[Resource::*]'],
+    'Only bedrock:PutModelInvocationLoggingConfiguration, bedrock:GetModelInvocationLoggingConfiguration and bedrock:DeleteModelInvocationLoggingConfiguration use Resource "*": the setting is a single per-account, per-region configuration without an ARN, and these actions do not support resource-level permissions. The role belongs to the custom resource provider only, which CloudFormation invokes on create, update and delete.',
+  ),
 } as const;
 
 /** Applies acknowledgements to a construct the library owns (and everything below it). */

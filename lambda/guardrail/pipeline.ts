@@ -1,0 +1,330 @@
+import type { GuardrailContentBlock } from '@aws-sdk/client-bedrock-runtime';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Envelope } from '../shared/envelope';
+import { errorResponse, HttpResponse, jsonResponse, readJsonBody } from '../shared/http';
+import { errorName, errorStatus } from '../shared/logging';
+import type { GuardrailVerdict } from './assessments';
+import type { GuardrailConfig } from './config';
+import { inspectText, Inspection } from './local-checks';
+import type { ModelAnswer, Ports } from './ports';
+import { parseGenerateRequest } from './schema';
+
+/** The format of trace records (bump when fields change meaning). */
+export const TRACE_SCHEMA = 'genai.guardrail.trace/v1';
+/** Bedrock's contextual grounding accepts a query of at most this many characters. */
+export const MAX_GROUNDING_QUERY_CHARS = 1000;
+/** What callers read when a local check blocks (the raw text is never echoed). */
+export const LOCAL_BLOCK_MESSAGE = 'The request was blocked by a content policy.';
+export const LOCAL_OUTPUT_BLOCK_MESSAGE = 'The answer was withheld by a content policy.';
+
+/** Metric sink (Powertools Metrics in the Lambda, a recorder in tests). */
+export interface MetricsSink {
+  count(name: string, value?: number, dimensions?: { [name: string]: string }): void;
+  value(name: string, value: number, unit: 'Milliseconds' | 'None' | 'Count'): void;
+}
+
+/** Everything the pipeline needs besides the request. */
+export interface PipelineDeps {
+  readonly config: GuardrailConfig;
+  readonly ports: Ports;
+  readonly metrics: MetricsSink;
+  readonly log: (level: 'info' | 'warn' | 'error', message: string, details: object) => void;
+  /** Monotonic milliseconds (stage latencies). */
+  readonly now: () => number;
+  /** Wall clock (trace time and key). */
+  readonly date: () => Date;
+}
+
+/** Who is calling and which request this is. */
+export interface CallContext {
+  readonly requestId: string;
+  readonly caller: string;
+}
+
+type Outcome = 'ANSWERED' | 'INPUT_BLOCKED' | 'OUTPUT_BLOCKED' | 'ERROR';
+type Stage = 'validate' | 'encryptionKey' | 'localInput' | 'guardrailInput' | 'model' | 'guardrailOutput' | 'localOutput';
+
+/** The request id and caller of an API Gateway proxy event (the Lambda request id when there is no gateway). */
+export function callContext(event: APIGatewayProxyEvent, lambdaRequestId: string): CallContext {
+  const rc = event?.requestContext;
+  const identity = rc?.identity;
+  const claims = (rc?.authorizer as { claims?: { sub?: string } } | undefined)?.claims;
+  return {
+    requestId: rc?.requestId ?? lambdaRequestId,
+    caller: identity?.userArn ?? (claims?.sub ? `cognito:${claims.sub}` : undefined) ?? identity?.caller ?? 'unknown',
+  };
+}
+
+/** 503 for throttling, capacity and timeouts (retry later), 502 for everything else a dependency got wrong. */
+export function downstreamStatus(error: unknown): 502 | 503 {
+  const name = errorName(error);
+  const status = errorStatus(error);
+  const retryable = new Set([
+    'ThrottlingException',
+    'TooManyRequestsException',
+    'ServiceUnavailableException',
+    'ServiceUnavailable',
+    'ModelNotReadyException',
+    'ModelTimeoutException',
+    'TimeoutError',
+    'AbortError',
+    'RequestTimeout',
+  ]);
+  if (retryable.has(name) || status === 429 || status === 503) return 503;
+  return 502;
+}
+
+function summary(i: Inspection): { blocked: boolean; types: { [type: string]: number } } {
+  const types: { [type: string]: number } = {};
+  for (const f of i.findings) types[f.type] = (types[f.type] ?? 0) + 1;
+  return { blocked: i.blocked, types };
+}
+
+function verdictRecord(v: GuardrailVerdict | undefined) {
+  if (!v) return undefined;
+  return { intervened: v.intervened, blocked: v.blocked, blockedPolicies: v.blockedPolicies, anonymizedPolicies: v.anonymizedPolicies, assessments: v.assessments };
+}
+
+function localPolicies(i: Inspection): string[] {
+  return [...new Set(i.findings.filter((f) => ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'PRIVATE_KEY', 'PROMPT_INJECTION'].includes(f.type)).map((f) => `LOCAL:${f.type}`))];
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/**
+ * `POST /v1/generate`: validate, local checks, guardrail on the input, model, guardrail on the output (with
+ * grounding sources), local checks on the output, answer or refusal, trace, review queue, metrics.
+ *
+ * Fails closed: text that was not checked by the guardrail is never returned. Every request that passed
+ * validation leaves a trace record, errors included.
+ */
+export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallContext, deps: PipelineDeps): Promise<HttpResponse> {
+  const { config, ports, metrics } = deps;
+  const started = deps.now();
+  const latency: Partial<Record<Stage | 'total', number>> = {};
+  const timed = async <T>(stage: Stage, fn: () => Promise<T> | T): Promise<T> => {
+    const t = deps.now();
+    try {
+      return await fn();
+    } finally {
+      latency[stage] = deps.now() - t;
+    }
+  };
+
+  metrics.count('Requests');
+
+  // 1. Validate.
+  const body = await timed('validate', () => readJsonBody(event?.body, event?.isBase64Encoded, config.maxBodyBytes));
+  if (!body.ok) {
+    metrics.count('InvalidRequests');
+    return errorResponse(body.statusCode, body.error, ctx.requestId);
+  }
+  const parsed = parseGenerateRequest(body.json, config.maxTokens);
+  if (!parsed.ok) {
+    metrics.count('InvalidRequests');
+    return errorResponse(400, parsed.error, ctx.requestId, parsed.details);
+  }
+  const { request } = parsed;
+  const maxTokens = request.maxTokens ?? config.maxTokens;
+
+  let outcome: Outcome = 'ANSWERED';
+  let statusCode = 200;
+  let failure: { stage: Stage; name: string } | undefined;
+  let localIn: Inspection | undefined;
+  let localOut: Inspection | undefined;
+  let guardIn: GuardrailVerdict | undefined;
+  let guardOut: GuardrailVerdict | undefined;
+  let answer: ModelAnswer | undefined;
+  let response: HttpResponse;
+  let encryptionReady = true;
+  const refusedBy: string[] = [];
+
+  const fail = (stage: Stage, error: unknown, status: 502 | 503, message: string): HttpResponse => {
+    outcome = 'ERROR';
+    statusCode = status;
+    failure = { stage, name: errorName(error) };
+    metrics.count('DownstreamErrors', 1, { Stage: stage });
+    deps.log('error', 'downstream call failed', { requestId: ctx.requestId, stage, errorName: failure.name, statusCode: status });
+    return errorResponse(status, message, ctx.requestId, undefined, status === 503 ? { 'Retry-After': '2' } : {});
+  };
+
+  run: {
+    // 2. A data key for the trace, before any paid call: prompts are never stored unencrypted.
+    try {
+      await timed('encryptionKey', () => ports.prepareEncryption());
+    } catch (error) {
+      encryptionReady = false;
+      response = fail('encryptionKey', error, 503, 'the request could not be recorded securely; try again later');
+      break run;
+    }
+
+    // 3. Local checks on the input; PII is redacted before anything leaves the function.
+    localIn = await timed('localInput', () => inspectText(parsed.prompt));
+    if (localIn.blocked) {
+      outcome = 'INPUT_BLOCKED';
+      refusedBy.push(...localPolicies(localIn));
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_BLOCK_MESSAGE });
+      break run;
+    }
+    let prompt = localIn.redacted;
+
+    // 4. The Bedrock guardrail on the input.
+    try {
+      guardIn = await timed('guardrailInput', () => ports.applyGuardrail('INPUT', [{ text: { text: prompt } }]));
+    } catch (error) {
+      response = fail('guardrailInput', error, downstreamStatus(error), 'the guardrail service failed; try again later');
+      break run;
+    }
+    if (guardIn.blocked) {
+      outcome = 'INPUT_BLOCKED';
+      refusedBy.push(...guardIn.blockedPolicies);
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: guardIn.outputText ?? LOCAL_BLOCK_MESSAGE });
+      break run;
+    }
+    if (guardIn.intervened && guardIn.outputText !== undefined) prompt = guardIn.outputText;
+
+    // 5. The model.
+    try {
+      answer = await timed('model', () => ports.invokeModel(prompt, maxTokens));
+    } catch (error) {
+      response = fail('model', error, downstreamStatus(error), 'the model failed to answer; try again later');
+      break run;
+    }
+
+    // 6. The guardrail on the output, with grounding sources when the request has them.
+    const content: GuardrailContentBlock[] = [];
+    for (const source of request.groundingSources ?? []) content.push({ text: { text: source, qualifiers: ['grounding_source'] } });
+    if (request.groundingSources) content.push({ text: { text: prompt.slice(0, MAX_GROUNDING_QUERY_CHARS), qualifiers: ['query'] } });
+    content.push({ text: { text: answer.text, qualifiers: request.groundingSources ? ['guard_content'] : undefined } });
+    try {
+      guardOut = await timed('guardrailOutput', () => ports.applyGuardrail('OUTPUT', content));
+    } catch (error) {
+      response = fail('guardrailOutput', error, downstreamStatus(error), 'the guardrail service failed; try again later');
+      break run;
+    }
+    if (guardOut.blocked) {
+      outcome = 'OUTPUT_BLOCKED';
+      refusedBy.push(...guardOut.blockedPolicies);
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: guardOut.outputText ?? LOCAL_OUTPUT_BLOCK_MESSAGE });
+      break run;
+    }
+    const checked = guardOut.intervened && guardOut.outputText !== undefined ? guardOut.outputText : answer.text;
+
+    // 7. Local checks on the output.
+    localOut = await timed('localOutput', () => inspectText(checked));
+    if (localOut.blocked) {
+      outcome = 'OUTPUT_BLOCKED';
+      refusedBy.push(...localPolicies(localOut));
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_OUTPUT_BLOCK_MESSAGE });
+      break run;
+    }
+    const anonymized = (guardIn?.anonymizedPolicies.length ?? 0) + (guardOut.anonymizedPolicies.length ?? 0) > 0 || localIn.redacted !== parsed.prompt || localOut.redacted !== checked;
+    response = jsonResponse(200, {
+      requestId: ctx.requestId,
+      outcome,
+      blocked: false,
+      output: localOut.redacted,
+      anonymized,
+      grounding: guardOut.grounding ? { score: guardOut.grounding.score, relevance: guardOut.grounding.relevance } : undefined,
+      model: answer.modelVersion,
+      stopReason: answer.stopReason,
+    });
+  }
+  latency.total = deps.now() - started;
+
+  // 8. Human review: blocked outputs and weakly grounded answers.
+  const reviewReasons: string[] = [];
+  if (outcome === 'OUTPUT_BLOCKED') reviewReasons.push('OUTPUT_BLOCKED');
+  const groundingScore = guardOut?.grounding?.score;
+  if (groundingScore !== undefined && groundingScore < config.groundingReviewThreshold) reviewReasons.push('LOW_GROUNDING');
+
+  // 9. The trace: metadata in clear, prompt and response envelope-encrypted and bound to the request id.
+  const time = deps.date();
+  const traceKey = `${config.tracePrefix}year=${time.getUTCFullYear()}/month=${pad(time.getUTCMonth() + 1)}/day=${pad(time.getUTCDate())}/${ctx.requestId}.json`;
+  let contentRecord: { prompt: Envelope; response?: Envelope } | { unavailable: string };
+  if (encryptionReady) {
+    try {
+      contentRecord = {
+        prompt: await ports.encrypt(parsed.prompt, ctx.requestId),
+        response: answer ? await ports.encrypt(answer.text, ctx.requestId) : undefined,
+      };
+    } catch (error) {
+      contentRecord = { unavailable: errorName(error) };
+    }
+  } else {
+    contentRecord = { unavailable: failure?.name ?? 'EncryptionUnavailable' };
+  }
+  const trace = {
+    schema: TRACE_SCHEMA,
+    requestId: ctx.requestId,
+    time: time.toISOString(),
+    caller: ctx.caller,
+    outcome,
+    statusCode,
+    error: failure,
+    model: {
+      kind: config.model.kind,
+      id: config.model.kind === 'bedrock' ? config.model.modelId : config.model.endpointName,
+      version: answer?.modelVersion,
+      inputTokens: answer?.inputTokens,
+      outputTokens: answer?.outputTokens,
+      stopReason: answer?.stopReason,
+    },
+    promptTemplate: request.promptTemplateId ? { id: request.promptTemplateId, version: request.promptTemplateVersion } : undefined,
+    maxTokens,
+    policies: refusedBy,
+    localChecks: { input: localIn && summary(localIn), output: localOut && summary(localOut) },
+    guardrail: { id: config.guardrailId, version: config.guardrailVersion, input: verdictRecord(guardIn), output: verdictRecord(guardOut) },
+    grounding: guardOut?.grounding ? { ...guardOut.grounding, sources: request.groundingSources?.length ?? 0 } : undefined,
+    review: reviewReasons.length > 0 ? reviewReasons : undefined,
+    latencyMs: latency,
+    content: contentRecord,
+  };
+  let traced = true;
+  try {
+    await ports.putTrace(traceKey, JSON.stringify(trace));
+  } catch (error) {
+    traced = false;
+    metrics.count('TraceWriteErrors');
+    deps.log('error', 'trace write failed', { requestId: ctx.requestId, errorName: errorName(error) });
+  }
+
+  if (reviewReasons.length > 0) {
+    try {
+      await ports.sendForReview({
+        requestId: ctx.requestId,
+        reasons: reviewReasons,
+        policies: refusedBy,
+        grounding: guardOut?.grounding,
+        model: trace.model.id,
+        trace: traced ? { bucket: config.traceBucket, key: traceKey } : undefined,
+        time: trace.time,
+      });
+      metrics.count('ReviewsQueued');
+    } catch (error) {
+      metrics.count('ReviewQueueErrors');
+      deps.log('error', 'review queue send failed', { requestId: ctx.requestId, errorName: errorName(error) });
+    }
+  }
+
+  // 10. Metrics: outcomes, policies, grounding scores, stage latencies.
+  if (outcome === 'INPUT_BLOCKED' || outcome === 'OUTPUT_BLOCKED') {
+    metrics.count('Blocked');
+    metrics.count(outcome === 'INPUT_BLOCKED' ? 'InputBlocked' : 'OutputBlocked');
+    for (const policy of refusedBy) metrics.count('PolicyBlocks', 1, { Policy: policy.split(':')[0] === 'TOPIC' ? 'TOPIC' : policy });
+  } else if (outcome === 'ANSWERED') {
+    metrics.count('Answered');
+  }
+  if (groundingScore !== undefined) {
+    metrics.value('GroundingScore', groundingScore, 'None');
+    metrics.count('GroundingChecks');
+    if (reviewReasons.includes('LOW_GROUNDING') || guardOut?.blockedPolicies.includes('GROUNDING:GROUNDING')) metrics.count('Ungrounded');
+  }
+  if (guardOut?.grounding?.relevance !== undefined) metrics.value('RelevanceScore', guardOut.grounding.relevance, 'None');
+  for (const [stage, ms] of Object.entries(latency)) metrics.value(`Latency.${stage}`, ms as number, 'Milliseconds');
+
+  deps.log((outcome as Outcome) === 'ERROR' ? 'warn' : 'info', 'generate', { requestId: ctx.requestId, outcome, statusCode, policies: refusedBy, review: reviewReasons, totalMs: latency.total });
+  return response;
+}

@@ -1,0 +1,119 @@
+import { ApplyGuardrailCommand, BedrockRuntimeClient, ConverseCommand, GuardrailContentBlock } from '@aws-sdk/client-bedrock-runtime';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Envelope } from '../shared/envelope';
+import { verdictOf, GuardrailVerdict } from './assessments';
+import type { GuardrailConfig } from './config';
+
+/** A model answer. */
+export interface ModelAnswer {
+  readonly text: string;
+  /** The model id (Bedrock) or the production variant that answered (SageMaker). */
+  readonly modelVersion?: string;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly stopReason?: string;
+}
+
+/** Everything the pipeline does outside itself; tests replace the AWS clients with aws-sdk-client-mock. */
+export interface Ports {
+  applyGuardrail(source: 'INPUT' | 'OUTPUT', content: GuardrailContentBlock[]): Promise<GuardrailVerdict>;
+  invokeModel(prompt: string, maxTokens: number): Promise<ModelAnswer>;
+  /** Makes sure a data key is available (throws the KMS error). */
+  prepareEncryption(): Promise<void>;
+  encrypt(text: string, aad: string): Promise<Envelope>;
+  putTrace(key: string, body: string): Promise<void>;
+  sendForReview(message: object): Promise<void>;
+}
+
+/** The AWS clients the ports use. */
+export interface Clients {
+  readonly bedrock: BedrockRuntimeClient;
+  readonly sagemaker: SageMakerRuntimeClient;
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly encryptor: { ready(): Promise<void>; encrypt(text: string, aad: string): Promise<Envelope> };
+}
+
+/** Reads the generated text from the JSON shapes common SageMaker LLM containers return (TGI, LMI, OpenAI-style). */
+export function textOfEndpointResponse(body: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const first = Array.isArray(json) ? json[0] : json;
+  if (typeof first === 'string') return first;
+  const o = (first ?? {}) as Record<string, any>;
+  if (typeof o.generated_text === 'string') return o.generated_text;
+  if (typeof o.generation === 'string') return o.generation;
+  if (typeof o.outputs === 'string') return o.outputs;
+  if (Array.isArray(o.outputs) && typeof o.outputs[0] === 'string') return o.outputs[0];
+  const choice = Array.isArray(o.choices) ? o.choices[0] : undefined;
+  if (typeof choice?.message?.content === 'string') return choice.message.content;
+  if (typeof choice?.text === 'string') return choice.text;
+  throw new ModelResponseError('the endpoint response has no generated text');
+}
+
+/** The model answered, but not with something the function can read. */
+export class ModelResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelResponseError';
+  }
+}
+
+/** Ports over the AWS SDK, each call with its own timeout (abort signal). */
+export function awsPorts(config: GuardrailConfig, clients: Clients): Ports {
+  const guardrailSignal = () => ({ abortSignal: AbortSignal.timeout(config.guardrailTimeoutMs) });
+  const storageSignal = () => ({ abortSignal: AbortSignal.timeout(config.storageTimeoutMs) });
+  return {
+    async applyGuardrail(source, content) {
+      const out = await clients.bedrock.send(
+        new ApplyGuardrailCommand({ guardrailIdentifier: config.guardrailId, guardrailVersion: config.guardrailVersion, source, content }),
+        guardrailSignal(),
+      );
+      return verdictOf(out);
+    },
+    async invokeModel(prompt, maxTokens) {
+      const signal = { abortSignal: AbortSignal.timeout(config.modelTimeoutMs) };
+      if (config.model.kind === 'bedrock') {
+        const out = await clients.bedrock.send(
+          new ConverseCommand({
+            modelId: config.model.modelId,
+            messages: [{ role: 'user', content: [{ text: prompt }] }],
+            inferenceConfig: { maxTokens },
+          }),
+          signal,
+        );
+        const text = (out.output?.message?.content ?? []).map((c) => c.text ?? '').join('');
+        if (out.output?.message === undefined) throw new ModelResponseError('the model returned no message');
+        return { text, modelVersion: config.model.modelId, inputTokens: out.usage?.inputTokens, outputTokens: out.usage?.outputTokens, stopReason: out.stopReason };
+      }
+      const out = await clients.sagemaker.send(
+        new InvokeEndpointCommand({
+          EndpointName: config.model.endpointName,
+          ContentType: 'application/json',
+          Accept: 'application/json',
+          Body: Buffer.from(JSON.stringify({ inputs: prompt, parameters: { max_new_tokens: maxTokens } })),
+        }),
+        signal,
+      );
+      const body = out.Body ? Buffer.from(out.Body).toString('utf8') : '';
+      return { text: textOfEndpointResponse(body), modelVersion: out.InvokedProductionVariant ? `${config.model.endpointName}/${out.InvokedProductionVariant}` : config.model.endpointName };
+    },
+    prepareEncryption: () => clients.encryptor.ready(),
+    encrypt: (text, aad) => clients.encryptor.encrypt(text, aad),
+    async putTrace(key, body) {
+      await clients.s3.send(
+        new PutObjectCommand({ Bucket: config.traceBucket, Key: key, Body: body, ContentType: 'application/json' }),
+        storageSignal(),
+      );
+    },
+    async sendForReview(message) {
+      await clients.sqs.send(new SendMessageCommand({ QueueUrl: config.reviewQueueUrl, MessageBody: JSON.stringify(message) }), storageSignal());
+    },
+  };
+}

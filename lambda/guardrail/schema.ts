@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Longest prompt (after template variables are filled in), in characters. */
+export const MAX_PROMPT_CHARS = 32_000;
+/** Grounding sources per request, and the longest one in characters (Bedrock's contextual grounding limit). */
+export const MAX_GROUNDING_SOURCES = 5;
+export const MAX_GROUNDING_SOURCE_CHARS = 100_000;
+/** Template variables per request and the longest value. */
+export const MAX_VARIABLES = 32;
+export const MAX_VARIABLE_CHARS = 8_000;
+
+const TEMPLATE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const TEMPLATE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+// `{{ name }}` placeholders; bounded, so linear on any input.
+const PLACEHOLDER = /\{\{ {0,2}([A-Za-z_][A-Za-z0-9_]{0,63}) {0,2}\}\}/g;
+
+function typeError(what: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) };
+}
+
+/** The body of `POST /v1/generate`, with the largest `maxTokens` the function allows. Unknown fields are rejected. */
+export function generateRequestSchema(maxTokensLimit: number) {
+  return z
+    .strictObject({
+      prompt: z.string(typeError('a string')).min(1, 'must not be empty').max(MAX_PROMPT_CHARS, `must be at most ${MAX_PROMPT_CHARS} characters`),
+      promptTemplateId: z.string(typeError('a string')).regex(TEMPLATE_ID, 'must be 1-128 letters, digits, ".", "-" or "_"').optional(),
+      promptTemplateVersion: z.string(typeError('a string')).regex(TEMPLATE_VERSION, 'must be 1-64 letters, digits, ".", "-" or "_"').optional(),
+      variables: z
+        .record(
+          z.string().regex(VARIABLE_NAME, 'variable names must be identifiers (letters, digits, "_")'),
+          z.string(typeError('a string')).max(MAX_VARIABLE_CHARS, `must be at most ${MAX_VARIABLE_CHARS} characters`),
+        )
+        .refine((v) => Object.keys(v).length <= MAX_VARIABLES, `must have at most ${MAX_VARIABLES} entries`)
+        .optional(),
+      groundingSources: z
+        .array(z.string(typeError('a string')).min(1, 'must not be empty').max(MAX_GROUNDING_SOURCE_CHARS, `must be at most ${MAX_GROUNDING_SOURCE_CHARS} characters`), typeError('an array of strings'))
+        .min(1, 'must have at least one source when given')
+        .max(MAX_GROUNDING_SOURCES, `must have at most ${MAX_GROUNDING_SOURCES} sources`)
+        .optional(),
+      maxTokens: z
+        .number(typeError(`an integer from 1 to ${maxTokensLimit}`))
+        .int(`must be an integer from 1 to ${maxTokensLimit}`)
+        .min(1, `must be from 1 to ${maxTokensLimit}`)
+        .max(maxTokensLimit, `must be from 1 to ${maxTokensLimit}`)
+        .optional(),
+    })
+    .refine((b) => b.variables === undefined || b.promptTemplateId !== undefined, {
+      message: 'variables are only accepted with a promptTemplateId',
+      path: ['variables'],
+    })
+    .refine((b) => b.promptTemplateVersion === undefined || b.promptTemplateId !== undefined, {
+      message: 'promptTemplateVersion needs a promptTemplateId',
+      path: ['promptTemplateVersion'],
+    });
+}
+
+/** A validated request. */
+export type GenerateRequest = z.infer<ReturnType<typeof generateRequestSchema>>;
+
+/** The outcome of {@link parseGenerateRequest}. */
+export type ParseResult = { readonly ok: true; readonly request: GenerateRequest; readonly prompt: string } | { readonly ok: false; readonly error: string; readonly details: string[] };
+
+/** Validates a parsed JSON body and fills the prompt's `{{name}}` placeholders from `variables`. Never throws. */
+export function parseGenerateRequest(json: unknown, maxTokensLimit: number): ParseResult {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, error: 'the request body must be a JSON object', details: [] };
+  }
+  const parsed = generateRequestSchema(maxTokensLimit).safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, error: 'invalid request', details: parsed.error.issues.map(describeIssue) };
+  }
+  const request = parsed.data;
+  if (!request.variables) return { ok: true, request, prompt: request.prompt };
+  const missing = new Set<string>();
+  const vars = request.variables;
+  const prompt = request.prompt.replace(PLACEHOLDER, (whole, name: string) => {
+    if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
+    missing.add(name);
+    return whole;
+  });
+  if (missing.size > 0) {
+    return { ok: false, error: 'invalid request', details: [`variables: no value for ${[...missing].map((n) => `{{${n}}}`).join(', ')}`] };
+  }
+  if (prompt.length > MAX_PROMPT_CHARS) {
+    return { ok: false, error: 'invalid request', details: [`prompt: must be at most ${MAX_PROMPT_CHARS} characters after variables are filled in`] };
+  }
+  return { ok: true, request, prompt };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
+  const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+  return `${field}: ${issue.message}`;
+}

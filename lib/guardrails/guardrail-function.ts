@@ -1,0 +1,356 @@
+import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagRef } from '../core/acknowledgements';
+import { createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { GenAIValidationError, validateRange } from '../core/errors';
+import { SecureFunction } from '../core/secure-function';
+import { DataZone } from '../data-lake/data-zone';
+import { ISecureDataLake } from '../data-lake/secure-data-lake';
+import { IGuardrail } from './guardrail';
+import { BedrockInvocationLogging } from './invocation-logging';
+import { ModelTarget } from './model-target';
+import { REVIEW_QUEUE_ACTIONS, TRACE_KEY_ACTIONS } from './private/actions';
+
+/** The CloudWatch namespace of the guardrail function's metrics (embedded metric format). */
+export const GUARDRAIL_METRICS_NAMESPACE = 'GenAI/Guardrail';
+/** The KMS encryption context of every trace data key (the function can only create keys with it). */
+export const TRACE_ENCRYPTION_PURPOSE = 'genai-guardrail-trace';
+
+/** Properties of {@link GuardrailFunction}. */
+export interface GuardrailFunctionProps {
+  /** The guardrail applied to every prompt and answer. */
+  readonly guardrail: IGuardrail;
+  /** The model behind the function. */
+  readonly modelTarget: ModelTarget;
+  /** The lake whose INFERENCE_CAPTURE zone receives the trace records. */
+  readonly dataLake: ISecureDataLake;
+  /**
+   * Key prefix of trace records in the INFERENCE_CAPTURE zone (ends with `/`).
+   * @default 'guardrail-traces/'
+   */
+  readonly tracePrefix?: string;
+  /**
+   * The KMS key prompts and answers in traces are envelope-encrypted with. The function can only create
+   * data keys with it; reading a prompt needs `kms:Decrypt`, granted separately (`traceKey.grantDecrypt`).
+   * @default - a new customer-managed key with rotation, used for nothing else
+   */
+  readonly traceKey?: kms.IKey;
+  /**
+   * Key for the function's logs and environment and for the review queues.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Largest answer length a request may ask for (and the default), in tokens.
+   * @default 1024
+   */
+  readonly maxTokens?: number;
+  /**
+   * Answers whose grounding score is below this (0 to 1) are sent to human review even when the guardrail
+   * let them pass. Set it above the guardrail's grounding threshold.
+   * @default 0.85
+   */
+  readonly groundingReviewThreshold?: number;
+  /**
+   * Timeout of one model call.
+   * @default Duration.seconds(20)
+   */
+  readonly modelTimeout?: Duration;
+  /**
+   * Timeout of one ApplyGuardrail call.
+   * @default Duration.seconds(5)
+   */
+  readonly guardrailTimeout?: Duration;
+  /**
+   * Largest request body, in bytes (larger bodies get a 413).
+   * @default 262144 (256 KiB)
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Function timeout (must leave room for two guardrail calls and the model call).
+   * @default Duration.seconds(29) (the API Gateway integration limit)
+   */
+  readonly timeout?: Duration;
+  /** @default 1024 */
+  readonly memorySize?: number;
+  /**
+   * Concurrent executions reserved for (and capping) the function.
+   * @default 20
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * How long human-review messages are kept.
+   * @default Duration.days(14)
+   */
+  readonly reviewRetention?: Duration;
+  /**
+   * The block-rate alarm fires when this percentage of requests is refused (input or output), in two of three
+   * five-minute periods.
+   * @default 20
+   */
+  readonly blockRateAlarmPercent?: number;
+  /**
+   * The ungrounded-rate alarm fires when this percentage of grounding checks is below the review threshold,
+   * in two of three five-minute periods.
+   * @default 10
+   */
+  readonly ungroundedRateAlarmPercent?: number;
+  /**
+   * Requests in a period below which the rate alarms do not fire (avoids 1 of 1 = 100%).
+   * @default 20
+   */
+  readonly alarmMinimumRequests?: number;
+  /**
+   * Where alarms notify.
+   * @default - a new encrypted SNS topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Turn on Bedrock model invocation logging into the lake (Bedrock targets only). The setting is one per
+   * account and region: turn it off when another stack (or another GuardrailFunction) manages it.
+   * @default true for Bedrock targets
+   */
+  readonly invocationLogging?: boolean;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Removal policy of the keys, queues and log groups this construct creates.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default - not in a VPC (the function only calls AWS APIs) */
+  readonly vpc?: ec2.IVpc;
+  /** @default - private subnets with egress */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+}
+
+/**
+ * The Lambda function in front of a model: validates the request, runs local checks (PII redaction,
+ * secrets, prompt injection) and the Bedrock guardrail on the prompt, invokes the model, runs the guardrail
+ * (with contextual grounding) and local checks on the answer, and answers or refuses naming the policy.
+ *
+ * Every request leaves a trace in the INFERENCE_CAPTURE zone with prompt and answer envelope-encrypted under
+ * a dedicated key; blocked and weakly grounded answers go to an encrypted review queue; metrics (embedded
+ * metric format) feed alarms on a rising block rate and ungrounded rate. Use `function` as the integration
+ * of `POST /v1/generate` (`GenAIApi`).
+ */
+export class GuardrailFunction extends Construct {
+  /** The Lambda function. */
+  public readonly function: lambda.IFunction;
+  /** Its role. */
+  public readonly role: iam.IRole;
+  /** The key that encrypts prompts and answers in traces. */
+  public readonly traceKey: kms.IKey;
+  /** The key of logs, environment and queues. */
+  public readonly encryptionKey: kms.IKey;
+  /** Blocked and weakly grounded answers (messages hold the request id and trace location, never text). */
+  public readonly reviewQueue: sqs.IQueue;
+  /** Review messages that were received five times without being deleted. */
+  public readonly reviewDeadLetterQueue: sqs.IQueue;
+  /** The bucket and prefix of trace records. */
+  public readonly traceBucket: s3.IBucket;
+  public readonly tracePrefix: string;
+  /** The `service` dimension of the function's metrics. */
+  public readonly metricsServiceName: string;
+  /** Where the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** Block rate, ungrounded rate and trace/review recording errors. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Bedrock invocation logging, when turned on. */
+  public readonly invocationLogging?: BedrockInvocationLogging;
+
+  constructor(scope: Construct, id: string, props: GuardrailFunctionProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const maxTokens = props.maxTokens ?? 1024;
+    validateRange(this, 'maxTokens', maxTokens, 1, 32768, { integer: true });
+    const reviewThreshold = props.groundingReviewThreshold ?? 0.85;
+    validateRange(this, 'groundingReviewThreshold', reviewThreshold, 0, 1);
+    const maxBodyBytes = props.maxBodyBytes ?? 256 * 1024;
+    validateRange(this, 'maxBodyBytes', maxBodyBytes, 1024, 6 * 1024 * 1024, { integer: true });
+    const blockRate = props.blockRateAlarmPercent ?? 20;
+    validateRange(this, 'blockRateAlarmPercent', blockRate, 1, 100);
+    const ungroundedRate = props.ungroundedRateAlarmPercent ?? 10;
+    validateRange(this, 'ungroundedRateAlarmPercent', ungroundedRate, 1, 100);
+    const minRequests = props.alarmMinimumRequests ?? 20;
+    validateRange(this, 'alarmMinimumRequests', minRequests, 1, 1_000_000, { integer: true });
+    validateLogRetention(this, 'logRetention', props.logRetention);
+    const timeout = props.timeout ?? Duration.seconds(29);
+    const modelTimeout = props.modelTimeout ?? Duration.seconds(20);
+    const guardrailTimeout = props.guardrailTimeout ?? Duration.seconds(5);
+    for (const [name, d] of [
+      ['timeout', timeout],
+      ['modelTimeout', modelTimeout],
+      ['guardrailTimeout', guardrailTimeout],
+    ] as const) {
+      if (!d.isUnresolved() && (d.toMilliseconds() < 1000 || d.toMilliseconds() > 900_000)) {
+        throw new GenAIValidationError(this, name, d.toHumanString(), 'from 1 second to 15 minutes');
+      }
+    }
+    if (!timeout.isUnresolved() && !modelTimeout.isUnresolved() && !guardrailTimeout.isUnresolved() && modelTimeout.toMilliseconds() + 2 * guardrailTimeout.toMilliseconds() > timeout.toMilliseconds() + 6000) {
+      throw new GenAIValidationError(
+        this,
+        'modelTimeout',
+        `${modelTimeout.toHumanString()} + 2 x ${guardrailTimeout.toHumanString()}`,
+        `at most the function timeout (${timeout.toHumanString()}) plus 6 seconds: a slow call must end before the function does so the trace is still written`,
+      );
+    }
+    const prefix = props.tracePrefix ?? 'guardrail-traces/';
+    if (!Token.isUnresolved(prefix) && !/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(prefix)) {
+      throw new GenAIValidationError(this, 'tracePrefix', prefix, "a key prefix of safe characters ending with '/', e.g. 'guardrail-traces/'");
+    }
+    this.tracePrefix = prefix;
+    this.traceBucket = props.dataLake.bucket(DataZone.INFERENCE_CAPTURE);
+
+    this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the logs and queues of ${this.node.path}`, removalPolicy);
+    this.traceKey = props.traceKey ?? createKey(this, 'TraceKey', `Envelope-encrypts prompts and answers in the traces of ${this.node.path}`, removalPolicy);
+
+    this.reviewDeadLetterQueue = new sqs.Queue(this, 'ReviewDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    acknowledge(this.reviewDeadLetterQueue, Acknowledgements.deadLetterQueue);
+    this.reviewQueue = new sqs.Queue(this, 'ReviewQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: props.reviewRetention ?? Duration.days(14),
+      visibilityTimeout: Duration.minutes(15),
+      deadLetterQueue: { queue: this.reviewDeadLetterQueue, maxReceiveCount: 5 },
+      removalPolicy,
+    });
+
+    this.metricsServiceName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
+    const fn = new SecureFunction(this, 'Resource', {
+      handlerName: 'guardrail',
+      description: `Guardrail in front of the model: local checks, Bedrock guardrail in and out, trace, review (${this.node.path})`.slice(0, 256),
+      encryptionKey: this.encryptionKey,
+      timeout,
+      memorySize: props.memorySize ?? 1024,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 20,
+      logRetention: props.logRetention,
+      removalPolicy,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+    });
+    this.function = fn.function;
+    this.role = fn.role;
+
+    // Permissions, each on exactly one resource.
+    props.guardrail.grantApply(fn.role);
+    const target = props.modelTarget._bind(this, fn.role);
+    const traceGrant = iam.Grant.addToPrincipal({ grantee: fn.role, actions: [...TRACE_KEY_ACTIONS], resourceArns: [this.traceKey.keyArn] });
+    traceGrant.principalStatement?.addCondition('StringEquals', {
+      'kms:EncryptionContext:purpose': TRACE_ENCRYPTION_PURPOSE,
+      'kms:EncryptionContext:bucket': this.traceBucket.bucketName,
+    });
+    props.dataLake.grantWrite(fn.role, DataZone.INFERENCE_CAPTURE, prefix);
+    iam.Grant.addToPrincipal({ grantee: fn.role, actions: [...REVIEW_QUEUE_ACTIONS], resourceArns: [this.reviewQueue.queueArn] });
+    this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    const bucketResource = this.traceBucket.node.defaultChild;
+    if (bucketResource) {
+      acknowledgeObjectWildcard(fn.role, nagRef(this, bucketResource), `/${prefix}*`, 'the function writes one trace object per request under its trace prefix');
+    }
+
+    fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
+    fn.function.addEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);
+    for (const [k, v] of Object.entries(target.environment)) fn.function.addEnvironment(k, v);
+    fn.function.addEnvironment('TRACE_BUCKET', this.traceBucket.bucketName);
+    fn.function.addEnvironment('TRACE_PREFIX', prefix);
+    fn.function.addEnvironment('TRACE_KEY_ARN', this.traceKey.keyArn);
+    fn.function.addEnvironment('REVIEW_QUEUE_URL', this.reviewQueue.queueUrl);
+    fn.function.addEnvironment('GROUNDING_REVIEW_THRESHOLD', String(reviewThreshold));
+    fn.function.addEnvironment('MAX_TOKENS', String(maxTokens));
+    fn.function.addEnvironment('MAX_BODY_BYTES', String(maxBodyBytes));
+    fn.function.addEnvironment('MODEL_TIMEOUT_MS', String(modelTimeout.toMilliseconds()));
+    fn.function.addEnvironment('GUARDRAIL_TIMEOUT_MS', String(guardrailTimeout.toMilliseconds()));
+    fn.function.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', GUARDRAIL_METRICS_NAMESPACE);
+    fn.function.addEnvironment('POWERTOOLS_SERVICE_NAME', this.metricsServiceName);
+
+    if (props.invocationLogging === true && !target.isBedrock) {
+      throw new GenAIValidationError(this, 'invocationLogging', true, 'true only with a Bedrock model target (SageMaker endpoints capture data themselves)');
+    }
+    if (props.invocationLogging ?? target.isBedrock) {
+      this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', { dataLake: props.dataLake, encryptionKey: this.encryptionKey, removalPolicy });
+    }
+
+    this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'GenAI guardrail alarms');
+    this.createAlarms(blockRate, ungroundedRate, minRequests);
+  }
+
+  /** A metric the function emits (`Requests`, `Blocked`, `InputBlocked`, `OutputBlocked`, `GroundingChecks`, `Ungrounded`, `GroundingScore`, `DownstreamErrors` ...). */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: GUARDRAIL_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.metricsServiceName },
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.SUM,
+      ...props,
+    });
+  }
+
+  /** Percentage of requests refused by a policy (input or output). */
+  public metricBlockRate(minRequests = 1): cloudwatch.MathExpression {
+    return this.rate('Blocked', 'Requests', minRequests, 'Block rate (%)');
+  }
+
+  /** Percentage of grounding checks below the review threshold. */
+  public metricUngroundedRate(minChecks = 1): cloudwatch.MathExpression {
+    return this.rate('Ungrounded', 'GroundingChecks', minChecks, 'Ungrounded rate (%)');
+  }
+
+  private rate(numerator: string, denominator: string, minimum: number, label: string): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: `IF(FILL(d, 0) >= ${minimum}, 100 * FILL(n, 0) / d, 0)`,
+      usingMetrics: { n: this.metric(numerator), d: this.metric(denominator) },
+      label,
+      period: Duration.minutes(5),
+    });
+  }
+
+  private createAlarms(blockRate: number, ungroundedRate: number, minRequests: number): void {
+    const action = new cwActions.SnsAction(this.alarmTopic);
+    const add = (id: string, metric: cloudwatch.IMetric, threshold: number, datapoints: number, description: string) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 3,
+        datapointsToAlarm: datapoints,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    };
+    add('BlockRateAlarm', this.metricBlockRate(minRequests), blockRate, 2, `${blockRate}% or more of the requests to ${this.node.path} were refused by a policy: an attack, a misbehaving client or a model change.`);
+    add('UngroundedRateAlarm', this.metricUngroundedRate(minRequests), ungroundedRate, 2, `${ungroundedRate}% or more of the grounded answers of ${this.node.path} scored below the grounding review threshold: the model hallucinates or the sources are stale.`);
+    add(
+      'RecordingErrorsAlarm',
+      new cloudwatch.MathExpression({
+        expression: 'FILL(t, 0) + FILL(r, 0)',
+        usingMetrics: { t: this.metric('TraceWriteErrors'), r: this.metric('ReviewQueueErrors') },
+        label: 'Trace and review errors',
+        period: Duration.minutes(5),
+      }),
+      1,
+      1,
+      `${this.node.path} could not write a trace record or a review message: answers are not being recorded.`,
+    );
+  }
+}

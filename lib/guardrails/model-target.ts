@@ -1,0 +1,83 @@
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { GenAIValidationError } from '../core/errors';
+import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
+import { BEDROCK_INVOKE_ACTIONS } from './private/actions';
+
+/** Bedrock foundation-model ids: `provider.model-name[:version[:variant]]`. */
+const MODEL_ID = /^[a-z0-9-]{2,32}\.[a-zA-Z0-9._-]{1,100}(:[a-z0-9-]{1,16}){0,2}$/;
+/** Cross-region inference profile prefixes, which this library does not grant (they span other regions). */
+const PROFILE_PREFIX = /^(us|eu|apac|us-gov|global|jp|au|ca)\./;
+
+/** What the model target gives the function: environment and permissions. */
+export interface ModelTargetConfig {
+  /** `bedrock` or `sagemaker`. */
+  readonly kind: string;
+  /** Environment variables of the function. */
+  readonly environment: { [key: string]: string };
+  /** The model or endpoint ARN the function may invoke. */
+  readonly resourceArn: string;
+  /** True when the target is a Bedrock model (invocation logging applies). */
+  readonly isBedrock: boolean;
+}
+
+/**
+ * The model behind a {@link GuardrailFunction}: a SageMaker endpoint (e.g. an `InferenceEndpoint`) or a
+ * Bedrock foundation model. The function may invoke exactly this model, nothing else.
+ */
+export class ModelTarget {
+  /** A SageMaker real-time endpoint; the request body is `{ inputs, parameters: { max_new_tokens } }` (TGI/LMI containers). */
+  public static sagemakerEndpoint(endpoint: IInferenceEndpoint): ModelTarget {
+    return new ModelTarget(undefined, endpoint);
+  }
+
+  /**
+   * A Bedrock foundation model in the stack's region, called with the Converse API, e.g.
+   * `amazon.nova-lite-v1:0` or `anthropic.claude-3-haiku-20240307-v1:0`. Model access must be enabled in
+   * the Bedrock console. Cross-region inference profiles (`us.`, `eu.` ...) are not accepted: they send
+   * prompts to other regions.
+   */
+  public static bedrock(modelId: string): ModelTarget {
+    return new ModelTarget(modelId, undefined);
+  }
+
+  private constructor(
+    /** The Bedrock model id, for Bedrock targets. */
+    public readonly modelId?: string,
+    /** The endpoint, for SageMaker targets. */
+    public readonly endpoint?: IInferenceEndpoint,
+  ) {}
+
+  /** Validates the target, grants `grantee` invoke on it and returns the function's configuration. @internal */
+  public _bind(scope: Construct, grantee: iam.IGrantable): ModelTargetConfig {
+    if (this.endpoint) {
+      this.endpoint.grantInvoke(grantee);
+      return {
+        kind: 'sagemaker',
+        environment: { MODEL_KIND: 'sagemaker', ENDPOINT_NAME: this.endpoint.endpointName },
+        resourceArn: this.endpoint.endpointArn,
+        isBedrock: false,
+      };
+    }
+    const modelId = this.modelId!;
+    if (!Token.isUnresolved(modelId)) {
+      if (PROFILE_PREFIX.test(modelId)) {
+        throw new GenAIValidationError(scope, 'modelTarget', modelId, 'a foundation-model id served in this region (cross-region inference profiles send prompts to other regions)');
+      }
+      if (!MODEL_ID.test(modelId)) {
+        throw new GenAIValidationError(scope, 'modelTarget', modelId, 'a Bedrock foundation-model id such as amazon.nova-lite-v1:0');
+      }
+    }
+    // Foundation models are AWS resources: their ARNs have a region but no account.
+    const resourceArn = Stack.of(scope).formatArn({
+      service: 'bedrock',
+      account: '',
+      resource: 'foundation-model',
+      resourceName: modelId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    iam.Grant.addToPrincipal({ grantee, actions: [...BEDROCK_INVOKE_ACTIONS], resourceArns: [resourceArn] });
+    return { kind: 'bedrock', environment: { MODEL_KIND: 'bedrock', MODEL_ID: modelId }, resourceArn, isBedrock: true };
+  }
+}

@@ -1,0 +1,76 @@
+import { verdictOf } from '../../../lambda/guardrail/assessments';
+import { loadConfig } from '../../../lambda/guardrail/config';
+import { downstreamStatus } from '../../../lambda/guardrail/pipeline';
+import { ModelResponseError, textOfEndpointResponse } from '../../../lambda/guardrail/ports';
+
+describe('verdictOf', () => {
+  test('an intervention without a recognised policy is treated as a block (fail closed)', () => {
+    expect(verdictOf({ action: 'GUARDRAIL_INTERVENED', outputs: [{ text: 'Blocked.' }], assessments: [{}] })).toEqual(
+      expect.objectContaining({ intervened: true, blocked: true, blockedPolicies: ['GUARDRAIL:UNSPECIFIED'], outputText: 'Blocked.' }),
+    );
+  });
+
+  test('words, regexes and managed lists are named; matched text is not kept', () => {
+    const v = verdictOf({
+      action: 'GUARDRAIL_INTERVENED',
+      outputs: [],
+      assessments: [
+        {
+          wordPolicy: { customWords: [{ match: 'zeus', action: 'BLOCKED' }], managedWordLists: [{ match: 'darn', type: 'PROFANITY', action: 'BLOCKED' }] },
+          sensitiveInformationPolicy: { piiEntities: [], regexes: [{ name: 'AccountId', match: 'ACC-12345678', regex: 'x', action: 'ANONYMIZED' }] },
+        },
+      ],
+    });
+    expect(v.blockedPolicies).toEqual(['WORDS:CUSTOM', 'WORDS:PROFANITY']);
+    expect(v.anonymizedPolicies).toEqual(['REGEX:AccountId']);
+    expect(JSON.stringify(v)).not.toMatch(/zeus|darn|ACC-1234/);
+  });
+
+  test('no intervention', () => {
+    expect(verdictOf({ action: 'NONE', outputs: [], assessments: [] })).toEqual(expect.objectContaining({ intervened: false, blocked: false, blockedPolicies: [] }));
+  });
+});
+
+describe('textOfEndpointResponse', () => {
+  test.each<[string, string]>([
+    [JSON.stringify([{ generated_text: 'a' }]), 'a'],
+    [JSON.stringify({ generated_text: 'b' }), 'b'],
+    [JSON.stringify({ generation: 'c' }), 'c'],
+    [JSON.stringify({ outputs: ['d'] }), 'd'],
+    [JSON.stringify({ choices: [{ message: { content: 'e' } }] }), 'e'],
+    [JSON.stringify({ choices: [{ text: 'f' }] }), 'f'],
+    ['plain text', 'plain text'],
+  ])('%s', (body, text) => expect(textOfEndpointResponse(body)).toBe(text));
+
+  test('an unknown shape is a ModelResponseError (502)', () => {
+    expect(() => textOfEndpointResponse('{"x":1}')).toThrow(ModelResponseError);
+    expect(downstreamStatus(new ModelResponseError('x'))).toBe(502);
+  });
+});
+
+describe('downstreamStatus', () => {
+  test.each<[unknown, number]>([
+    [{ name: 'ThrottlingException' }, 503],
+    [{ name: 'ServiceUnavailableException' }, 503],
+    [{ name: 'ModelNotReadyException' }, 503],
+    [{ name: 'TimeoutError' }, 503],
+    [{ name: 'Whatever', $metadata: { httpStatusCode: 429 } }, 503],
+    [{ name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }, 502],
+    [{ name: 'ModelError', $metadata: { httpStatusCode: 424 } }, 502],
+  ])('%j -> %d', (error, status) => expect(downstreamStatus(error)).toBe(status));
+});
+
+describe('loadConfig', () => {
+  const env = { MODEL_KIND: 'bedrock', MODEL_ID: 'm', GUARDRAIL_ID: 'g', GUARDRAIL_VERSION: '1', TRACE_BUCKET: 'b', TRACE_KEY_ARN: 'k', REVIEW_QUEUE_URL: 'q' };
+  test('defaults', () => {
+    expect(loadConfig(env)).toEqual(
+      expect.objectContaining({ tracePrefix: 'guardrail-traces/', maxTokens: 1024, maxBodyBytes: 262144, modelTimeoutMs: 20000, guardrailTimeoutMs: 5000, groundingReviewThreshold: 0.85 }),
+    );
+    expect(loadConfig({ ...env, TRACE_PREFIX: 'x' }).tracePrefix).toBe('x/');
+  });
+  test('broken deployments throw once at cold start', () => {
+    expect(() => loadConfig({ ...env, MODEL_KIND: 'openai' })).toThrow(/MODEL_KIND/);
+    expect(() => loadConfig({ ...env, MODEL_KIND: 'sagemaker' })).toThrow(/ENDPOINT_NAME/);
+    expect(() => loadConfig({ ...env, MAX_TOKENS: '-1' })).toThrow(/MAX_TOKENS/);
+  });
+});
