@@ -2,7 +2,10 @@
 export interface GuardrailConfig {
   readonly guardrailId: string;
   readonly guardrailVersion: string;
-  readonly model: { readonly kind: 'bedrock'; readonly modelId: string } | { readonly kind: 'sagemaker'; readonly endpointName: string };
+  readonly model:
+    | { readonly kind: 'bedrock'; readonly modelId: string }
+    /** `fallbackModelId`: a Bedrock model that answers while the endpoint does not exist yet. */
+    | { readonly kind: 'sagemaker'; readonly endpointName: string; readonly fallbackModelId?: string };
   readonly traceBucket: string;
   /** Key prefix of trace records, ending with `/`. */
   readonly tracePrefix: string;
@@ -40,7 +43,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): GuardrailConfig {
   return {
     guardrailId: required(env, 'GUARDRAIL_ID'),
     guardrailVersion: required(env, 'GUARDRAIL_VERSION'),
-    model: kind === 'bedrock' ? { kind, modelId: required(env, 'MODEL_ID') } : { kind, endpointName: required(env, 'ENDPOINT_NAME') },
+    model:
+      kind === 'bedrock'
+        ? { kind, modelId: required(env, 'MODEL_ID') }
+        : { kind, endpointName: required(env, 'ENDPOINT_NAME'), fallbackModelId: env.FALLBACK_MODEL_ID || undefined },
     traceBucket: required(env, 'TRACE_BUCKET'),
     tracePrefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
     traceKeyArn: required(env, 'TRACE_KEY_ARN'),

@@ -65,6 +65,15 @@ export class ModelResponseError extends Error {
   }
 }
 
+/**
+ * True for SageMaker's answer to an endpoint that does not exist yet or is still being created
+ * (`ValidationError: Endpoint <name> of account <id> not found.`).
+ */
+export function isEndpointMissing(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return e?.name === 'ValidationError' && /not found|could not find|not in service/i.test(e.message ?? '');
+}
+
 /** Ports over the AWS SDK, each call with its own timeout (abort signal). */
 export function awsPorts(config: GuardrailConfig, clients: Clients): Ports {
   const guardrailSignal = () => ({ abortSignal: AbortSignal.timeout(config.guardrailTimeoutMs) });
@@ -78,31 +87,36 @@ export function awsPorts(config: GuardrailConfig, clients: Clients): Ports {
       return verdictOf(out);
     },
     async invokeModel(prompt, maxTokens) {
-      const signal = { abortSignal: AbortSignal.timeout(config.modelTimeoutMs) };
-      if (config.model.kind === 'bedrock') {
+      const signal = () => ({ abortSignal: AbortSignal.timeout(config.modelTimeoutMs) });
+      const converse = async (modelId: string): Promise<ModelAnswer> => {
         const out = await clients.bedrock.send(
-          new ConverseCommand({
-            modelId: config.model.modelId,
-            messages: [{ role: 'user', content: [{ text: prompt }] }],
-            inferenceConfig: { maxTokens },
-          }),
-          signal,
+          new ConverseCommand({ modelId, messages: [{ role: 'user', content: [{ text: prompt }] }], inferenceConfig: { maxTokens } }),
+          signal(),
         );
         const text = (out.output?.message?.content ?? []).map((c) => c.text ?? '').join('');
         if (out.output?.message === undefined) throw new ModelResponseError('the model returned no message');
-        return { text, modelVersion: config.model.modelId, inputTokens: out.usage?.inputTokens, outputTokens: out.usage?.outputTokens, stopReason: out.stopReason };
+        return { text, modelVersion: modelId, inputTokens: out.usage?.inputTokens, outputTokens: out.usage?.outputTokens, stopReason: out.stopReason };
+      };
+      if (config.model.kind === 'bedrock') return converse(config.model.modelId);
+      const endpointName = config.model.endpointName;
+      let out;
+      try {
+        out = await clients.sagemaker.send(
+          new InvokeEndpointCommand({
+            EndpointName: endpointName,
+            ContentType: 'application/json',
+            Accept: 'application/json',
+            Body: Buffer.from(JSON.stringify({ inputs: prompt, parameters: { max_new_tokens: maxTokens } })),
+          }),
+          signal(),
+        );
+      } catch (error) {
+        // Until the first approved model version creates the endpoint, the fallback model answers.
+        if (config.model.fallbackModelId && isEndpointMissing(error)) return converse(config.model.fallbackModelId);
+        throw error;
       }
-      const out = await clients.sagemaker.send(
-        new InvokeEndpointCommand({
-          EndpointName: config.model.endpointName,
-          ContentType: 'application/json',
-          Accept: 'application/json',
-          Body: Buffer.from(JSON.stringify({ inputs: prompt, parameters: { max_new_tokens: maxTokens } })),
-        }),
-        signal,
-      );
       const body = out.Body ? Buffer.from(out.Body).toString('utf8') : '';
-      return { text: textOfEndpointResponse(body), modelVersion: out.InvokedProductionVariant ? `${config.model.endpointName}/${out.InvokedProductionVariant}` : config.model.endpointName };
+      return { text: textOfEndpointResponse(body), modelVersion: out.InvokedProductionVariant ? `${endpointName}/${out.InvokedProductionVariant}` : endpointName };
     },
     prepareEncryption: () => clients.encryptor.ready(),
     encrypt: (text, aad) => clients.encryptor.encrypt(text, aad),

@@ -22,14 +22,25 @@ export interface ModelTargetConfig {
   readonly isBedrock: boolean;
 }
 
+/** Options of {@link ModelTarget.sagemakerEndpoint}. */
+export interface SageMakerEndpointTargetOptions {
+  /**
+   * A Bedrock foundation model that answers while the endpoint does not exist yet (for example before the
+   * first model version is approved and the promotion function creates the endpoint). The trace records
+   * which model answered.
+   * @default - no fallback: requests fail with 502 while the endpoint is missing
+   */
+  readonly fallbackBedrockModelId?: string;
+}
+
 /**
  * The model behind a {@link GuardrailFunction}: a SageMaker endpoint (e.g. an `InferenceEndpoint`) or a
  * Bedrock foundation model. The function may invoke exactly this model, nothing else.
  */
 export class ModelTarget {
   /** A SageMaker real-time endpoint; the request body is `{ inputs, parameters: { max_new_tokens } }` (TGI/LMI containers). */
-  public static sagemakerEndpoint(endpoint: IInferenceEndpoint): ModelTarget {
-    return new ModelTarget(undefined, endpoint);
+  public static sagemakerEndpoint(endpoint: IInferenceEndpoint, options: SageMakerEndpointTargetOptions = {}): ModelTarget {
+    return new ModelTarget(options.fallbackBedrockModelId, endpoint);
   }
 
   /**
@@ -43,7 +54,7 @@ export class ModelTarget {
   }
 
   private constructor(
-    /** The Bedrock model id, for Bedrock targets. */
+    /** The Bedrock model id: the target of a Bedrock target, the fallback of a SageMaker target. */
     public readonly modelId?: string,
     /** The endpoint, for SageMaker targets. */
     public readonly endpoint?: IInferenceEndpoint,
@@ -53,31 +64,37 @@ export class ModelTarget {
   public _bind(scope: Construct, grantee: iam.IGrantable): ModelTargetConfig {
     if (this.endpoint) {
       this.endpoint.grantInvoke(grantee);
-      return {
-        kind: 'sagemaker',
-        environment: { MODEL_KIND: 'sagemaker', ENDPOINT_NAME: this.endpoint.endpointName },
-        resourceArn: this.endpoint.endpointArn,
-        isBedrock: false,
-      };
+      const environment: { [key: string]: string } = { MODEL_KIND: 'sagemaker', ENDPOINT_NAME: this.endpoint.endpointName };
+      if (this.modelId !== undefined) {
+        grantFoundationModel(scope, grantee, this.modelId, 'modelTarget.fallbackBedrockModelId');
+        environment.FALLBACK_MODEL_ID = this.modelId;
+      }
+      return { kind: 'sagemaker', environment, resourceArn: this.endpoint.endpointArn, isBedrock: this.modelId !== undefined };
     }
     const modelId = this.modelId!;
-    if (!Token.isUnresolved(modelId)) {
-      if (PROFILE_PREFIX.test(modelId)) {
-        throw new GenAIValidationError(scope, 'modelTarget', modelId, 'a foundation-model id served in this region (cross-region inference profiles send prompts to other regions)');
-      }
-      if (!MODEL_ID.test(modelId)) {
-        throw new GenAIValidationError(scope, 'modelTarget', modelId, 'a Bedrock foundation-model id such as amazon.nova-lite-v1:0');
-      }
-    }
-    // Foundation models are AWS resources: their ARNs have a region but no account.
-    const resourceArn = Stack.of(scope).formatArn({
-      service: 'bedrock',
-      account: '',
-      resource: 'foundation-model',
-      resourceName: modelId,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-    iam.Grant.addToPrincipal({ grantee, actions: [...BEDROCK_INVOKE_ACTIONS], resourceArns: [resourceArn] });
+    const resourceArn = grantFoundationModel(scope, grantee, modelId, 'modelTarget');
     return { kind: 'bedrock', environment: { MODEL_KIND: 'bedrock', MODEL_ID: modelId }, resourceArn, isBedrock: true };
   }
+}
+
+/** Validates a foundation-model id, grants invoke on exactly that model and returns its ARN. */
+function grantFoundationModel(scope: Construct, grantee: iam.IGrantable, modelId: string, property: string): string {
+  if (!Token.isUnresolved(modelId)) {
+    if (PROFILE_PREFIX.test(modelId)) {
+      throw new GenAIValidationError(scope, property, modelId, 'a foundation-model id served in this region (cross-region inference profiles send prompts to other regions)');
+    }
+    if (!MODEL_ID.test(modelId)) {
+      throw new GenAIValidationError(scope, property, modelId, 'a Bedrock foundation-model id such as amazon.nova-lite-v1:0');
+    }
+  }
+  // Foundation models are AWS resources: their ARNs have a region but no account.
+  const resourceArn = Stack.of(scope).formatArn({
+    service: 'bedrock',
+    account: '',
+    resource: 'foundation-model',
+    resourceName: modelId,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+  iam.Grant.addToPrincipal({ grantee, actions: [...BEDROCK_INVOKE_ACTIONS], resourceArns: [resourceArn] });
+  return resourceArn;
 }

@@ -236,6 +236,38 @@ describe('GuardrailFunction', () => {
     t.resourceCountIs('Custom::BedrockInvocationLogging', 0);
   });
 
+  test('SageMaker target with a Bedrock fallback: invoke on both exactly, fallback model in the environment, invocation logging on', () => {
+    const t = template((stack) => ({
+      modelTarget: ModelTarget.sagemakerEndpoint(InferenceEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'my-endpoint' }), {
+        fallbackBedrockModelId: 'amazon.nova-lite-v1:0',
+      }),
+    }));
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MODEL_KIND: 'sagemaker', ENDPOINT_NAME: 'my-endpoint', FALLBACK_MODEL_ID: 'amazon.nova-lite-v1:0' }) },
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FnRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['sagemaker:InvokeEndpoint']) }),
+          Match.objectLike({
+            Action: 'bedrock:InvokeModel',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:', { Ref: 'AWS::Region' }, '::foundation-model/amazon.nova-lite-v1:0']] },
+          }),
+        ]),
+      },
+    });
+    t.resourceCountIs('Custom::BedrockInvocationLogging', 1);
+  });
+
+  test('a fallback that is not a foundation-model id is a clear error', () => {
+    expect(() =>
+      build((stack) => ({
+        modelTarget: ModelTarget.sagemakerEndpoint(InferenceEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'e' }), { fallbackBedrockModelId: 'us.amazon.nova-lite-v1:0' }),
+      })),
+    ).toThrow(/invalid modelTarget.fallbackBedrockModelId: got "us.amazon.nova-lite-v1:0"; allowed: a foundation-model id served in this region/);
+  });
+
   test('props: prefix, keys, limits, timeouts, removal policy', () => {
     const t = template((stack) => ({
       tracePrefix: 'traces/chat/',

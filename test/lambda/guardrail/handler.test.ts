@@ -395,6 +395,30 @@ describe('guardrail handler', () => {
     }
   });
 
+  test('SageMaker target with a fallback: a missing endpoint is answered by the Bedrock model, other endpoint errors still fail', async () => {
+    Object.assign(process.env, { MODEL_KIND: 'sagemaker', ENDPOINT_NAME: 'not-yet', FALLBACK_MODEL_ID: 'amazon.nova-lite-v1:0' });
+    try {
+      const missing = new SageMakerRuntimeServiceException({ name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Endpoint not-yet of account 123456789012 not found.' });
+      sagemaker.on(InvokeEndpointCommand).rejects(missing);
+      const res = await call({ prompt: 'hello' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(expect.objectContaining({ model: 'amazon.nova-lite-v1:0' }));
+      expect(bedrock.commandCalls(ConverseCommand)[0].args[0].input.modelId).toBe('amazon.nova-lite-v1:0');
+      expect(traces[traces.length - 1].body).toEqual(expect.objectContaining({ model: expect.objectContaining({ version: 'amazon.nova-lite-v1:0' }) }));
+
+      index.reset();
+      const conversesBefore = bedrock.commandCalls(ConverseCommand).length;
+      sagemaker.on(InvokeEndpointCommand).rejects(new SageMakerRuntimeServiceException({ name: 'ModelError', $fault: 'client', $metadata: { httpStatusCode: 424 }, message: 'x' }));
+      const failed = await call({ prompt: 'hello' });
+      expect(failed.status).toBe(502);
+      expect(bedrock.commandCalls(ConverseCommand).length).toBe(conversesBefore);
+    } finally {
+      process.env.MODEL_KIND = 'bedrock';
+      delete process.env.ENDPOINT_NAME;
+      delete process.env.FALLBACK_MODEL_ID;
+    }
+  });
+
   test.each<[string, unknown, number, RegExp | string, string[]?]>([
     ['malformed JSON', '{"prompt": ', 400, 'the request body is not valid JSON', undefined],
     ['empty body', '', 400, /empty/, undefined],
