@@ -33,6 +33,8 @@ export class GenAIPlatformStack extends Stack {
         description: `Data lake bucket of the ${zone} zone`,
       });
     }
+    new CfnOutput(this, 'ApiUrl', { value: this.platform.api.url, description: 'POST <ApiUrl>generate and <ApiUrl>feedback, SigV4-signed' });
+    new CfnOutput(this, 'ReviewQueueUrl', { value: this.platform.generateFunction.reviewQueue.queueUrl, description: 'Blocked and ungrounded answers for human review' });
     new CfnOutput(this, 'AuditTrailBucketName', { value: this.platform.auditTrail.bucket.bucketName });
     if (this.platform.trainingPipeline) {
       new CfnOutput(this, 'TrainingPipelineName', { value: this.platform.trainingPipeline.pipelineName, description: 'Start a training run: aws sagemaker start-pipeline-execution --pipeline-name <this>' });

@@ -12,6 +12,10 @@ import { DeploymentStrategy } from '../inference/deployment-strategy';
 import { DriftMonitoringOptions, InferenceEndpoint } from '../inference/inference-endpoint';
 import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
 import { ModelSource } from '../inference/model-source';
+import { ApiAuthorization, ApiWebAcl, GenAIApi } from '../api/gen-ai-api';
+import { Guardrail, GuardrailProps, IGuardrail } from '../guardrails/guardrail';
+import { GuardrailFunction } from '../guardrails/guardrail-function';
+import { ModelTarget } from '../guardrails/model-target';
 import { QualityGate, TrainingImage, TrainingPipeline } from '../training/training-pipeline';
 import { PlatformProfile } from './profile';
 
@@ -114,6 +118,26 @@ export interface GenAIPlatformProps {
    * @default - the platform's own endpoint, if any
    */
   readonly endpoint?: IInferenceEndpoint;
+  /**
+   * The Bedrock guardrail's policies.
+   * @default - the Guardrail defaults: content and prompt-attack filters, PII, profanity, contextual grounding
+   */
+  readonly guardrail?: GuardrailProps;
+  /**
+   * A guardrail you already have, used instead of creating one.
+   * @default - a new guardrail
+   */
+  readonly existingGuardrail?: IGuardrail;
+  /**
+   * How API callers authenticate.
+   * @default ApiAuthorization.iam()
+   */
+  readonly apiAuthorization?: ApiAuthorization;
+  /**
+   * The WAF web ACL of the API.
+   * @default ApiWebAcl.managed()
+   */
+  readonly apiWebAcl?: ApiWebAcl;
 }
 
 /**
@@ -144,6 +168,12 @@ export class GenAIPlatform extends Construct {
    * goes to a Bedrock model).
    */
   public readonly endpoint?: IInferenceEndpoint;
+  /** The Bedrock guardrail. */
+  public readonly guardrail: IGuardrail;
+  /** The guardrail function behind `POST /v1/generate`. */
+  public readonly generateFunction: GuardrailFunction;
+  /** The REST API. */
+  public readonly api: GenAIApi;
 
   constructor(scope: Construct, id: string, props: GenAIPlatformProps = {}) {
     super(scope, id);
@@ -182,6 +212,54 @@ export class GenAIPlatform extends Construct {
       this.inferenceEndpoint = this.createInference(props.inference ?? {}, removalPolicy);
       this.endpoint = this.inferenceEndpoint;
     }
+
+    this.guardrail = props.existingGuardrail ?? new Guardrail(this, 'Guardrail', { removalPolicy, ...props.guardrail });
+    this.generateFunction = new GuardrailFunction(this, 'Generate', {
+      guardrail: this.guardrail,
+      modelTarget: this.modelTarget(),
+      dataLake: this.dataLake,
+      encryptionKey: this.operationsKey,
+      alarmTopic: this.alarmTopic,
+      reservedConcurrentExecutions: this.profile.generateConcurrency,
+      blockRateAlarmPercent: this.profile.blockRateAlarmPercent,
+      ungroundedRateAlarmPercent: this.profile.ungroundedRateAlarmPercent,
+      logRetention: this.profile.logRetention,
+      removalPolicy,
+    });
+    this.api = new GenAIApi(this, 'Api', {
+      generateFunction: this.generateFunction.function,
+      dataLake: this.dataLake,
+      authorization: props.apiAuthorization,
+      webAcl: props.apiWebAcl,
+      feedbackPrefix: FEEDBACK_PREFIX,
+      throttlingRateLimit: this.profile.apiRateLimit,
+      throttlingBurstLimit: this.profile.apiBurstLimit,
+      encryptionKey: this.operationsKey,
+      alarmTopic: this.alarmTopic,
+      logRetention: this.profile.logRetention,
+      removalPolicy,
+    });
+
+    this.dashboard.addWidgets(
+      // One graph each: the two rates are math expressions over their own metrics.
+      new cloudwatch.GraphWidget({ title: 'Guardrail: blocked (%)', left: [this.generateFunction.metricBlockRate()], width: 6 }),
+      new cloudwatch.GraphWidget({ title: 'Guardrail: ungrounded (%)', left: [this.generateFunction.metricUngroundedRate()], width: 6 }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Serving, guardrail and API alarms',
+        alarms: [...(this.inferenceEndpoint?.alarms ?? []), ...this.generateFunction.alarms, ...this.api.alarms],
+        width: 12,
+      }),
+    );
+  }
+
+  /**
+   * Where generation goes: your endpoint, the platform's endpoint (with the Bedrock model answering until
+   * the promotion function has created it), or the Bedrock model alone.
+   */
+  private modelTarget(): ModelTarget {
+    if (!this.endpoint) return ModelTarget.bedrock(this.profile.bedrockModelId);
+    const createdLater = this.inferenceEndpoint !== undefined && this.inferenceEndpoint.endpoint === undefined;
+    return ModelTarget.sagemakerEndpoint(this.endpoint, createdLater ? { fallbackBedrockModelId: this.profile.bedrockModelId } : {});
   }
 
   private createTraining(options: PlatformTrainingOptions, removalPolicy: RemovalPolicy, codeLocation: string): TrainingPipeline {

@@ -37,6 +37,21 @@ export interface PlatformProfileProps {
   readonly terminationWait?: Duration;
   /** Share of endpoint requests captured into the lake. @default 100 */
   readonly captureSamplingPercentage?: number;
+  /**
+   * Bedrock model that answers while no SageMaker endpoint serves (model access must be enabled).
+   * @default 'amazon.nova-lite-v1:0'
+   */
+  readonly bedrockModelId?: string;
+  /** Reserved concurrency of the guardrail function. @default 5 */
+  readonly generateConcurrency?: number;
+  /** Share of requests blocked by a policy (per 5 minutes) that raises an alarm. @default 30 */
+  readonly blockRateAlarmPercent?: number;
+  /** Share of grounded answers below the grounding threshold that raises an alarm. @default 20 */
+  readonly ungroundedRateAlarmPercent?: number;
+  /** API requests per second (stage-wide steady rate). @default 10 */
+  readonly apiRateLimit?: number;
+  /** API burst. @default 20 */
+  readonly apiBurstLimit?: number;
 }
 
 /**
@@ -49,7 +64,8 @@ export class PlatformProfile {
 
   /**
    * Distributed on-demand training, weekly retraining, an endpoint of at least two instances (one per
-   * availability zone) with canary rollouts, termination protection.
+   * availability zone) with canary rollouts, higher API limits, stricter guardrail alarms, termination
+   * protection.
    */
   public static readonly PROD = new PlatformProfile({
     name: 'prod',
@@ -65,6 +81,11 @@ export class PlatformProfile {
     deploymentStrategy: DeploymentStrategy.canary(10, Duration.minutes(10)),
     terminationWait: Duration.minutes(15),
     captureSamplingPercentage: 25,
+    generateConcurrency: 50,
+    blockRateAlarmPercent: 15,
+    ungroundedRateAlarmPercent: 5,
+    apiRateLimit: 50,
+    apiBurstLimit: 100,
   });
 
   /** A profile of your own; what you leave out takes the DEV value. */
@@ -88,6 +109,12 @@ export class PlatformProfile {
   public readonly deploymentStrategy: DeploymentStrategy;
   public readonly terminationWait: Duration;
   public readonly captureSamplingPercentage: number;
+  public readonly bedrockModelId: string;
+  public readonly generateConcurrency: number;
+  public readonly blockRateAlarmPercent: number;
+  public readonly ungroundedRateAlarmPercent: number;
+  public readonly apiRateLimit: number;
+  public readonly apiBurstLimit: number;
 
   private constructor(props: PlatformProfileProps) {
     this.name = props.name;
@@ -106,5 +133,11 @@ export class PlatformProfile {
     this.deploymentStrategy = props.deploymentStrategy ?? DeploymentStrategy.allAtOnce();
     this.terminationWait = props.terminationWait ?? Duration.minutes(2);
     this.captureSamplingPercentage = props.captureSamplingPercentage ?? 100;
+    this.bedrockModelId = props.bedrockModelId ?? 'amazon.nova-lite-v1:0';
+    this.generateConcurrency = props.generateConcurrency ?? 5;
+    this.blockRateAlarmPercent = props.blockRateAlarmPercent ?? 30;
+    this.ungroundedRateAlarmPercent = props.ungroundedRateAlarmPercent ?? 20;
+    this.apiRateLimit = props.apiRateLimit ?? 10;
+    this.apiBurstLimit = props.apiBurstLimit ?? 20;
   }
 }

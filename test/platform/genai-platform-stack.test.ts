@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GenAIPlatformStack, PlatformProfile } from '../../lib';
+import { Stack } from 'aws-cdk-lib';
+import { FEEDBACK_PREFIX, GenAIPlatform, GenAIPlatformStack, InferenceEndpoint, PlatformProfile } from '../../lib';
 import { strictApp } from '../helpers/compliance';
 
 describe('GenAIPlatformStack', () => {
@@ -119,5 +120,56 @@ describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
 
   test('a bad modelPackageArn in context is a clear error', () => {
     expect(() => run(['modelPackageArn=model-3'])).toThrow(/Context "modelPackageArn": got "model-3"; allowed: a model package version ARN/);
+  });
+});
+
+describe('GenAIPlatform: where generation goes', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { platformProps } = require('../../bin/platform-props');
+  const envOf = (template: Template) =>
+    (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { MODEL_KIND: Match.anyValue() } } } }))[0] as any).Properties
+      .Environment.Variables;
+
+  test('first deploy with training: the platform endpoint, answered by the Bedrock model until it exists', () => {
+    const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.DEV) });
+    const env = envOf(Template.fromStack(stack));
+    expect(env).toEqual(expect.objectContaining({ MODEL_KIND: 'sagemaker', ENDPOINT_NAME: stack.platform.endpoint!.endpointName, FALLBACK_MODEL_ID: 'amazon.nova-lite-v1:0' }));
+  });
+
+  test('serving a registry version from the first deploy: the endpoint, no fallback', () => {
+    const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.PROD, 'arn:aws:sagemaker:us-east-1:111122223333:model-package/llm/1') });
+    const env = envOf(Template.fromStack(stack));
+    expect(env.MODEL_KIND).toBe('sagemaker');
+    expect(env.FALLBACK_MODEL_ID).toBeUndefined();
+  });
+
+  test('no training and no model: Bedrock only, with invocation logging into the lake', () => {
+    const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: { profile: PlatformProfile.custom({ name: 'lab', bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0' }) } });
+    const template = Template.fromStack(stack);
+    expect(envOf(template)).toEqual(expect.objectContaining({ MODEL_KIND: 'bedrock', MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0' }));
+    template.resourceCountIs('AWS::SageMaker::Endpoint', 0);
+    template.resourceCountIs('Custom::BedrockInvocationLogging', 1);
+  });
+
+  test('an existing endpoint replaces the platform one', () => {
+    const stack = new Stack(strictApp(), 'Q');
+    const platform = new GenAIPlatform(stack, 'Platform', {
+      profile: PlatformProfile.DEV,
+      endpoint: InferenceEndpoint.fromEndpointAttributes(stack, 'Existing', { endpointName: 'team-llm' }),
+    });
+    expect(platform.inferenceEndpoint).toBeUndefined();
+    expect(envOf(Template.fromStack(stack))).toEqual(expect.objectContaining({ MODEL_KIND: 'sagemaker', ENDPOINT_NAME: 'team-llm' }));
+  });
+
+  test('the API: both routes, profile throttling, feedback into the prefix the training trigger watches', () => {
+    const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.PROD) });
+    const template = Template.fromStack(stack);
+    expect(stack.platform.api.feedbackPrefix).toBe(FEEDBACK_PREFIX);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MODEL_KIND: 'sagemaker' }) }, ReservedConcurrentExecutions: 50 });
+    expect(Object.keys(template.findOutputs('*'))).toEqual(expect.arrayContaining(['ApiUrl', 'ReviewQueueUrl']));
   });
 });
