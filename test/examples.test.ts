@@ -28,7 +28,7 @@ describe('examples/ (a separate app using single constructs through the package 
     });
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     const stacks = Object.entries(manifest.artifacts).filter(([, a]: [string, any]) => a.type === 'aws:cloudformation:stack').map(([n]) => n);
-    expect(stacks).toEqual(expect.arrayContaining(['ExampleGovernance']));
+    expect(stacks).toEqual(expect.arrayContaining(['ExampleGovernance', 'ExampleBedrockChat', 'ExampleServing']));
     const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports.flatMap((p: any) => p.violations)).toEqual([]);
     expect(existsSync(join(out, 'ExampleGovernance.template.json'))).toBe(true);

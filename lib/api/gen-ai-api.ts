@@ -8,12 +8,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagRef } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagBucketArn } from '../core/acknowledgements';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
@@ -368,15 +367,12 @@ export class GenAIApi extends Construct {
     );
     this.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
     fn.addEventSource(new SqsEventSource(this.feedbackFallbackQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
-    const cfnBucket = feedbackBucket.node.defaultChild;
-    if (cfnBucket instanceof s3.CfnBucket) {
-      acknowledgeObjectWildcard(
-        feedbackFunction.role,
-        nagRef(this, cfnBucket),
-        `/${this.feedbackPrefix}*`,
-        'one feedback record per request id, under the key prefix of this API',
-      );
-    }
+    acknowledgeObjectWildcard(
+      feedbackFunction.role,
+      nagBucketArn(this, feedbackBucket),
+      `/${this.feedbackPrefix}*`,
+      'one feedback record per request id, under the key prefix of this API',
+    );
 
     // --- Routes --------------------------------------------------------------------------------------
     const validator = this.restApi.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });

@@ -220,6 +220,18 @@ export function acknowledgeObjectWildcard(scope: IConstruct, bucketRef: string, 
   ]);
 }
 
+/**
+ * The string cdk-nag prints for a bucket's ARN seen from `scope`: `<Bucket1234.Arn>` for a bucket of the
+ * same stack, the flattened ARN (`arn:<AWS::Partition>:s3:::name`) for a bucket imported by name.
+ * (A bucket of another stack of the same app is printed as an export import, which this cannot predict:
+ * import such buckets by name instead.)
+ */
+export function nagBucketArn(scope: IConstruct, bucket: { readonly bucketArn: string; readonly node: IConstruct['node'] }): string {
+  const cfn = bucket.node.defaultChild;
+  if (cfn && Stack.of(cfn) === Stack.of(scope) && (cfn as any).cfnResourceType === 'AWS::S3::Bucket') return nagRef(scope, cfn);
+  return nagString(scope, bucket.bucketArn);
+}
+
 /** The string cdk-nag prints for `Fn::GetAtt` of a resource in the same stack, e.g. `<Bucket1234.Arn>`. */
 export function nagRef(scope: IConstruct, cfnResource: IConstruct, attribute = 'Arn'): string {
   const logicalId = Stack.of(scope).resolve((cfnResource as any).logicalId);

@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagRef } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
 import { createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
@@ -260,10 +260,7 @@ export class GuardrailFunction extends Construct {
     props.dataLake.grantWrite(fn.role, DataZone.INFERENCE_CAPTURE, prefix);
     iam.Grant.addToPrincipal({ grantee: fn.role, actions: [...REVIEW_QUEUE_ACTIONS], resourceArns: [this.reviewQueue.queueArn] });
     this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    const bucketResource = this.traceBucket.node.defaultChild;
-    if (bucketResource) {
-      acknowledgeObjectWildcard(fn.role, nagRef(this, bucketResource), `/${prefix}*`, 'the function writes one trace object per request under its trace prefix');
-    }
+    acknowledgeObjectWildcard(fn.role, nagBucketArn(this, this.traceBucket), `/${prefix}*`, 'the function writes one trace object per request under its trace prefix');
 
     fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
     fn.function.addEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);

@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledgeObjectWildcard } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
 import { createNotificationTopic } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { DataZone } from '../data-lake/data-zone';
@@ -715,8 +715,6 @@ export class TrainingPipeline extends Construct {
   }
 
   private acknowledgePrefix(role: iam.IRole, bucket: s3.IBucket, prefix: string, what: string): void {
-    const child = bucket.node.defaultChild;
-    const ref = child instanceof s3.CfnBucket && Stack.of(child) === Stack.of(this) ? `<${Stack.of(this).resolve(child.logicalId)}.Arn>` : bucket.bucketArn;
-    acknowledgeObjectWildcard(role, Token.isUnresolved(ref) ? `<${Names.uniqueId(bucket)}.Arn>` : ref, `/${prefix}*`, what);
+    acknowledgeObjectWildcard(role, nagBucketArn(this, bucket), `/${prefix}*`, what);
   }
 }
