@@ -74,9 +74,9 @@ function synthProject(template: Template): any {
 describe('GenAIPlatformPipeline: structure', () => {
   const { pipeline, template } = build();
 
-  test('stages run Source → Build → UpdatePipeline → Dev → Approval → Prod', () => {
+  test('stages run Source → Build → UpdatePipeline → Assets (the Lambda bundles of the platform) → Dev → Approval → Prod', () => {
     const stages = pipelineStages(template);
-    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Dev', 'Approval', 'Prod']);
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'Dev', 'Approval', 'Prod']);
     expect(stages[0].Actions[0]).toMatchObject({
       ActionTypeId: { Category: 'Source', Provider: 'CodeStarSourceConnection' },
       Configuration: { ConnectionArn: CONNECTION_ARN, FullRepositoryId: 'example-org/genai-platform', BranchName: 'main' },
@@ -150,7 +150,7 @@ describe('GenAIPlatformPipeline: structure', () => {
     const logGroupId = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0];
     template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] }, RetentionInDays: 365 });
     const projects = Object.values(template.findResources('AWS::CodeBuild::Project')) as any[];
-    expect(projects).toHaveLength(2); // synth and self-mutation
+    expect(projects).toHaveLength(3); // synth, self-mutation and file-asset publishing
     for (const p of projects) {
       expect(p.Properties.Environment).toMatchObject({ PrivilegedMode: false, Image: 'aws/codebuild/standard:8.0', ComputeType: 'BUILD_GENERAL1_MEDIUM' });
       expect(p.Properties.EncryptionKey).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
