@@ -43,7 +43,7 @@ const ECR_IMAGE_URI = new RegExp(
     '([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$',
 );
 const IMAGE_URI_ALLOWED =
-  'an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> (or @sha256:<digest>), e.g. an AWS Deep Learning Container such as 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker';
+  'an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> (or @sha256:<digest>), e.g. an AWS Deep Learning Container such as <dlc-account>.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:<tag>';
 
 /** What a {@link TrainingImage} renders for one pipeline. */
 export interface TrainingImageConfig {
@@ -73,9 +73,10 @@ export class TrainingImage {
   /**
    * An image by URI: `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>` (or `@sha256:<digest>`),
    * for example an AWS Deep Learning Container
-   * (`763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:<tag>`). The repository and tag must
+   * (`<dlc-account>.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:<tag>`, where `<dlc-account>` is AWS's
+   * Deep Learning Containers registry account of the region). The repository and tag must
    * be literals so that the pull permission can name the repository; the account, region and URL suffix
-   * may be tokens (e.g. `` `763104351884.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/pytorch-training:<tag>` ``).
+   * may be tokens (e.g. `` `<dlc-account>.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/pytorch-training:<tag>` ``).
    * Use {@link fromEcrRepository} for any other image whose URI is only known at deploy time.
    */
   public static fromImageUri(imageUri: string): TrainingImage {
