@@ -9,16 +9,18 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const cdk = join(root, 'node_modules', '.bin', 'cdk');
-const out = join(root, 'cdk.out');
-const baselineDir = join(root, 'baseline');
+// CDK_OUT and BASELINE_DIR exist for the script's own test; --no-synth reuses an existing cdk.out.
+const out = process.env.CDK_OUT ?? join(root, 'cdk.out');
+const baselineDir = process.env.BASELINE_DIR ?? join(root, 'baseline');
 const mode = process.argv[2] ?? 'diff';
+const synthFirst = !process.argv.includes('--no-synth');
 
 function run(args) {
   const r = spawnSync(cdk, [...args, '--no-notices'], { cwd: root, stdio: 'inherit', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } });
   return r.status ?? 1;
 }
 
-if (run(['synth', '--quiet', '--output', out]) !== 0) process.exit(1);
+if (synthFirst && run(['synth', '--quiet', '--output', out]) !== 0) process.exit(1);
 const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
 const stacks = Object.entries(manifest.artifacts)
   .filter(([, a]) => a.type === 'aws:cloudformation:stack')
