@@ -84,17 +84,7 @@ export function pipelineJobs(definition: any): JobView[] {
     const a = step.Arguments ?? {};
     const label = `Step::${step.Name}`;
     if (step.Type === 'Training') {
-      jobs.push({
-        label,
-        kind: 'Training',
-        networkIsolation: param(a.EnableNetworkIsolation),
-        interContainerEncryption: param(a.EnableInterContainerTrafficEncryption),
-        instanceCount: countOf(a.ResourceConfig?.InstanceCount, a.ResourceConfig?.InstanceGroups, param),
-        instanceType: param(a.ResourceConfig?.InstanceType),
-        outputKmsKeyId: param(a.OutputDataConfig?.KmsKeyId),
-        volumeKmsKeyId: param(a.ResourceConfig?.VolumeKmsKeyId),
-        roleArn: a.RoleArn,
-      });
+      jobs.push(trainingJob(label, 'Training', a, param));
     } else if (step.Type === 'Processing') {
       const cluster = a.ProcessingResources?.ClusterConfig ?? {};
       jobs.push({
@@ -111,17 +101,7 @@ export function pipelineJobs(definition: any): JobView[] {
     } else if (step.Type === 'Tuning') {
       for (const [i, d] of [a.TrainingJobDefinition, ...asArray(a.TrainingJobDefinitions)].entries()) {
         if (!d) continue;
-        jobs.push({
-          label: i === 0 ? label : `${label}/${d.DefinitionName ?? i - 1}`,
-          kind: 'Tuning',
-          networkIsolation: param(d.EnableNetworkIsolation),
-          interContainerEncryption: param(d.EnableInterContainerTrafficEncryption),
-          instanceCount: countOf(d.ResourceConfig?.InstanceCount, d.ResourceConfig?.InstanceGroups, param),
-          instanceType: param(d.ResourceConfig?.InstanceType),
-          outputKmsKeyId: param(d.OutputDataConfig?.KmsKeyId),
-          volumeKmsKeyId: param(d.ResourceConfig?.VolumeKmsKeyId),
-          roleArn: d.RoleArn,
-        });
+        jobs.push(trainingJob(i === 0 ? label : `${label}/${d.DefinitionName ?? i - 1}`, 'Tuning', d, param));
       }
     }
   }
@@ -132,6 +112,21 @@ export function pipelineJobs(definition: any): JobView[] {
  * The instance count of a job: a literal, the sum of heterogeneous instance groups, or the raw value
  * (e.g. a parameter an execution can override) when it is not a literal.
  */
+/** A training job as a pipeline's Training step or a Tuning step's job definition describes it (same fields). */
+function trainingJob(label: string, kind: 'Training' | 'Tuning', d: any, param: (v: unknown) => unknown): JobView {
+  return {
+    label,
+    kind,
+    networkIsolation: param(d.EnableNetworkIsolation),
+    interContainerEncryption: param(d.EnableInterContainerTrafficEncryption),
+    instanceCount: countOf(d.ResourceConfig?.InstanceCount, d.ResourceConfig?.InstanceGroups, param),
+    instanceType: param(d.ResourceConfig?.InstanceType),
+    outputKmsKeyId: param(d.OutputDataConfig?.KmsKeyId),
+    volumeKmsKeyId: param(d.ResourceConfig?.VolumeKmsKeyId),
+    roleArn: d.RoleArn,
+  };
+}
+
 function countOf(count: unknown, groups: unknown, param: (v: unknown) => unknown): unknown {
   if (count !== undefined) return isPipelineParameter(count) ? count : param(count);
   const list = asArray(groups);
