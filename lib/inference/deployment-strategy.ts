@@ -35,7 +35,7 @@ export interface TrafficRoutingConfig {
 export class DeploymentStrategy {
   /**
    * Send `canaryPercent` of the new fleet's capacity first, wait `wait`, then shift the rest.
-   * @param canaryPercent 1 to 50 (SageMaker requires the canary to be at most half of the new fleet)
+   * @param canaryPercent 1 to 50: a percentage of 1 to 99, and SageMaker requires the canary to be at most half of the new fleet
    * @param wait how long the canary bakes, 0 to 60 minutes
    */
   public static canary(canaryPercent: number, wait: Duration): DeploymentStrategy {
@@ -44,7 +44,7 @@ export class DeploymentStrategy {
 
   /**
    * Shift traffic in steps of `stepPercent` of the new fleet's capacity, every `interval`.
-   * @param stepPercent 1 to 50
+   * @param stepPercent 10 to 50 (SageMaker's limits for a linear step)
    * @param interval time between steps, 0 to 60 minutes
    */
   public static linear(stepPercent: number, interval: Duration): DeploymentStrategy {
@@ -78,9 +78,18 @@ export class DeploymentStrategy {
    */
   public bind(scope: IConstruct, property = 'deploymentStrategy'): TrafficRoutingConfig {
     if (this.type === TrafficShiftType.CANARY) {
-      validateRange(scope, `${property} canary percent`, this.percent, 1, 50, { integer: true });
+      const prop = `${property} canary percent`;
+      // A percentage first (1 to 99: 0 shifts nothing, 100 is all at once), then SageMaker's own limit.
+      validateRange(scope, prop, this.percent, 1, 99, { integer: true });
+      if (this.percent !== undefined && this.percent > 50) {
+        throw new GenAIValidationError(scope, prop, this.percent, 'at most 50: SageMaker requires the canary to be at most half of the new fleet (use allAtOnce() to move everything)');
+      }
     } else if (this.type === TrafficShiftType.LINEAR) {
-      validateRange(scope, `${property} linear step percent`, this.percent, 1, 50, { integer: true });
+      const prop = `${property} linear step percent`;
+      validateRange(scope, prop, this.percent, 1, 99, { integer: true });
+      if (this.percent !== undefined && (this.percent < 10 || this.percent > 50)) {
+        throw new GenAIValidationError(scope, prop, this.percent, 'from 10 to 50: SageMaker requires each linear step to be 10% to 50% of the new fleet');
+      }
     }
     const seconds = this.wait.isUnresolved() ? undefined : this.wait.toSeconds({ integral: false });
     if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600)) {
