@@ -80,3 +80,57 @@ export function isKnownInstanceFamily(instanceType: string): boolean {
     (NVME_FAMILIES.includes(family) || GPU_FAMILIES.includes(family) || CPU_EBS_FAMILIES.includes(family) || NEURON_FAMILIES.includes(family))
   );
 }
+
+/** `ml.<family>.<size>` → `<size>` (`xlarge`, `12xlarge`, ...), or undefined when it does not parse. */
+function instanceSize(instanceType: string): string | undefined {
+  return INSTANCE_TYPE_PATTERN.exec(instanceType)?.[2];
+}
+
+/**
+ * vCPUs of an instance type, from its size: `large` has 2, `xlarge` 4 and `<n>xlarge` 4·n, for every
+ * current SageMaker family. SageMaker reports `CPUUtilization` summed over the vCPUs (0 to 100·vCPUs).
+ * Undefined for sizes without that rule (`metal`, ...).
+ */
+export function vcpuCount(instanceType: string): number | undefined {
+  const size = instanceSize(instanceType);
+  if (size === undefined) return undefined;
+  if (size === 'medium') return instanceFamily(instanceType)?.startsWith('t') ? 2 : 1;
+  if (size === 'large') return 2;
+  const match = /^(\d*)xlarge$/.exec(size);
+  if (!match) return undefined;
+  return 4 * (match[1] === '' ? 1 : Number(match[1]));
+}
+
+/** NVIDIA GPUs per instance, by family and size (from the EC2 accelerated instance specifications). */
+const GPU_COUNTS: Readonly<Record<string, Readonly<Record<string, number>>>> = (() => {
+  const gFamily = { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, '24xlarge': 4, '48xlarge': 8 };
+  const eightGpus = { '48xlarge': 8 };
+  return {
+    g4dn: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4 },
+    g5: gFamily,
+    g6: gFamily,
+    g6e: gFamily,
+    p2: { 'xlarge': 1, '8xlarge': 8, '16xlarge': 16 },
+    p3: { '2xlarge': 1, '8xlarge': 4, '16xlarge': 8 },
+    p3dn: { '24xlarge': 8 },
+    p4d: { '24xlarge': 8 },
+    p4de: { '24xlarge': 8 },
+    p5: { '4xlarge': 1, '48xlarge': 8 },
+    p5e: eightGpus,
+    p5en: eightGpus,
+    'p6-b200': eightGpus,
+    'p6-b300': eightGpus,
+  };
+})();
+
+/**
+ * NVIDIA GPUs of an instance type. SageMaker reports `GPUUtilization` and `GPUMemoryUtilization` summed
+ * over the GPUs (0 to 100·GPUs). 0 for types without a GPU; undefined for a GPU type the table lacks.
+ */
+export function gpuCount(instanceType: string): number | undefined {
+  const family = instanceFamily(instanceType);
+  const size = instanceSize(instanceType);
+  if (family === undefined || size === undefined) return undefined;
+  if (!GPU_FAMILIES.includes(family)) return 0;
+  return GPU_COUNTS[family]?.[size];
+}
