@@ -90,6 +90,19 @@ export const Acknowledgements = {
     'The resources are created at run time (one model and endpoint config per approved version, container log streams, package versions of one group), so they can only be named by a prefix that this construct generated; the actions are explicit and the prefix is unique to this endpoint or model package group.',
   ),
   /**
+   * Application Auto Scaling gives each scalable target a random id at registration, so the promotion
+   * function's registration of an endpoint it created can only name the account's scalable targets.
+   */
+  scalableTargetIds: each(
+    ['AwsSolutions-IAM5[Resource::<prefix>*]'],
+    'Scalable-target ARNs end in an id Application Auto Scaling assigns at registration, so the endpoint the promotion function created cannot be named in advance; the statement allows only registering targets and putting policies and schedules (no deregistration or deletion), and Application Auto Scaling also requires sagemaker:UpdateEndpointWeightsAndCapacities, which the function has on its own endpoint only.',
+  ),
+  /** Target tracking alarms are named by Application Auto Scaling with the scaled resource and a random suffix. */
+  targetTrackingAlarms: each(
+    ['AwsSolutions-IAM5[Resource::<prefix>*]'],
+    'Application Auto Scaling creates the target tracking alarms as the caller and names them TargetTracking-<resource id>-AlarmHigh/AlarmLow-<random id>; the prefix is the resource id of this endpoint, so the function can manage only its own endpoint\'s alarms.',
+  ),
+  /**
    * SageMaker Pipelines names the training and processing jobs of each execution itself, and jobs log
    * to the service's fixed log groups (the id is completed with the resource at the call site).
    */

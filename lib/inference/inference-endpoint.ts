@@ -23,7 +23,7 @@ import { IInferenceEndpoint } from './inference-endpoint-ref';
 import { ModelSource, ModelSourceConfig } from './model-source';
 import { createDataQualityMonitoring } from './private/drift-monitoring';
 import { acknowledgeResources, bucketRef, nagString, normalizePrefix } from './private/nag';
-import { createPromotion } from './private/promotion';
+import { PromotionScalingConfig, createPromotion } from './private/promotion';
 import {
   CONTAINER_LOG_ACTIONS,
   ECR_AUTH_ACTIONS,
@@ -38,6 +38,8 @@ import {
   instanceFamily,
   isGpuInstanceType as isGpu,
   isKnownInstanceFamily as isKnownFamily,
+  gpuCount,
+  vcpuCount,
 } from '../core/instance-types';
 
 /** One scheduled change of the scaling bounds (for example business hours). */
@@ -49,6 +51,36 @@ export interface ScheduledCapacity {
   /** New lower bound. @default - unchanged */
   readonly minCapacity?: number;
   /** New upper bound. @default - unchanged */
+  readonly maxCapacity?: number;
+}
+
+/**
+ * One production variant: a fleet of one instance type that takes a share of the endpoint's traffic,
+ * scales on its own and has its own alarms. Every variant serves the endpoint's model; approved versions
+ * roll out to all of them (blue/green needs the same variant names before and after).
+ */
+export interface ProductionVariantOptions {
+  /** Name of the variant (letters, digits and hyphens). */
+  readonly variantName: string;
+  /**
+   * Instance type of the variant.
+   * @default - the endpoint's `instanceType`
+   */
+  readonly instanceType?: string;
+  /**
+   * Share of the traffic, relative to the weights of the other variants (0 takes no traffic).
+   * @default 1
+   */
+  readonly initialVariantWeight?: number;
+  /**
+   * Fewest instances of the variant.
+   * @default - the endpoint's `minCapacity`
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most instances of the variant.
+   * @default - the endpoint's `maxCapacity`, or the variant's `minCapacity` when that is larger
+   */
   readonly maxCapacity?: number;
 }
 
@@ -121,10 +153,22 @@ export interface InferenceEndpointProps {
    */
   readonly requireGpu?: boolean;
   /**
-   * Name of the production variant.
+   * Name of the production variant (when `variants` is not set).
    * @default 'AllTraffic'
    */
   readonly variantName?: string;
+  /**
+   * Production variants, for example two instance types sharing the traffic. At most 10 (SageMaker's
+   * limit); asynchronous endpoints have exactly one.
+   * @default - one variant named `variantName` on `instanceType`
+   */
+  readonly variants?: ProductionVariantOptions[];
+  /**
+   * Variants whose 5XX and p99 latency alarms roll a deployment back. At most 5: SageMaker takes at
+   * most 10 rollback alarms, two per variant.
+   * @default - every variant
+   */
+  readonly rollbackAlarmVariants?: string[];
   /**
    * Fewest instances (at least 1 for real-time endpoints; 0 lets an asynchronous endpoint scale to zero).
    * @default 1 (0 with `asyncInference`)
@@ -203,6 +247,19 @@ export interface InferenceEndpointProps {
    */
   readonly clientErrorThreshold?: number;
   /**
+   * Average CPU utilization, in percent of all the vCPUs of an instance, at which a variant alarms
+   * (after 15 minutes). SageMaker sums `CPUUtilization` over the vCPUs; the alarm scales the threshold.
+   * @default 90
+   */
+  readonly cpuUtilizationThreshold?: number;
+  /**
+   * Average GPU utilization, in percent of all the GPUs of an instance, at which a GPU variant alarms
+   * (after 15 minutes): the fleet is saturated and should have scaled out. There is no GPU memory alarm:
+   * LLM servers reserve most of the GPU memory at start, so it reads high when healthy.
+   * @default 90
+   */
+  readonly gpuUtilizationThreshold?: number;
+  /**
    * Drift monitoring with SageMaker Model Monitor (needs `model` and data capture).
    * @default - no monitoring schedule
    */
@@ -258,6 +315,27 @@ export interface InferenceEndpointAttributes {
 }
 
 const DEFAULT_INSTANCE_TYPE = 'ml.g5.xlarge';
+const DEFAULT_SCALE_IN_COOLDOWN = Duration.minutes(10);
+const DEFAULT_SCALE_OUT_COOLDOWN = Duration.minutes(2);
+const DEFAULT_TARGET_INVOCATIONS = 20;
+const DEFAULT_TARGET_BACKLOG = 5;
+/** SageMaker's limit of production variants per endpoint config. */
+const MAX_VARIANTS = 10;
+/** SageMaker takes at most 10 rollback alarms; each variant has two. */
+const MAX_ROLLBACK_VARIANTS = 5;
+
+/** A production variant with its defaults filled in. */
+interface ResolvedVariant {
+  readonly name: string;
+  readonly instanceType: string;
+  readonly weight: number;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Whether the owner chose the lower bound (minCapacity on the endpoint or the variant). */
+  readonly explicitMinCapacity: boolean;
+  /** Prefix of the variant's construct ids: empty for a single variant (ids stay as they were). */
+  readonly idPrefix: string;
+}
 const ENDPOINT_NAMESPACE = 'AWS/SageMaker';
 const INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -291,21 +369,25 @@ abstract class EndpointBase extends Construct implements IInferenceEndpoint {
 
   /** An instance metric of the variant (`CPUUtilization`, `GPUUtilization`, `MemoryUtilization`, ...). */
   public metricInstance(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.instanceMetric(metricName, props ?? {}, this.variantName);
+  }
+
+  protected instanceMetric(metricName: string, props: cloudwatch.MetricOptions, variantName: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: INSTANCE_NAMESPACE,
       metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName },
+      dimensionsMap: { EndpointName: this.endpointName, VariantName: variantName },
       statistic: cloudwatch.Stats.AVERAGE,
       period: Duration.minutes(1),
       ...props,
     });
   }
 
-  protected variantMetric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+  protected variantMetric(metricName: string, props: cloudwatch.MetricOptions, variantName = this.variantName): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: ENDPOINT_NAMESPACE,
       metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName },
+      dimensionsMap: { EndpointName: this.endpointName, VariantName: variantName },
       period: Duration.minutes(1),
       ...props,
     });
@@ -335,7 +417,10 @@ export class InferenceEndpoint extends EndpointBase {
    */
   public readonly endpointName: string;
   public readonly endpointArn: string;
+  /** The first production variant (the one `metricLatency()` and the other metric methods are about). */
   public readonly variantName: string;
+  /** Every production variant, in order. */
+  public readonly variantNames: string[];
   /** The role SageMaker runs the model (and the promotion function's models) with. */
   public readonly role: iam.IRole;
   /** Key of storage volumes, topics, queues and the promotion function. */
@@ -354,26 +439,31 @@ export class InferenceEndpoint extends EndpointBase {
   public readonly endpointConfig?: sagemaker.CfnEndpointConfig;
   /** The endpoint (when `model` is set; otherwise the promotion function creates it). */
   public readonly endpoint?: sagemaker.CfnEndpoint;
-  /** The scaling target of the variant (when `model` is set). */
+  /** The scaling target of the first variant (when `model` is set). */
   public readonly scalableTarget?: appscaling.ScalableTarget;
+  /** The scaling targets of every variant, in order (when `model` is set). */
+  public readonly scalableTargets: appscaling.ScalableTarget[] = [];
   /** The data-quality monitoring schedule (when `monitoring` is set). */
   public readonly monitoringSchedule?: sagemaker.CfnMonitoringSchedule;
   /** The promotion function (when `modelPackageGroupName` is set). */
   public readonly promotionFunction?: SecureFunction;
   /** The rule that sends approvals to the promotion function. */
   public readonly promotionRule?: events.Rule;
+  /**
+   * The rule that tells the promotion function an endpoint it created is in service, so it registers the
+   * autoscaling (when the function creates the endpoint, that is without `model`).
+   */
+  public readonly promotionScalingRule?: events.Rule;
   /** Where approval events go when they cannot be delivered to the promotion function. */
   public readonly promotionDeadLetterQueue?: sqs.IQueue;
-  /** Whether the endpoint config carries the storage key (false on NVMe instance types). */
+  /** Whether the endpoint config carries the storage key (false when a variant runs on an NVMe instance type). */
   public readonly storageEncryptedWithKey: boolean;
   /** Security groups of the containers' network interfaces (empty without `vpc`). */
   public readonly securityGroups: ec2.ISecurityGroup[] = [];
 
   private readonly props: InferenceEndpointProps;
-  private readonly instanceType: string;
+  private readonly variants: ResolvedVariant[];
   private readonly isAsync: boolean;
-  private readonly minCapacity: number;
-  private readonly maxCapacity: number;
   private readonly samplingPercentage: number;
   private readonly routing: TrafficRoutingConfig;
   private readonly terminationWaitSeconds: number;
@@ -385,12 +475,11 @@ export class InferenceEndpoint extends EndpointBase {
   constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
     super(scope, id);
     this.props = props;
-    this.instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
     this.isAsync = props.asyncInference !== undefined;
-    this.variantName = props.variantName ?? 'AllTraffic';
+    this.variants = this.resolveVariants(props);
+    this.variantName = this.variants[0].name;
+    this.variantNames = this.variants.map((v) => v.name);
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.minCapacity = props.minCapacity ?? (this.isAsync ? 0 : 1);
-    this.maxCapacity = props.maxCapacity ?? Math.max(this.minCapacity, 2);
     this.samplingPercentage = props.captureSamplingPercentage ?? 100;
     this.routing = (props.deploymentStrategy ?? DeploymentStrategy.canary(10, Duration.minutes(10))).bind(this);
     this.terminationWaitSeconds = (props.terminationWait ?? Duration.minutes(10)).toSeconds({ integral: false });
@@ -398,7 +487,7 @@ export class InferenceEndpoint extends EndpointBase {
 
     this.endpointName = Names.uniqueResourceName(this, { maxLength: 40, separator: '-' }).toLowerCase();
     this.endpointArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: this.endpointName });
-    this.storageEncryptedWithKey = !hasNvmeStorage(this.instanceType);
+    this.storageEncryptedWithKey = this.variants.every((v) => !hasNvmeStorage(v.instanceType));
 
     this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the inference endpoint ${this.node.path}`, this.removalPolicy);
     this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'Inference endpoint alarms');
@@ -438,12 +527,15 @@ export class InferenceEndpoint extends EndpointBase {
         endpointConfigName: this.endpointConfig.attrEndpointConfigName,
         deploymentConfig: this.renderDeploymentConfig(),
       });
-      this.scalableTarget = this.createScaling(this.endpoint);
+      for (const variant of this.variants) {
+        this.scalableTargets.push(this.createScaling(this.endpoint, variant));
+      }
+      this.scalableTarget = this.scalableTargets[0];
       // GenAIChecks warns about endpoints that can run on one instance. That is the owner's explicit choice
-      // (minCapacity set below 2), or the documented scale-to-zero design of asynchronous endpoints.
-      if (props.minCapacity !== undefined && props.minCapacity < 2) {
+      // (a minCapacity set below 2), or the documented scale-to-zero design of asynchronous endpoints.
+      if (this.variants.some((v) => v.explicitMinCapacity && v.minCapacity < 2)) {
         acknowledge(this.endpoint, Acknowledgements.singleInstanceEndpoint);
-      } else if (this.isAsync && props.minCapacity === undefined) {
+      } else if (this.isAsync && !this.variants[0].explicitMinCapacity) {
         acknowledge(this.endpoint, Acknowledgements.asyncScaleToZero);
       }
       if (props.monitoring) {
@@ -460,24 +552,7 @@ export class InferenceEndpoint extends EndpointBase {
         this.alarms.push(monitoring.alarm);
       }
     }
-    if (!this.storageEncryptedWithKey) {
-      // Expected behaviour, not a mistake: an info, not a warning (warnings fail strict synth).
-      Annotations.of(this).addInfo(
-        `${this.instanceType} has local NVMe storage: SageMaker encrypts it with a hardware module and rejects a KMS key, so the endpoint config has no KmsKeyId (capture and outputs still use the lake key).`,
-      );
-      if (this.endpointConfig) acknowledge(this.endpointConfig, Acknowledgements.sagemakerNvmeStorage);
-    } else if (!isKnownFamily(this.instanceType)) {
-      Annotations.of(this).addWarningV2(
-        'genai:inference:unknownInstanceFamily',
-        `${this.instanceType} is not a family this library knows; the endpoint config sets a KMS key, which SageMaker rejects if the type has local NVMe storage.`,
-      );
-    }
-    if (instanceFamily(this.instanceType) === 'inf1' && this.routing.type !== 'ALL_AT_ONCE') {
-      Annotations.of(this).addWarningV2(
-        'genai:inference:noTrafficShifting',
-        `SageMaker does not shift traffic gradually on Inf1 instances: the ${this.routing.type.toLowerCase()} strategy falls back to all at once without a baking period.`,
-      );
-    }
+    this.annotateInstanceTypes();
     if (props.modelPackageGroupName) {
       const promotion = createPromotion(this, props.modelPackageGroupName, {
         dataLake: props.dataLake,
@@ -495,10 +570,13 @@ export class InferenceEndpoint extends EndpointBase {
         model: this.model,
         endpointConfig: this.endpointConfig,
         endpoint: this.endpoint,
+        // CloudFormation scales an endpoint it manages; one the function creates is scaled by the function.
+        scaling: this.endpoint ? undefined : this.renderScalingConfig(),
       });
       this.alarms.push(...promotion.alarms);
       this.promotionFunction = promotion.fn;
       this.promotionRule = promotion.rule;
+      this.promotionScalingRule = promotion.scalingRule;
       this.promotionDeadLetterQueue = promotion.dlq;
     }
     this.createWidgets();
@@ -508,17 +586,23 @@ export class InferenceEndpoint extends EndpointBase {
     if (!props.model && !props.modelPackageGroupName) {
       throw new GenAIValidationError(this, 'model', undefined, 'a ModelSource, or a modelPackageGroupName whose first approved version creates the endpoint');
     }
-    validatePattern(this, 'instanceType', this.instanceType, INSTANCE_TYPE_PATTERN, 'a SageMaker hosting instance type such as ml.g5.xlarge');
-    if (props.requireGpu && !Token.isUnresolved(this.instanceType) && !isGpu(this.instanceType)) {
-      throw new GenAIValidationError(this, 'instanceType', this.instanceType, 'a GPU family (requireGpu is set): ml.g4dn, ml.g5, ml.g6, ml.g6e, ml.p3, ml.p4d, ml.p5 ...');
-    }
-    validatePattern(this, 'variantName', this.variantName, NAME_PATTERN, 'letters, digits and hyphens, at most 63 characters');
     validatePattern(this, 'modelPackageGroupName', props.modelPackageGroupName, NAME_PATTERN, 'letters, digits and hyphens, at most 63 characters');
-    validateRange(this, 'minCapacity', this.minCapacity, this.isAsync ? 0 : 1, 1000, { integer: true });
-    if (!Token.isUnresolved(this.maxCapacity) && !Token.isUnresolved(this.minCapacity) && this.maxCapacity < this.minCapacity) {
-      throw new GenAIValidationError(this, 'maxCapacity', this.maxCapacity, `at least minCapacity (${this.minCapacity})`);
+    const rollbackVariants = props.rollbackAlarmVariants ?? this.variantNames;
+    for (const name of props.rollbackAlarmVariants ?? []) {
+      if (!this.variantNames.includes(name)) {
+        throw new GenAIValidationError(this, 'rollbackAlarmVariants', name, `names of production variants of this endpoint: ${this.variantNames.join(', ')}`);
+      }
     }
-    validateRange(this, 'maxCapacity', this.maxCapacity, 1, 1000, { integer: true });
+    if (rollbackVariants.length === 0 || rollbackVariants.length > MAX_ROLLBACK_VARIANTS) {
+      throw new GenAIValidationError(
+        this,
+        'rollbackAlarmVariants',
+        props.rollbackAlarmVariants ? `[${rollbackVariants.join(', ')}]` : `every variant (${rollbackVariants.length})`,
+        `1 to ${MAX_ROLLBACK_VARIANTS} variants: SageMaker takes at most 10 rollback alarms, two (5XX and p99 latency) per variant`,
+      );
+    }
+    validateRange(this, 'cpuUtilizationThreshold', props.cpuUtilizationThreshold, 1, 100);
+    validateRange(this, 'gpuUtilizationThreshold', props.gpuUtilizationThreshold, 1, 100);
     validateRange(this, 'targetInvocationsPerInstance', props.targetInvocationsPerInstance, 1, 100000);
     validateRange(this, 'captureSamplingPercentage', this.samplingPercentage, 0, 100, { integer: true });
     validateRange(this, 'terminationWait (seconds)', this.terminationWaitSeconds, 0, 3600, { integer: true });
@@ -552,6 +636,125 @@ export class InferenceEndpoint extends EndpointBase {
       validatePattern(this, 'monitoring.scheduleExpression', props.monitoring.scheduleExpression, /^cron\(.+\)$/, 'a cron(...) expression');
       validateRange(this, 'monitoring.maxRuntime (seconds)', props.monitoring.maxRuntime?.toSeconds({ integral: false }), 60, 86400, { integer: true });
     }
+  }
+
+  /**
+   * The production variants with their defaults filled in, validated one by one (errors name the
+   * property as `variants[i].<prop>`, or the endpoint-level prop for the single default variant).
+   */
+  private resolveVariants(props: InferenceEndpointProps): ResolvedVariant[] {
+    const instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    const lowest = this.isAsync ? 0 : 1;
+    const endpointMin = props.minCapacity ?? lowest;
+    validatePattern(this, 'instanceType', instanceType, INSTANCE_TYPE_PATTERN, 'a SageMaker hosting instance type such as ml.g5.xlarge');
+    validateRange(this, 'minCapacity', endpointMin, lowest, 1000, { integer: true });
+    validateRange(this, 'maxCapacity', props.maxCapacity, 1, 1000, { integer: true });
+    if (props.maxCapacity !== undefined && !Token.isUnresolved(props.maxCapacity) && !Token.isUnresolved(endpointMin) && props.maxCapacity < endpointMin) {
+      throw new GenAIValidationError(this, 'maxCapacity', props.maxCapacity, `at least minCapacity (${endpointMin})`);
+    }
+    if (props.variants !== undefined) {
+      if (props.variantName !== undefined) {
+        throw new GenAIValidationError(this, 'variantName', props.variantName, 'no variantName when variants is set (name each variant in variants)');
+      }
+      if (props.variants.length < 1 || props.variants.length > MAX_VARIANTS) {
+        throw new GenAIValidationError(this, 'variants', `${props.variants.length} variants`, `1 to ${MAX_VARIANTS} production variants (SageMaker's limit)`);
+      }
+      if (this.isAsync && props.variants.length > 1) {
+        throw new GenAIValidationError(this, 'variants', `${props.variants.length} variants`, 'exactly one variant with asyncInference (an asynchronous endpoint has one production variant)');
+      }
+    }
+    const options = props.variants ?? [{ variantName: props.variantName ?? 'AllTraffic' }];
+    const multiple = options.length > 1;
+    const seen = new Map<string, string>();
+    const variants = options.map((o, i): ResolvedVariant => {
+      const prop = (name: string) => (props.variants ? `variants[${i}].${name}` : name);
+      validatePattern(this, prop('variantName'), o.variantName, NAME_PATTERN, 'letters, digits and hyphens, at most 63 characters');
+      const idPrefix = multiple ? o.variantName.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('') : '';
+      const key = o.variantName.replace(/-/g, '').toLowerCase();
+      if (seen.has(key)) {
+        throw new GenAIValidationError(this, prop('variantName'), o.variantName, `a name unique among the variants, ignoring case and hyphens (${seen.get(key)} exists)`);
+      }
+      seen.set(key, o.variantName);
+      const type = o.instanceType ?? instanceType;
+      if (o.instanceType !== undefined) {
+        validatePattern(this, prop('instanceType'), type, INSTANCE_TYPE_PATTERN, 'a SageMaker hosting instance type such as ml.g5.xlarge');
+      }
+      if (props.requireGpu && !Token.isUnresolved(type) && !isGpu(type)) {
+        throw new GenAIValidationError(
+          this,
+          o.instanceType !== undefined ? prop('instanceType') : 'instanceType',
+          type,
+          'a GPU family (requireGpu is set): ml.g4dn, ml.g5, ml.g6, ml.g6e, ml.p3, ml.p4d, ml.p5 ...',
+        );
+      }
+      const min = o.minCapacity ?? endpointMin;
+      validateRange(this, prop('minCapacity'), o.minCapacity, lowest, 1000, { integer: true });
+      validateRange(this, prop('maxCapacity'), o.maxCapacity, 1, 1000, { integer: true });
+      const max = o.maxCapacity ?? props.maxCapacity ?? Math.max(min, 2);
+      if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && max < min) {
+        if (o.maxCapacity !== undefined) throw new GenAIValidationError(this, prop('maxCapacity'), max, `at least its minCapacity (${min})`);
+        throw new GenAIValidationError(this, prop('minCapacity'), min, `at most maxCapacity (${max})`);
+      }
+      validateRange(this, prop('initialVariantWeight'), o.initialVariantWeight, 0, 1000);
+      return {
+        name: o.variantName,
+        instanceType: type,
+        weight: o.initialVariantWeight ?? 1,
+        minCapacity: min,
+        maxCapacity: max,
+        explicitMinCapacity: o.minCapacity !== undefined || props.minCapacity !== undefined,
+        idPrefix,
+      };
+    });
+    if (variants.every((v) => v.weight === 0)) {
+      throw new GenAIValidationError(this, 'variants', 'every initialVariantWeight is 0', 'at least one variant with a weight above 0 (otherwise no variant takes traffic)');
+    }
+    return variants;
+  }
+
+  /** Notes on instance types: NVMe storage (info), unknown families and Inf1 without traffic shifting (warnings). */
+  private annotateInstanceTypes(): void {
+    const nvme = this.variants.filter((v) => hasNvmeStorage(v.instanceType)).map((v) => v.instanceType);
+    if (nvme.length > 0) {
+      // Expected behaviour, not a mistake: an info, not a warning (warnings fail strict synth).
+      Annotations.of(this).addInfo(
+        `${[...new Set(nvme)].join(', ')} ${nvme.length > 1 ? 'have' : 'has'} local NVMe storage: SageMaker encrypts it with a hardware module and rejects a KMS key, so the endpoint config has no KmsKeyId (capture and outputs still use the lake key).`,
+      );
+      if (this.endpointConfig) acknowledge(this.endpointConfig, Acknowledgements.sagemakerNvmeStorage);
+    }
+    for (const v of this.variants) {
+      if (!hasNvmeStorage(v.instanceType) && !isKnownFamily(v.instanceType)) {
+        Annotations.of(this).addWarningV2(
+          'genai:inference:unknownInstanceFamily',
+          `${v.instanceType} is not a family this library knows; the endpoint config sets a KMS key, which SageMaker rejects if the type has local NVMe storage.`,
+        );
+      }
+    }
+    if (this.variants.some((v) => instanceFamily(v.instanceType) === 'inf1') && this.routing.type !== 'ALL_AT_ONCE') {
+      Annotations.of(this).addWarningV2(
+        'genai:inference:noTrafficShifting',
+        `SageMaker does not shift traffic gradually on Inf1 instances: the ${this.routing.type.toLowerCase()} strategy falls back to all at once without a baking period.`,
+      );
+    }
+  }
+
+  /** The scaling the promotion function registers on an endpoint it creates (the same as `createScaling`). */
+  private renderScalingConfig(): PromotionScalingConfig {
+    const props = this.props;
+    const scaleInCooldownSeconds = (props.scaleInCooldown ?? DEFAULT_SCALE_IN_COOLDOWN).toSeconds();
+    const scaleOutCooldownSeconds = (props.scaleOutCooldown ?? DEFAULT_SCALE_OUT_COOLDOWN).toSeconds();
+    return {
+      variants: this.variants.map((v) => ({ variantName: v.name, minCapacity: v.minCapacity, maxCapacity: v.maxCapacity })),
+      policy: this.isAsync
+        ? { type: 'backlog', targetValue: props.asyncInference?.targetBacklogPerInstance ?? DEFAULT_TARGET_BACKLOG, scaleInCooldownSeconds, scaleOutCooldownSeconds }
+        : { type: 'invocations', targetValue: props.targetInvocationsPerInstance ?? DEFAULT_TARGET_INVOCATIONS, scaleInCooldownSeconds, scaleOutCooldownSeconds },
+      scheduled: (props.scheduledScaling ?? []).map((s) => ({
+        name: s.id,
+        schedule: s.schedule.expressionString,
+        minCapacity: s.minCapacity,
+        maxCapacity: s.maxCapacity,
+      })),
+    };
   }
 
   private createExecutionRole(source?: ModelSourceConfig): iam.Role {
@@ -631,17 +834,18 @@ export class InferenceEndpoint extends EndpointBase {
   private renderEndpointConfig(modelName: string | undefined): Record<string, unknown> {
     const lake = this.props.dataLake;
     const capture = lake.bucket(DataZone.INFERENCE_CAPTURE);
-    const variant: Record<string, unknown> = {
-      variantName: this.variantName,
+    const startup = (this.props.containerStartupTimeout ?? Duration.minutes(10)).toSeconds();
+    const variants = this.variants.map((v) => ({
+      variantName: v.name,
       modelName,
-      instanceType: this.instanceType,
-      initialInstanceCount: Math.max(1, this.minCapacity),
-      initialVariantWeight: 1,
-      containerStartupHealthCheckTimeoutInSeconds: (this.props.containerStartupTimeout ?? Duration.minutes(10)).toSeconds(),
-      modelDataDownloadTimeoutInSeconds: (this.props.containerStartupTimeout ?? Duration.minutes(10)).toSeconds(),
-    };
+      instanceType: v.instanceType,
+      initialInstanceCount: Math.max(1, v.minCapacity),
+      initialVariantWeight: v.weight,
+      containerStartupHealthCheckTimeoutInSeconds: startup,
+      modelDataDownloadTimeoutInSeconds: startup,
+    }));
     return {
-      productionVariants: [variant],
+      productionVariants: variants,
       kmsKeyId: this.storageEncryptedWithKey ? this.encryptionKey.keyArn : undefined,
       dataCaptureConfig:
         this.samplingPercentage > 0
@@ -702,79 +906,100 @@ export class InferenceEndpoint extends EndpointBase {
 
   private createAlarms(): void {
     const action = new cwActions.SnsAction(this.alarmTopic);
-    const add = (id: string, metric: cloudwatch.IMetric, props: Omit<cloudwatch.CreateAlarmOptions, 'metric'>, rollback = false) => {
-      const alarm = new cloudwatch.Alarm(this, id, {
-        metric,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        ...props,
-      });
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-      this.alarms.push(alarm);
-      if (rollback) this.rollbackAlarms.push(alarm);
-      return alarm;
-    };
+    const rollbackVariants = new Set(this.props.rollbackAlarmVariants ?? this.variantNames);
     const p99 = this.props.latencyP99Threshold ?? Duration.seconds(30);
     const p50 = this.props.latencyP50Threshold ?? Duration.seconds(10);
-    add('ServerErrorsAlarm', this.metricErrors(), {
-      threshold: this.props.serverErrorThreshold ?? 5,
-      evaluationPeriods: 1,
-      alarmDescription: `5XX errors of ${this.endpointName}: the model or container fails. Rolls back a deployment in progress.`,
-    }, true);
-    add('LatencyP99Alarm', this.metricLatency(), {
-      threshold: p99.toMilliseconds() * 1000,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      alarmDescription: `p99 model latency of ${this.endpointName} above ${p99.toHumanString()}. Rolls back a deployment in progress.`,
-    }, true);
-    add('LatencyP50Alarm', this.metricLatency({ statistic: cloudwatch.Stats.p(50), period: Duration.minutes(5) }), {
-      threshold: p50.toMilliseconds() * 1000,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      alarmDescription: `Median model latency of ${this.endpointName} above ${p50.toHumanString()}: scale out or use a larger instance.`,
-    });
-    add('ClientErrorsAlarm', this.metricClientErrors({ period: Duration.minutes(5) }), {
-      threshold: this.props.clientErrorThreshold ?? 100,
-      evaluationPeriods: 1,
-      alarmDescription: `4XX errors of ${this.endpointName}: callers send requests the model rejects (or are throttled).`,
-    });
-    add('MemoryAlarm', this.metricInstance('MemoryUtilization', { period: Duration.minutes(5) }), {
-      threshold: 90,
-      evaluationPeriods: 3,
-      alarmDescription: `Memory of ${this.endpointName} instances above 90%.`,
-    });
-    add('DiskAlarm', this.metricInstance('DiskUtilization', { period: Duration.minutes(5) }), {
-      threshold: 90,
-      evaluationPeriods: 3,
-      alarmDescription: `Disk of ${this.endpointName} instances above 90%.`,
-    });
+    for (const v of this.variants) {
+      const add = (id: string, metric: cloudwatch.IMetric, props: Omit<cloudwatch.CreateAlarmOptions, 'metric'>, rollback = false) => {
+        const alarm = new cloudwatch.Alarm(this, `${v.idPrefix}${id}`, {
+          metric,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          ...props,
+        });
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+        this.alarms.push(alarm);
+        if (rollback) this.rollbackAlarms.push(alarm);
+        return alarm;
+      };
+      const what = this.variants.length > 1 ? `${this.endpointName} (variant ${v.name})` : this.endpointName;
+      const rollback = rollbackVariants.has(v.name);
+      const rollsBack = rollback ? ' Rolls back a deployment in progress.' : '';
+      add('ServerErrorsAlarm', this.variantMetric('Invocation5XXErrors', { statistic: cloudwatch.Stats.SUM }, v.name), {
+        threshold: this.props.serverErrorThreshold ?? 5,
+        evaluationPeriods: 1,
+        alarmDescription: `5XX errors of ${what}: the model or container fails.${rollsBack}`,
+      }, rollback);
+      add('LatencyP99Alarm', this.variantMetric('ModelLatency', { statistic: cloudwatch.Stats.p(99) }, v.name), {
+        threshold: p99.toMilliseconds() * 1000,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription: `p99 model latency of ${what} above ${p99.toHumanString()}.${rollsBack}`,
+      }, rollback);
+      add('LatencyP50Alarm', this.variantMetric('ModelLatency', { statistic: cloudwatch.Stats.p(50), period: Duration.minutes(5) }, v.name), {
+        threshold: p50.toMilliseconds() * 1000,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription: `Median model latency of ${what} above ${p50.toHumanString()}: scale out or use a larger instance.`,
+      });
+      add('ClientErrorsAlarm', this.variantMetric('Invocation4XXErrors', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }, v.name), {
+        threshold: this.props.clientErrorThreshold ?? 100,
+        evaluationPeriods: 1,
+        alarmDescription: `4XX errors of ${what}: callers send requests the model rejects (or are throttled).`,
+      });
+      add('MemoryAlarm', this.instanceMetric('MemoryUtilization', { period: Duration.minutes(5) }, v.name), {
+        threshold: 90,
+        evaluationPeriods: 3,
+        alarmDescription: `Memory of ${what} instances above 90%.`,
+      });
+      add('DiskAlarm', this.instanceMetric('DiskUtilization', { period: Duration.minutes(5) }, v.name), {
+        threshold: 90,
+        evaluationPeriods: 3,
+        alarmDescription: `Disk of ${what} instances above 90%.`,
+      });
+      // SageMaker sums CPU and GPU utilization over the vCPUs and GPUs of an instance: scale the threshold.
+      const cpuPercent = this.props.cpuUtilizationThreshold ?? 90;
+      const vcpus = vcpuCount(v.instanceType);
+      if (vcpus !== undefined) {
+        add('CpuAlarm', this.instanceMetric('CPUUtilization', { period: Duration.minutes(5) }, v.name), {
+          threshold: cpuPercent * vcpus,
+          evaluationPeriods: 3,
+          alarmDescription: `CPU of ${what} instances above ${cpuPercent}% of their ${vcpus} vCPUs for 15 minutes (SageMaker reports up to ${100 * vcpus}%).`,
+        });
+      }
+      const gpus = gpuCount(v.instanceType);
+      if (gpus !== undefined && gpus > 0) {
+        const gpuPercent = this.props.gpuUtilizationThreshold ?? 90;
+        add('GpuAlarm', this.instanceMetric('GPUUtilization', { period: Duration.minutes(5) }, v.name), {
+          threshold: gpuPercent * gpus,
+          evaluationPeriods: 3,
+          alarmDescription: `GPU of ${what} instances above ${gpuPercent}% of their ${gpus} GPU${gpus > 1 ? 's' : ''} for 15 minutes: the fleet is saturated (at maxCapacity, or scaling out too slowly).`,
+        });
+      }
+      if (vcpus === undefined || (isGpu(v.instanceType) && gpus === undefined)) {
+        Annotations.of(this).addInfo(
+          `No CPU or GPU utilization alarm for ${v.instanceType} (variant ${v.name}): the library does not know its vCPU or GPU count, and SageMaker sums utilization over them. The dashboard widgets still show it.`,
+        );
+      }
+    }
   }
 
-  private createScaling(endpoint: sagemaker.CfnEndpoint): appscaling.ScalableTarget {
+  private createScaling(endpoint: sagemaker.CfnEndpoint, variant: ResolvedVariant): appscaling.ScalableTarget {
     const props = this.props;
-    const target = new appscaling.ScalableTarget(this, 'ScalableTarget', {
+    const target = new appscaling.ScalableTarget(this, `${variant.idPrefix}ScalableTarget`, {
       serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
-      resourceId: `endpoint/${this.endpointName}/variant/${this.variantName}`,
+      resourceId: `endpoint/${this.endpointName}/variant/${variant.name}`,
       scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
       // Application Auto Scaling acts on SageMaker through its service-linked role; no role of ours is needed.
-      role: iam.Role.fromRoleArn(
-        this,
-        'ScalingServiceLinkedRole',
-        Stack.of(this).formatArn({
-          service: 'iam',
-          region: '',
-          resource: 'role',
-          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
-        }),
-      ),
-      minCapacity: this.minCapacity,
-      maxCapacity: this.maxCapacity,
+      role: this.scalingServiceLinkedRole(),
+      minCapacity: variant.minCapacity,
+      maxCapacity: variant.maxCapacity,
     });
     target.node.addDependency(endpoint);
-    const scaleInCooldown = props.scaleInCooldown ?? Duration.minutes(10);
-    const scaleOutCooldown = props.scaleOutCooldown ?? Duration.minutes(2);
+    const scaleInCooldown = props.scaleInCooldown ?? DEFAULT_SCALE_IN_COOLDOWN;
+    const scaleOutCooldown = props.scaleOutCooldown ?? DEFAULT_SCALE_OUT_COOLDOWN;
     if (this.isAsync) {
       target.scaleToTrackMetric('BacklogTracking', {
         customMetric: new cloudwatch.Metric({
@@ -783,7 +1008,7 @@ export class InferenceEndpoint extends EndpointBase {
           dimensionsMap: { EndpointName: this.endpointName },
           statistic: cloudwatch.Stats.AVERAGE,
         }),
-        targetValue: props.asyncInference?.targetBacklogPerInstance ?? 5,
+        targetValue: props.asyncInference?.targetBacklogPerInstance ?? DEFAULT_TARGET_BACKLOG,
         scaleInCooldown,
         scaleOutCooldown,
       });
@@ -808,7 +1033,7 @@ export class InferenceEndpoint extends EndpointBase {
     } else {
       target.scaleToTrackMetric('InvocationsTracking', {
         predefinedMetric: appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
-        targetValue: props.targetInvocationsPerInstance ?? 20,
+        targetValue: props.targetInvocationsPerInstance ?? DEFAULT_TARGET_INVOCATIONS,
         scaleInCooldown,
         scaleOutCooldown,
       });
@@ -819,18 +1044,54 @@ export class InferenceEndpoint extends EndpointBase {
     return target;
   }
 
+  /** The service-linked role Application Auto Scaling uses for SageMaker variants (one reference per construct). */
+  private scalingServiceLinkedRole(): iam.IRole {
+    const existing = this.node.tryFindChild('ScalingServiceLinkedRole') as iam.IRole | undefined;
+    return (
+      existing ??
+      iam.Role.fromRoleArn(
+        this,
+        'ScalingServiceLinkedRole',
+        Stack.of(this).formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+        }),
+      )
+    );
+  }
+
   private createWidgets(): void {
     const w = (title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]) =>
       new cloudwatch.GraphWidget({ title: `${title} (${this.endpointName})`, left, right, width: 8, height: 6 });
+    const multiple = this.variants.length > 1;
+    // One line per variant, labelled with the variant when there are several.
+    const each = (make: (v: ResolvedVariant) => cloudwatch.Metric, label?: string) =>
+      this.variants.map((v) => {
+        const metric = make(v);
+        return multiple ? metric.with({ label: [v.name, label].filter(Boolean).join(' ') }) : metric;
+      });
+    const endpointMetric = (name: string, statistic: string, label?: string) =>
+      each((v) => this.variantMetric(name, { statistic }, v.name), label);
+    const instanceMetric = (name: string, variants = this.variants) =>
+      variants.map((v) => {
+        const metric = this.instanceMetric(name, {}, v.name);
+        return multiple ? metric.with({ label: `${v.name} ${name}` }) : metric;
+      });
     this.widgets.push(
-      w('Invocations and errors', [this.metricInvocations()], [this.metricErrors(), this.metricClientErrors()]),
-      w('Model latency (µs)', [this.metricLatency({ statistic: cloudwatch.Stats.p(50) }), this.metricLatency()]),
-      w('CPU and memory (%)', [this.metricInstance('CPUUtilization')], [this.metricInstance('MemoryUtilization')]),
+      w('Invocations and errors', endpointMetric('Invocations', cloudwatch.Stats.SUM), [
+        ...endpointMetric('Invocation5XXErrors', cloudwatch.Stats.SUM, '5XX'),
+        ...endpointMetric('Invocation4XXErrors', cloudwatch.Stats.SUM, '4XX'),
+      ]),
+      w('Model latency (µs)', [...endpointMetric('ModelLatency', cloudwatch.Stats.p(50), 'p50'), ...endpointMetric('ModelLatency', cloudwatch.Stats.p(99), 'p99')]),
+      w('CPU and memory (%)', instanceMetric('CPUUtilization'), instanceMetric('MemoryUtilization')),
     );
-    if (isGpu(this.instanceType)) {
-      this.widgets.push(w('GPU and GPU memory (%)', [this.metricInstance('GPUUtilization')], [this.metricInstance('GPUMemoryUtilization')]));
+    const gpuVariants = this.variants.filter((v) => isGpu(v.instanceType));
+    if (gpuVariants.length > 0) {
+      this.widgets.push(w('GPU and GPU memory (%)', instanceMetric('GPUUtilization', gpuVariants), instanceMetric('GPUMemoryUtilization', gpuVariants)));
     }
-    this.widgets.push(w('Disk (%)', [this.metricInstance('DiskUtilization')]));
+    this.widgets.push(w('Disk (%)', instanceMetric('DiskUtilization')));
     if (this.isAsync) {
       this.widgets.push(
         w('Async backlog', [

@@ -9,7 +9,7 @@ import { createKey, createNotificationTopic } from '../core/encryption';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake, SecureDataLake } from '../data-lake/secure-data-lake';
 import { DeploymentStrategy } from '../inference/deployment-strategy';
-import { DriftMonitoringOptions, InferenceEndpoint } from '../inference/inference-endpoint';
+import { DriftMonitoringOptions, InferenceEndpoint, ProductionVariantOptions } from '../inference/inference-endpoint';
 import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
 import { ModelSource } from '../inference/model-source';
 import { ApiAuthorization, ApiWebAcl, GenAIApi } from '../api/gen-ai-api';
@@ -68,6 +68,16 @@ export interface PlatformInferenceOptions {
   readonly maxCapacity?: number;
   /** @default - the profile's `deploymentStrategy` */
   readonly deploymentStrategy?: DeploymentStrategy;
+  /**
+   * Production variants (each must be a GPU type; capacities default to the profile's).
+   * @default - one variant on `instanceType`
+   */
+  readonly variants?: ProductionVariantOptions[];
+  /**
+   * Variants whose 5XX and p99 latency alarms roll a deployment back.
+   * @default - every variant
+   */
+  readonly rollbackAlarmVariants?: string[];
   /**
    * Data-quality drift monitoring against a baseline in the lake (needs `model`).
    * @default - no drift monitoring
@@ -306,6 +316,8 @@ export class GenAIPlatform extends Construct {
       minCapacity: options.minCapacity ?? profile.inferenceMinCapacity,
       maxCapacity: options.maxCapacity ?? profile.inferenceMaxCapacity,
       deploymentStrategy: options.deploymentStrategy ?? profile.deploymentStrategy,
+      variants: options.variants,
+      rollbackAlarmVariants: options.rollbackAlarmVariants,
       terminationWait: profile.terminationWait,
       captureSamplingPercentage: profile.captureSamplingPercentage,
       monitoring: options.monitoring,

@@ -72,6 +72,46 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
     new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm' });
     expect(complianceFindings(app)).toEqual([]);
   });
+
+  test('promotion only, asynchronous (the function registers scale-to-zero scaling): zero findings', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'EmptyAsync');
+    const lake = new SecureDataLake(stack, 'Lake');
+    new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm', asyncInference: {}, instanceType: 'ml.m5.xlarge' });
+    expect(complianceFindings(app)).toEqual([]);
+  });
+
+  test('two GPU variants at two instances each, rollback on one of them: zero findings', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Variants');
+    const lake = new SecureDataLake(stack, 'Lake');
+    new InferenceEndpoint(stack, 'Endpoint', {
+      dataLake: lake,
+      model: ModelSource.fromModelPackage(PACKAGE),
+      modelPackageGroupName: 'llm',
+      requireGpu: true,
+      minCapacity: 2,
+      maxCapacity: 6,
+      variants: [
+        { variantName: 'g5', instanceType: 'ml.g5.2xlarge', initialVariantWeight: 4 },
+        { variantName: 'g6', instanceType: 'ml.g6.2xlarge', initialVariantWeight: 1 },
+      ],
+      rollbackAlarmVariants: ['g5'],
+    });
+    expect(complianceFindings(app)).toEqual([]);
+  });
+});
+
+test('a variant left at one instance gets the multi-instance warning even when another variant has two', () => {
+  const app = strictApp();
+  const stack = new Stack(app, 'Mixed');
+  const lake = new SecureDataLake(stack, 'Lake');
+  new InferenceEndpoint(stack, 'Endpoint', {
+    dataLake: lake,
+    model: ModelSource.fromModelPackage(PACKAGE),
+    variants: [{ variantName: 'a', minCapacity: 2 }, { variantName: 'b' }],
+  });
+  expect(complianceFindings(app)).toEqual(['GenAI GenAI-SageMakerEndpointMultiInstance @ Mixed/Endpoint/Resource']);
 });
 
 test('an endpoint left at the default single instance gets the GenAIChecks multi-instance warning; an explicit choice is acknowledged', () => {

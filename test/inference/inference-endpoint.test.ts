@@ -39,6 +39,13 @@ function statements(template: Template, rolePrefix: string): any[] {
   return policy.Properties.PolicyDocument.Statement;
 }
 
+/** The promotion function's configuration as JSON, with CloudFormation references replaced by "<ref>". */
+function parsedPromotionConfig(template: Template): any {
+  const raw = promotionConfig(template);
+  const text = typeof raw === 'string' ? raw : raw['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : '<ref>')).join('');
+  return JSON.parse(text);
+}
+
 function promotionConfig(template: Template): any {
   const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
   const fn = fns.find((f) => f.Properties.Environment?.Variables?.PROMOTION_CONFIG);
@@ -131,7 +138,7 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
     expect(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget')).not.toHaveProperty('ScheduledActions');
   });
 
-  test('alarms on 5XX, p99 and p50 latency, 4XX, memory and disk, all notifying the encrypted topic', () => {
+  test('alarms on 5XX, p99 and p50 latency, 4XX, memory, disk, CPU and GPU, all notifying the encrypted topic', () => {
     const dims = [
       { Name: 'EndpointName', Value: endpoint.endpointName },
       { Name: 'VariantName', Value: 'AllTraffic' },
@@ -150,8 +157,11 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
     expectAlarm({ Namespace: 'AWS/SageMaker', MetricName: 'Invocation4XXErrors', Statistic: 'Sum', Period: 300, Threshold: 100 });
     expectAlarm({ Namespace: '/aws/sagemaker/Endpoints', MetricName: 'MemoryUtilization', Statistic: 'Average', Threshold: 90 });
     expectAlarm({ Namespace: '/aws/sagemaker/Endpoints', MetricName: 'DiskUtilization', Statistic: 'Average', Threshold: 90 });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
-    expect(endpoint.alarms).toHaveLength(6);
+    // ml.g5.xlarge: 4 vCPUs and 1 GPU; SageMaker sums utilization over them.
+    expectAlarm({ Namespace: '/aws/sagemaker/Endpoints', MetricName: 'CPUUtilization', Statistic: 'Average', Period: 300, Threshold: 360, EvaluationPeriods: 3 });
+    expectAlarm({ Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Statistic: 'Average', Period: 300, Threshold: 90, EvaluationPeriods: 3 });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(endpoint.alarms).toHaveLength(8);
     expect(endpoint.rollbackAlarms).toHaveLength(2);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf('EndpointKey') });
   });
@@ -501,7 +511,7 @@ describe('InferenceEndpoint drift monitoring', () => {
       Threshold: 1,
       AlarmActions: [ref('EndpointAlarmTopic')],
     });
-    expect(endpoint.alarms).toHaveLength(7);
+    expect(endpoint.alarms).toHaveLength(9);
     expect(endpoint.monitoringSchedule).toBeDefined();
   });
 
@@ -595,7 +605,7 @@ describe('InferenceEndpoint model promotion', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionDeadLetterQueue'), 'QueueName'] } }],
     });
-    expect(endpoint.alarms).toHaveLength(8);
+    expect(endpoint.alarms).toHaveLength(10);
   });
 });
 
@@ -608,7 +618,9 @@ describe('InferenceEndpoint without a model (the first approval creates the endp
     }
     template.resourceCountIs('AWS::Lambda::Function', 1);
     expect(endpoint.endpoint).toBeUndefined();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // ml.m5.large: the standard alarms with CPU (2 vCPUs) but no GPU alarm, and the two promotion alarms.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 180 });
   });
 
   test('the template the function creates the endpoint from carries the storage key and capture', () => {
@@ -620,7 +632,63 @@ describe('InferenceEndpoint without a model (the first approval creates the endp
     // The function may read only the configs it creates, and grants on the storage key too.
     const s = statements(template, 'EndpointPromotionFunctionRole');
     expect(s.filter((x) => x.Action === 'sagemaker:DescribeEndpointConfig' || x.Action === 'sagemaker:DescribeModel')).toEqual([]);
-    expect(s[s.length - 1].Resource).toEqual([jarn('EndpointKey'), jarn('LakeKey')]);
+    expect(s.find((x) => x.Action?.[0] === 'kms:CreateGrant').Resource).toEqual([jarn('EndpointKey'), jarn('LakeKey')]);
+  });
+
+  test('the function registers the autoscaling of the endpoint it creates: config, rule and exact grants', () => {
+    const config = parsedPromotionConfig(template);
+    expect(config.scaling).toEqual({
+      variants: [{ variantName: 'AllTraffic', minCapacity: 1, maxCapacity: 2 }],
+      policy: { type: 'invocations', targetValue: 20, scaleInCooldownSeconds: 600, scaleOutCooldownSeconds: 120 },
+      scheduled: [],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Endpoint State Change'],
+        detail: { EndpointName: [endpoint.endpointName], EndpointStatus: ['IN_SERVICE', 'InService'] },
+      },
+      Targets: [Match.objectLike({ Arn: arnOf('EndpointPromotionFunction'), DeadLetterConfig: { Arn: arnOf('EndpointPromotionDeadLetterQueue') }, RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 } })],
+    });
+    expect(endpoint.promotionScalingRule).toBeDefined();
+    const s = statements(template, 'EndpointPromotionFunctionRole');
+    const find = (action: string) => s.find((x) => [x.Action].flat().includes(action));
+    expect(find('application-autoscaling:RegisterScalableTarget')).toMatchObject({
+      Action: ['application-autoscaling:PutScalingPolicy', 'application-autoscaling:PutScheduledAction', 'application-autoscaling:RegisterScalableTarget'],
+      Resource: { 'Fn::Join': ['', expect.arrayContaining([':scalable-target/*'])] },
+    });
+    expect(find('sagemaker:UpdateEndpointWeightsAndCapacities').Resource).toEqual({ 'Fn::Join': ['', expect.arrayContaining([`:endpoint/${endpoint.endpointName}`])] });
+    const alarms = find('cloudwatch:PutMetricAlarm');
+    expect(alarms.Action).toEqual(['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm']);
+    expect(JSON.stringify(alarms.Resource)).toContain(`:alarm:TargetTracking-endpoint/${endpoint.endpointName}/*`);
+    expect(JSON.stringify(alarms.Resource)).toContain(`:alarm:${endpoint.endpointName}-wake-on-backlog`);
+    expect(find('iam:CreateServiceLinkedRole').Condition).toEqual({ StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } });
+    // Nothing that deletes or deregisters.
+    expect(JSON.stringify(s)).not.toMatch(/Deregister|DeleteScalingPolicy|DeleteEndpoint/);
+  });
+
+  test('an async endpoint created by the function gets backlog scaling and scheduled bounds', () => {
+    const { template: t } = build(
+      {
+        modelPackageGroupName: 'llm',
+        instanceType: 'ml.m5.large',
+        asyncInference: { targetBacklogPerInstance: 3 },
+        scheduledScaling: [{ id: 'Night', schedule: appscaling.Schedule.cron({ hour: '20', minute: '0' }), maxCapacity: 1 }],
+      },
+      false,
+    );
+    expect(parsedPromotionConfig(t).scaling).toEqual({
+      variants: [{ variantName: 'AllTraffic', minCapacity: 0, maxCapacity: 2 }],
+      policy: { type: 'backlog', targetValue: 3, scaleInCooldownSeconds: 600, scaleOutCooldownSeconds: 120 },
+      scheduled: [{ name: 'Night', schedule: 'cron(0 20 * * ? *)', maxCapacity: 1 }],
+    });
+  });
+
+  test('an endpoint CloudFormation manages is scaled by CloudFormation, not the function', () => {
+    const { template: t, endpoint: e } = build({ modelPackageGroupName: 'llm' });
+    expect(JSON.stringify(promotionConfig(t))).not.toContain('scaling');
+    expect(e.promotionScalingRule).toBeUndefined();
+    t.resourceCountIs('AWS::Events::Rule', 1);
   });
 
   test('the endpoint name is generated at synthesis and stable', () => {
@@ -673,6 +741,78 @@ describe('grants, metrics and import', () => {
   });
 });
 
+describe('InferenceEndpoint with several production variants', () => {
+  const { endpoint, template } = build({
+    minCapacity: 2,
+    maxCapacity: 4,
+    variants: [
+      { variantName: 'Large', instanceType: 'ml.g5.12xlarge', initialVariantWeight: 3 },
+      { variantName: 'small-gpu', instanceType: 'ml.g5.xlarge', initialVariantWeight: 1, minCapacity: 1, maxCapacity: 8 },
+    ],
+    rollbackAlarmVariants: ['Large'],
+    cpuUtilizationThreshold: 80,
+  });
+
+  test('one config with both variants, their instance types and weights (and no key: both are NVMe types)', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [
+        Match.objectLike({ VariantName: 'Large', InstanceType: 'ml.g5.12xlarge', InitialInstanceCount: 2, InitialVariantWeight: 3 }),
+        Match.objectLike({ VariantName: 'small-gpu', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }),
+      ],
+      KmsKeyId: Match.absent(),
+    });
+    expect(endpoint.variantNames).toEqual(['Large', 'small-gpu']);
+    expect(endpoint.variantName).toBe('Large');
+  });
+
+  test('each variant scales on its own bounds', () => {
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 2);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ResourceId: `endpoint/${endpoint.endpointName}/variant/Large`,
+      MinCapacity: 2,
+      MaxCapacity: 4,
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ResourceId: `endpoint/${endpoint.endpointName}/variant/small-gpu`,
+      MinCapacity: 1,
+      MaxCapacity: 8,
+    });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 2);
+    expect(endpoint.scalableTargets).toHaveLength(2);
+    expect(endpoint.scalableTarget).toBe(endpoint.scalableTargets[0]);
+  });
+
+  test('alarms per variant; only the chosen variant rolls a deployment back', () => {
+    const alarmsOf = (variant: string) =>
+      Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a: any) =>
+        (a.Properties.Dimensions ?? []).some((d: any) => d.Name === 'VariantName' && d.Value === variant),
+      ) as any[];
+    expect(alarmsOf('Large')).toHaveLength(8);
+    expect(alarmsOf('small-gpu')).toHaveLength(8);
+    // CPU and GPU thresholds scale with the instance: g5.12xlarge has 48 vCPUs and 4 GPUs, g5.xlarge 4 and 1.
+    const threshold = (variant: string, metric: string) => alarmsOf(variant).find((a) => a.Properties.MetricName === metric).Properties.Threshold;
+    expect(threshold('Large', 'CPUUtilization')).toBe(80 * 48);
+    expect(threshold('Large', 'GPUUtilization')).toBe(90 * 4);
+    expect(threshold('small-gpu', 'CPUUtilization')).toBe(80 * 4);
+    expect(threshold('small-gpu', 'GPUUtilization')).toBe(90);
+
+    const rollback = template.findResources('AWS::SageMaker::Endpoint');
+    const alarms = (Object.values(rollback)[0] as any).Properties.DeploymentConfig.AutoRollbackConfiguration.Alarms;
+    expect(alarms).toHaveLength(2);
+    expect(endpoint.rollbackAlarms).toHaveLength(2);
+    for (const a of endpoint.rollbackAlarms) {
+      expect((a.node.defaultChild as any).dimensions).toEqual(expect.arrayContaining([{ name: 'VariantName', value: 'Large' }]));
+    }
+  });
+
+  test('dashboard lines are labelled per variant', () => {
+    const stack = Stack.of(endpoint);
+    const json = JSON.stringify(stack.resolve(endpoint.widgets.map((w) => w.toJson())));
+    expect(json).toContain('"label":"Large p99"');
+    expect(json).toContain('"label":"small-gpu p99"');
+  });
+});
+
 describe('InferenceEndpoint validation', () => {
   const expectError = (props: Partial<InferenceEndpointProps>, pattern: RegExp, withModel = true) =>
     expect(() => build(props, withModel)).toThrow(pattern);
@@ -685,9 +825,9 @@ describe('InferenceEndpoint validation', () => {
     ['negative async capacity', { asyncInference: {}, minCapacity: -1 }, /invalid minCapacity: got -1; allowed: an integer from 0 to 1000/],
     ['sampling above 100', { captureSamplingPercentage: 101 }, /invalid captureSamplingPercentage: got 101; allowed: an integer from 0 to 100/],
     ['sampling below 0', { captureSamplingPercentage: -1 }, /invalid captureSamplingPercentage: got -1/],
-    ['canary 0%', { deploymentStrategy: DeploymentStrategy.canary(0, Duration.minutes(5)) }, /invalid deploymentStrategy canary percent: got 0; allowed: an integer from 1 to 50/],
-    ['canary 100%', { deploymentStrategy: DeploymentStrategy.canary(100, Duration.minutes(5)) }, /invalid deploymentStrategy canary percent: got 100/],
-    ['canary 99% (SageMaker allows at most half the fleet)', { deploymentStrategy: DeploymentStrategy.canary(99, Duration.minutes(5)) }, /canary percent: got 99/],
+    ['canary 0%', { deploymentStrategy: DeploymentStrategy.canary(0, Duration.minutes(5)) }, /S\/Endpoint: invalid deploymentStrategy canary percent: got 0; allowed: an integer from 1 to 99/],
+    ['canary 100%', { deploymentStrategy: DeploymentStrategy.canary(100, Duration.minutes(5)) }, /S\/Endpoint: invalid deploymentStrategy canary percent: got 100; allowed: an integer from 1 to 99/],
+    ['canary 99% (SageMaker allows at most half the fleet)', { deploymentStrategy: DeploymentStrategy.canary(99, Duration.minutes(5)) }, /canary percent: got 99; allowed: at most 50: SageMaker requires/],
     ['linear step 0', { deploymentStrategy: DeploymentStrategy.linear(0, Duration.minutes(5)) }, /linear step percent: got 0/],
     ['wait over an hour', { deploymentStrategy: DeploymentStrategy.canary(10, Duration.hours(2)) }, /invalid deploymentStrategy wait: got "2 hours"; allowed: whole seconds from 0 to 3600/],
     ['termination wait over an hour', { terminationWait: Duration.hours(2) }, /invalid terminationWait \(seconds\): got 7200/],
@@ -710,6 +850,24 @@ describe('InferenceEndpoint validation', () => {
     ['a model package ARN without version', { model: ModelSource.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package-group/llm') }, /invalid model: got "arn:aws:sagemaker:us-east-1:123456789012:model-package-group\/llm"; allowed: a versioned model package ARN/],
     ['an image outside ECR', { model: ModelSource.fromImageUri('nginx:latest') }, /invalid model: got "nginx:latest"; allowed: an ECR image URI/],
     ['an s3:// model data key', { model: ModelSource.fromImageUri(TGI, { modelDataKey: 's3://bucket/model.tar.gz' }) }, /invalid model modelDataKey: got "s3:\/\/bucket\/model.tar.gz"/],
+    ['alarms referencing a variant that does not exist', { variants: [{ variantName: 'Gpu' }, { variantName: 'Cheap', instanceType: 'ml.g4dn.xlarge' }], rollbackAlarmVariants: ['Gpu', 'Blue'] }, /S\/Endpoint: invalid rollbackAlarmVariants: got "Blue"; allowed: names of production variants of this endpoint: Gpu, Cheap/],
+    ['rollback alarms on the default variant by another name', { rollbackAlarmVariants: ['Main'] }, /invalid rollbackAlarmVariants: got "Main"; allowed: names of production variants of this endpoint: AllTraffic/],
+    ['no rollback alarm at all', { rollbackAlarmVariants: [] }, /invalid rollbackAlarmVariants: got "\[\]"; allowed: 1 to 5 variants/],
+    ['more than 10 rollback alarms', { variants: ['a', 'b', 'c', 'd', 'e', 'f'].map((variantName) => ({ variantName })) }, /invalid rollbackAlarmVariants: got "every variant \(6\)"; allowed: 1 to 5 variants: SageMaker takes at most 10 rollback alarms/],
+    ['more than 10 variants', { variants: Array.from({ length: 11 }, (_, i) => ({ variantName: `v${i}` })) }, /invalid variants: got "11 variants"; allowed: 1 to 10 production variants/],
+    ['no variant', { variants: [] }, /invalid variants: got "0 variants"/],
+    ['duplicate variant names', { variants: [{ variantName: 'Blue' }, { variantName: 'blue' }] }, /invalid variants\[1\].variantName: got "blue"; allowed: a name unique among the variants/],
+    ['variantName and variants together', { variantName: 'Main', variants: [{ variantName: 'Gpu' }] }, /invalid variantName: got "Main"; allowed: no variantName when variants is set/],
+    ['a CPU variant when a GPU is required', { requireGpu: true, variants: [{ variantName: 'Gpu' }, { variantName: 'Cheap', instanceType: 'ml.m5.xlarge' }] }, /S\/Endpoint: invalid variants\[1\].instanceType: got "ml.m5.xlarge"; allowed: a GPU family \(requireGpu is set\)/],
+    ['variant minCapacity > its maxCapacity', { variants: [{ variantName: 'Gpu', minCapacity: 4, maxCapacity: 3 }] }, /invalid variants\[0\].maxCapacity: got 3; allowed: at least its minCapacity \(4\)/],
+    ['variant minCapacity above the endpoint maxCapacity', { maxCapacity: 2, variants: [{ variantName: 'Gpu', minCapacity: 3 }] }, /invalid variants\[0\].minCapacity: got 3; allowed: at most maxCapacity \(2\)/],
+    ['variant capacity < 1 (real time)', { variants: [{ variantName: 'Gpu', minCapacity: 0 }] }, /invalid variants\[0\].minCapacity: got 0; allowed: an integer from 1 to 1000/],
+    ['negative weight', { variants: [{ variantName: 'Gpu', initialVariantWeight: -1 }] }, /invalid variants\[0\].initialVariantWeight: got -1/],
+    ['every weight 0', { variants: [{ variantName: 'Gpu', initialVariantWeight: 0 }] }, /invalid variants: got "every initialVariantWeight is 0"/],
+    ['malformed variant instance type', { variants: [{ variantName: 'Gpu', instanceType: 'gpu' }] }, /invalid variants\[0\].instanceType: got "gpu"/],
+    ['several variants on an async endpoint', { asyncInference: {}, variants: [{ variantName: 'Gpu' }, { variantName: 'Cheap', instanceType: 'ml.g4dn.xlarge' }] }, /invalid variants: got "2 variants"; allowed: exactly one variant with asyncInference/],
+    ['CPU threshold above 100%', { cpuUtilizationThreshold: 120 }, /invalid cpuUtilizationThreshold: got 120; allowed: a number from 1 to 100/],
+    ['GPU threshold 0', { gpuUtilizationThreshold: 0 }, /invalid gpuUtilizationThreshold: got 0/],
     ['an async concurrency of 0', { asyncInference: { maxConcurrentInvocationsPerInstance: 0 } }, /invalid asyncInference.maxConcurrentInvocationsPerInstance: got 0/],
   ])('%s', (_name, props, pattern, withModel = true) => expectError(props, pattern, withModel));
 

@@ -25,3 +25,13 @@ export const PROMOTION_TAG_ACTIONS = ['sagemaker:AddTags'];
 /** The promotion function on the package versions of its group. */
 export const PROMOTION_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];
 
+
+/** The promotion function registering autoscaling on an endpoint it created (all upserts). */
+export const PROMOTION_SCALING_ACTIONS = [
+  'application-autoscaling:RegisterScalableTarget',
+  'application-autoscaling:PutScalingPolicy',
+  'application-autoscaling:PutScheduledAction',
+];
+
+/** Alarms Application Auto Scaling creates for target tracking as the caller, and the async wake-up alarm. */
+export const PROMOTION_ALARM_ACTIONS = ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'];

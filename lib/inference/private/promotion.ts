@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -14,9 +14,31 @@ import { Acknowledgements, acknowledge } from '../../core/acknowledgements';
 import { allowServicesToPublish } from '../../core/encryption';
 import { SecureFunction } from '../../core/secure-function';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
-import { PROMOTION_CREATE_ACTIONS, PROMOTION_ENDPOINT_ACTIONS, PROMOTION_PACKAGE_ACTIONS, PROMOTION_TAG_ACTIONS } from './actions';
+import {
+  PROMOTION_ALARM_ACTIONS,
+  PROMOTION_CREATE_ACTIONS,
+  PROMOTION_ENDPOINT_ACTIONS,
+  PROMOTION_PACKAGE_ACTIONS,
+  PROMOTION_SCALING_ACTIONS,
+  PROMOTION_TAG_ACTIONS,
+} from './actions';
 import { toApiShape } from './api-shape';
 import { acknowledgeResources, nagString } from './nag';
+
+/**
+ * The autoscaling the promotion function registers on an endpoint it created itself (CloudFormation
+ * scales the endpoints it manages). The shape is the function's `scaling` configuration.
+ */
+export interface PromotionScalingConfig {
+  readonly variants: Array<{ variantName: string; minCapacity: number; maxCapacity: number }>;
+  readonly policy: {
+    readonly type: 'invocations' | 'backlog';
+    readonly targetValue: number;
+    readonly scaleInCooldownSeconds: number;
+    readonly scaleOutCooldownSeconds: number;
+  };
+  readonly scheduled: Array<{ name: string; schedule: string; minCapacity?: number; maxCapacity?: number }>;
+}
 
 /** What the promotion machinery needs from its endpoint construct. */
 export interface PromotionContext {
@@ -39,11 +61,15 @@ export interface PromotionContext {
   readonly model?: sagemaker.CfnModel;
   readonly endpointConfig?: sagemaker.CfnEndpointConfig;
   readonly endpoint?: sagemaker.CfnEndpoint;
+  /** Scaling the function registers once an endpoint it created is in service. @default - none */
+  readonly scaling?: PromotionScalingConfig;
 }
 
 export interface PromotionResources {
   readonly fn: SecureFunction;
   readonly rule: events.Rule;
+  /** Sends "endpoint in service" to the function, which then registers autoscaling (only with `scaling`). */
+  readonly scalingRule?: events.Rule;
   readonly dlq: sqs.Queue;
   /** Failed promotions (function DLQ) and undelivered events (rule DLQ). */
   readonly alarms: cloudwatch.Alarm[];
@@ -73,6 +99,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
         vpcConfig: ctx.vpcConfig ? toApiShape(ctx.vpcConfig) : undefined,
         endpointConfigTemplate: toApiShape(ctx.endpointConfigTemplate),
         deploymentConfig: toApiShape(ctx.deploymentConfig),
+        scaling: ctx.scaling,
       }),
     },
   });
@@ -127,6 +154,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
     targets: [new targets.LambdaFunction(fn.function, { deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(2) })],
   });
   if (ctx.endpoint) fn.node.addDependency(ctx.endpoint);
+  const scalingRule = ctx.scaling ? grantAndTriggerScaling(scope, fn, dlq, ctx) : undefined;
 
   const failures = new cloudwatch.Alarm(scope, 'PromotionFailuresAlarm', {
     metric: fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
@@ -146,5 +174,49 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
     alarmDescription: `An approval event for ${ctx.endpointName} could not be delivered to the promotion function; it is in the rule's dead-letter queue.`,
   });
   undelivered.addAlarmAction(new cwActions.SnsAction(ctx.alarmTopic));
-  return { fn, rule, dlq, alarms: [failures, undelivered] };
+  return { fn, rule, scalingRule, dlq, alarms: [failures, undelivered] };
+}
+
+/**
+ * An endpoint the function created has no scaling target in the template. When it reports InService, the
+ * function registers the variants' scaling targets, policies and schedules (all upserts, so each InService
+ * event, after every update too, is harmless). Grants exactly what Application Auto Scaling checks.
+ */
+function grantAndTriggerScaling(scope: Construct, fn: SecureFunction, dlq: sqs.IQueue, ctx: PromotionContext): events.Rule {
+  const stack = Stack.of(scope);
+  const role = fn.role;
+  const scalableTargets = stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' });
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_SCALING_ACTIONS, resources: [scalableTargets] }));
+  // Application Auto Scaling checks that the caller may scale the endpoint itself...
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'], resources: [ctx.endpointArn] }));
+  // ...and creates the target tracking alarms (and the function the wake-up alarm of an async endpoint) as the caller.
+  const alarm = (name: string) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const alarms = [alarm(`TargetTracking-endpoint/${ctx.endpointName}/*`), alarm(`${ctx.endpointName}-wake-on-backlog`)];
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_ALARM_ACTIONS, resources: alarms }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [
+        stack.formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+        }),
+      ],
+      conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+    }),
+  );
+  acknowledgeResources(role, Acknowledgements.scalableTargetIds, [nagString(stack, scalableTargets)]);
+  acknowledgeResources(role, Acknowledgements.targetTrackingAlarms, [nagString(stack, alarms[0])]);
+
+  return new events.Rule(scope, 'ScalingRule', {
+    description: `When ${ctx.endpointName} is in service, the promotion function registers its autoscaling`,
+    eventPattern: {
+      source: ['aws.sagemaker'],
+      detailType: ['SageMaker Endpoint State Change'],
+      detail: { EndpointName: [ctx.endpointName], EndpointStatus: ['IN_SERVICE', 'InService'] },
+    },
+    targets: [new targets.LambdaFunction(fn.function, { deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(2) })],
+  });
 }
