@@ -74,6 +74,12 @@ export function downstreamStatus(error: unknown): 502 | 503 {
   return 502;
 }
 
+/** True when the model refused the call for its rate (Bedrock or SageMaker throttling, HTTP 429). */
+export function isThrottling(error: unknown): boolean {
+  const name = errorName(error);
+  return name === 'ThrottlingException' || name === 'TooManyRequestsException' || errorStatus(error) === 429;
+}
+
 function summary(i: Inspection): { blocked: boolean; types: { [type: string]: number } } {
   const types: { [type: string]: number } = {};
   for (const f of i.findings) types[f.type] = (types[f.type] ?? 0) + 1;
@@ -146,6 +152,8 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     statusCode = status;
     failure = { stage, name: errorName(error) };
     metrics.count('DownstreamErrors', 1, { Stage: stage });
+    // SageMaker publishes no throttling metric for endpoints: the caller counts what it was refused.
+    if (stage === 'model' && isThrottling(error)) metrics.count('ModelThrottles');
     deps.log('error', 'downstream call failed', { requestId: ctx.requestId, stage, errorName: failure.name, statusCode: status });
     return errorResponse(status, message, ctx.requestId, undefined, status === 503 ? { 'Retry-After': '2' } : {});
   };

@@ -288,7 +288,7 @@ export class GuardrailFunction extends Construct {
     this.createAlarms(blockRate, ungroundedRate, minRequests);
   }
 
-  /** A metric the function emits (`Requests`, `Blocked`, `InputBlocked`, `OutputBlocked`, `GroundingChecks`, `Ungrounded`, `GroundingScore`, `DownstreamErrors` ...). */
+  /** A metric the function emits (`Requests`, `Blocked`, `InputBlocked`, `OutputBlocked`, `GroundingChecks`, `Ungrounded`, `GroundingScore`, `DownstreamErrors`, `ModelThrottles` ...). */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: GUARDRAIL_METRICS_NAMESPACE,
@@ -337,6 +337,13 @@ export class GuardrailFunction extends Construct {
     };
     add('BlockRateAlarm', this.metricBlockRate(minRequests), blockRate, 2, `${blockRate}% or more of the requests to ${this.node.path} were refused by a policy: an attack, a misbehaving client or a model change.`);
     add('UngroundedRateAlarm', this.metricUngroundedRate(minRequests), ungroundedRate, 2, `${ungroundedRate}% or more of the grounded answers of ${this.node.path} scored below the grounding review threshold: the model hallucinates or the sources are stale.`);
+    add(
+      'ModelThrottlesAlarm',
+      this.metric('ModelThrottles'),
+      10,
+      2,
+      `The model behind ${this.node.path} refused 10 or more calls in 5 minutes for their rate (throttling): callers get 503s. Raise the endpoint's maxCapacity or the Bedrock quota.`,
+    );
     add(
       'RecordingErrorsAlarm',
       new cloudwatch.MathExpression({

@@ -121,7 +121,7 @@ describe('GuardrailFunction', () => {
     });
   });
 
-  test('alarms: block rate and ungrounded rate as metric math with a minimum volume, recording errors; all notify the topic', () => {
+  test('alarms: block rate and ungrounded rate as metric math with a minimum volume, model throttles, recording errors; all notify the topic', () => {
     const t = template();
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 20,
@@ -145,7 +145,17 @@ describe('GuardrailFunction', () => {
       ]),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(t, 0) + FILL(r, 0)' })]) });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // Model throttles: SageMaker has no throttling metric for endpoints, so the caller counts them.
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ModelThrottles',
+      Namespace: 'GenAI/Guardrail',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 10,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: ref('FnKey') });
   });
 

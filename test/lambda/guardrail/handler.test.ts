@@ -325,6 +325,15 @@ describe('guardrail handler', () => {
     expect(res.headers['Retry-After']).toBe('2');
     expect(res.body.requestId).toBe(REQUEST_ID);
     expect(traces[0].body.error).toEqual({ stage: 'model', name: 'ThrottlingException' });
+    // Counted as a model throttle (SageMaker and Bedrock publish none the platform can alarm on per caller).
+    expect(emf.filter((e) => e.ModelThrottles === 1)).toHaveLength(1);
+  });
+
+  test('a model error that is not throttling is not counted as one', async () => {
+    bedrock.on(ConverseCommand).rejects(bedrockError('ModelTimeoutException', 408));
+    const res = await call({ prompt: 'hello' });
+    expect(res.status).toBe(503);
+    expect(emf.filter((e) => e.ModelThrottles !== undefined)).toEqual([]);
   });
 
   test('guardrail service failure fails closed: 503, the model is never called', async () => {
