@@ -1,5 +1,54 @@
 import { z } from 'zod';
 
+const capacity = z.number().int().nonnegative();
+const cooldown = z.number().int().nonnegative();
+
+/** Target tracking on invocations per instance, for real-time endpoints. */
+const InvocationsPolicySchema = z.object({
+  type: z.literal('invocations'),
+  targetValue: z.number().positive(),
+  scaleInCooldownSeconds: cooldown,
+  scaleOutCooldownSeconds: cooldown,
+});
+
+/** Target tracking on the queue per instance, for asynchronous endpoints (plus a wake-up from zero). */
+const BacklogPolicySchema = z.object({
+  type: z.literal('backlog'),
+  targetValue: z.number().positive(),
+  scaleInCooldownSeconds: cooldown,
+  scaleOutCooldownSeconds: cooldown,
+});
+
+/**
+ * The autoscaling the function registers on an endpoint it created itself, once it is InService.
+ * Absent: CloudFormation manages the endpoint's scaling and the function leaves it alone.
+ */
+export const ScalingConfigSchema = z.object({
+  variants: z
+    .array(
+      z
+        .object({ variantName: z.string().min(1).max(63), minCapacity: capacity, maxCapacity: z.number().int().min(1) })
+        .refine((v) => v.minCapacity <= v.maxCapacity, { message: 'minCapacity must not exceed maxCapacity' }),
+    )
+    .min(1),
+  policy: z.discriminatedUnion('type', [InvocationsPolicySchema, BacklogPolicySchema]),
+  /** Applies to every variant. */
+  scheduled: z.array(
+    z
+      .object({
+        name: z.string().min(1).max(128),
+        schedule: z.string().regex(/^(at|rate|cron)\(.+\)$/, 'must be at(...), rate(...) or cron(...)'),
+        minCapacity: capacity.optional(),
+        maxCapacity: capacity.optional(),
+      })
+      .refine((s) => s.minCapacity !== undefined || s.maxCapacity !== undefined, { message: 'set minCapacity, maxCapacity or both' })
+      .refine((s) => s.minCapacity === undefined || s.maxCapacity === undefined || s.minCapacity <= s.maxCapacity, {
+        message: 'minCapacity must not exceed maxCapacity',
+      }),
+  ),
+});
+export type ScalingConfig = z.infer<typeof ScalingConfigSchema>;
+
 /** What the construct passes in `PROMOTION_CONFIG` (JSON). */
 export const PromotionConfigSchema = z.object({
   endpointName: z.string().min(1).max(63),
@@ -16,6 +65,8 @@ export const PromotionConfigSchema = z.object({
   }),
   /** DeploymentConfig of CreateEndpoint/UpdateEndpoint (blue/green + auto-rollback alarms). */
   deploymentConfig: z.record(z.string(), z.unknown()),
+  /** Autoscaling to register when an endpoint the function created is InService. @default - CloudFormation's */
+  scaling: ScalingConfigSchema.optional(),
 });
 export type PromotionConfig = z.infer<typeof PromotionConfigSchema>;
 
@@ -32,6 +83,20 @@ export const ApprovalEventSchema = z.object({
   }),
 });
 export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
+
+/** The part of "SageMaker Endpoint State Change" the function reads. */
+export const EndpointStateChangeEventSchema = z.object({
+  'detail-type': z.literal('SageMaker Endpoint State Change'),
+  source: z.literal('aws.sagemaker'),
+  id: z.string().optional(),
+  detail: z.object({
+    EndpointName: z.string().min(1).max(63),
+    EndpointArn: z.string().optional(),
+    /** 'IN_SERVICE', 'UPDATING', ...; informational only (DescribeEndpoint decides). */
+    EndpointStatus: z.string().optional(),
+  }),
+});
+export type EndpointStateChangeEvent = z.infer<typeof EndpointStateChangeEventSchema>;
 
 /** Reads and validates the configuration; throws (a deployment error, not a bad request) when it is wrong. */
 export function loadConfig(raw: string | undefined): PromotionConfig {

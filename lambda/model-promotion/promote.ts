@@ -63,7 +63,8 @@ export function resourceName(endpointName: string, packageArn: string): string {
   return `${endpointName}-${version}-${hash}`.slice(0, 63);
 }
 
-function isNotFound(error: unknown): boolean {
+/** SageMaker's "Could not find ..." (a ValidationException). */
+export function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; message?: string };
   return e?.name === 'ValidationException' && /could not find/i.test(e.message ?? '');
 }
@@ -148,7 +149,7 @@ export async function promote(rawEvent: unknown, deps: PromotionDeps): Promise<P
     { Key: 'genai:promoted-by', Value: 'model-promotion' },
   ];
   await ensureModel(name, packageArn, tags, deps, call);
-  await ensureEndpointConfig(name, current, tags, deps, call);
+  await ensureEndpointConfig(name, current, endpoint, tags, deps, call);
 
   if (!endpoint) {
     await call('CreateEndpoint', new CreateEndpointCommand({
@@ -226,6 +227,7 @@ async function ensureModel(name: string, packageArn: string, tags: Tag[], deps: 
 async function ensureEndpointConfig(
   name: string,
   current: DescribeEndpointConfigCommandOutput | undefined,
+  endpoint: DescribeEndpointCommandOutput | undefined,
   tags: Tag[],
   deps: PromotionDeps,
   call: Call,
@@ -245,8 +247,13 @@ async function ensureEndpointConfig(
     return;
   }
   // Start from what the endpoint runs now (so settings changed since synthesis carry over), else the template.
+  // Variant names stay the same: blue/green updates (and the variants' scaling targets) require it.
   const template = deps.config.endpointConfigTemplate;
-  const variants = (current?.ProductionVariants ?? template.ProductionVariants).map((v) => ({ ...(v as object), ModelName: name }));
+  const variants = (current?.ProductionVariants ?? template.ProductionVariants).map((v) => ({
+    ...(v as object),
+    ModelName: name,
+    ...scaledInstanceCount(v as { VariantName?: string; InitialInstanceCount?: number }, endpoint),
+  }));
   await call('CreateEndpointConfig', new CreateEndpointConfigCommand({
     EndpointConfigName: name,
     ProductionVariants: variants as never,
@@ -255,4 +262,18 @@ async function ensureEndpointConfig(
     AsyncInferenceConfig: (current ? current.AsyncInferenceConfig : template.AsyncInferenceConfig) as never,
     Tags: tags,
   }));
+}
+
+/**
+ * The green fleet must not start smaller than the blue fleet has scaled to: a variant's InitialInstanceCount
+ * becomes max(the count in the current config, the variant's CurrentInstanceCount on the endpoint). Variants
+ * without an instance count (serverless) or not running on the endpoint keep what they have.
+ */
+function scaledInstanceCount(
+  variant: { VariantName?: string; InitialInstanceCount?: number },
+  endpoint: DescribeEndpointCommandOutput | undefined,
+): { InitialInstanceCount?: number } {
+  if (typeof variant.InitialInstanceCount !== 'number') return {};
+  const running = endpoint?.ProductionVariants?.find((p) => p.VariantName === variant.VariantName)?.CurrentInstanceCount;
+  return typeof running === 'number' && running > variant.InitialInstanceCount ? { InitialInstanceCount: running } : {};
 }

@@ -1,4 +1,4 @@
-/** Error names SageMaker (and the SDK) use for throttling and transient faults. */
+/** Error names SageMaker, Application Auto Scaling, CloudWatch (and the SDK) use for throttling and transient faults. */
 const RETRYABLE = new Set([
   'ThrottlingException',
   'Throttling',
@@ -7,6 +7,9 @@ const RETRYABLE = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'InternalFailure',
+  // Application Auto Scaling: another call is changing the same scalable target; and its 500.
+  'ConcurrentUpdateException',
+  'InternalServiceException',
 ]);
 
 /** True for throttling and transient service errors. */
@@ -25,8 +28,9 @@ export class RetriesExhaustedError extends Error {
     public readonly operation: string,
     public readonly attempts: number,
     public readonly lastError: unknown,
+    public readonly service: string = 'SageMaker',
   ) {
-    super(`SageMaker ${operation} still failing after ${attempts} attempts: ${(lastError as Error)?.name ?? 'Error'}: ${(lastError as Error)?.message ?? String(lastError)}`);
+    super(`${service} ${operation} still failing after ${attempts} attempts: ${(lastError as Error)?.name ?? 'Error'}: ${(lastError as Error)?.message ?? String(lastError)}`);
     this.name = 'RetriesExhaustedError';
   }
 }
@@ -55,14 +59,17 @@ export function backoffDelay(attempt: number, options: Pick<RetryOptions, 'baseD
   return Math.round(ceiling / 2 + (options.random() * ceiling) / 2);
 }
 
-/** Runs `fn`, retrying throttling and transient errors with exponential backoff. Other errors pass through. */
-export async function withRetry<T>(operation: string, fn: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
+/**
+ * Runs `fn`, retrying throttling and transient errors with exponential backoff. Other errors pass through.
+ * `service` only names the API in the error thrown when retries are used up.
+ */
+export async function withRetry<T>(operation: string, fn: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY, service = 'SageMaker'): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      if (attempt >= options.maxAttempts) throw new RetriesExhaustedError(operation, attempt, error);
+      if (attempt >= options.maxAttempts) throw new RetriesExhaustedError(operation, attempt, error, service);
       await options.sleep(backoffDelay(attempt, options));
     }
   }

@@ -62,6 +62,20 @@ describe('model-promotion handler', () => {
     expect(JSON.stringify(result)).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  test('an unknown detail-type gets a 400 result, never a throw', async () => {
+    const handler = await loadHandler();
+    const result = await handler({ ...event(), 'detail-type': 'SageMaker Training Job State Change' });
+    expect(result).toMatchObject({ statusCode: 400, outcome: 'rejected', reason: expect.stringMatching(/^not a model package state change/) });
+    expect(sm.calls()).toHaveLength(0);
+  });
+
+  test('an endpoint state change without a scaling configuration is ignored: CloudFormation manages scaling', async () => {
+    const handler = await loadHandler();
+    const state = { source: 'aws.sagemaker', 'detail-type': 'SageMaker Endpoint State Change', detail: { EndpointName: ENDPOINT, EndpointStatus: 'IN_SERVICE' } };
+    await expect(handler(state)).resolves.toEqual({ statusCode: 200, outcome: 'ignored', reason: 'CloudFormation manages scaling for this endpoint', endpointName: ENDPOINT });
+    expect(sm.calls()).toHaveLength(0);
+  });
+
   test('a SageMaker failure fails the invocation with a clear message (so Lambda retries and then dead-letters it)', async () => {
     sm.on(DescribeModelPackageCommand).resolves({ ModelPackageGroupName: 'llm', ModelApprovalStatus: 'Approved' });
     sm.on(DescribeEndpointCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));

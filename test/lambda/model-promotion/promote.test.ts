@@ -124,6 +124,41 @@ describe('promote: an approved version of the group', () => {
     expect(log.records.at(-1)).toEqual(['info', 'endpoint update started', { ...result, previousEndpointConfigName: 'endpointconfig-abc' }]);
   });
 
+  test('the green fleet starts no smaller than the blue fleet has scaled to (per variant, same variant names)', async () => {
+    runningEndpoint();
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: ENDPOINT,
+      EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}`,
+      EndpointConfigName: 'endpointconfig-abc',
+      EndpointStatus: 'InService',
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', CurrentInstanceCount: 5, DesiredInstanceCount: 5 },
+        { VariantName: 'Small', CurrentInstanceCount: 1, DesiredInstanceCount: 1 },
+      ],
+    } as any);
+    sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'endpointconfig-abc' }).resolves({
+      EndpointConfigName: 'endpointconfig-abc',
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', ModelName: 'model-v6', InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 2, InitialVariantWeight: 1 },
+        { VariantName: 'Small', ModelName: 'model-v6', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 3, InitialVariantWeight: 0 },
+        { VariantName: 'Serverless', ModelName: 'model-v6', ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
+        { VariantName: 'NotRunning', ModelName: 'model-v6', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 },
+      ],
+    } as any);
+    const { deps: d } = deps();
+
+    expect((await promote(approval(), d)).outcome).toBe('updated');
+    expect(sm.commandCalls(CreateEndpointConfigCommand)[0].args[0].input.ProductionVariants).toEqual([
+      // Scaled out to 5 since the config said 2: the green fleet starts with 5.
+      { VariantName: 'AllTraffic', ModelName: NAME, InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 5, InitialVariantWeight: 1 },
+      // Scaled in below the config: the config's count stays.
+      { VariantName: 'Small', ModelName: NAME, InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 3, InitialVariantWeight: 0 },
+      // No instance count (serverless) and a variant the endpoint does not report: unchanged.
+      { VariantName: 'Serverless', ModelName: NAME, ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
+      { VariantName: 'NotRunning', ModelName: NAME, InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 },
+    ]);
+  });
+
   test('creates the endpoint when none exists, from the synthesized template, with the deployment config', async () => {
     sm.on(DescribeModelPackageCommand).resolves({ ModelPackageGroupName: GROUP, ModelApprovalStatus: 'Approved' });
     sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
@@ -322,6 +357,8 @@ describe('retry helpers', () => {
   test.each([
     [{ name: 'ThrottlingException' }, true],
     [{ name: 'TooManyRequestsException' }, true],
+    [{ name: 'ConcurrentUpdateException' }, true],
+    [{ name: 'InternalServiceException' }, true],
     [{ name: 'X', $retryable: { throttling: true } }, true],
     [{ name: 'X', $metadata: { httpStatusCode: 429 } }, true],
     [{ name: 'X', $metadata: { httpStatusCode: 503 } }, true],
