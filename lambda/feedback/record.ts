@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { FLAGS, Feedback, REQUEST_ID_PATTERN } from './schema';
 
 /** Version of the stored record layout; the training pipeline reads it. */
@@ -8,15 +8,15 @@ export const RECORD_SCHEMA_VERSION = 1;
 /** What is written to the FEEDBACK zone, one object per generation request id. */
 export const FeedbackRecordSchema = z.strictObject({
   schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
-  requestId: z.string().regex(REQUEST_ID_PATTERN),
-  rating: z.number().int(),
-  correction: z.string().optional(),
-  comment: z.string().optional(),
-  flag: z.enum(FLAGS).optional(),
+  requestId: z.string().check(z.regex(REQUEST_ID_PATTERN)),
+  rating: z.int(),
+  correction: z.optional(z.string()),
+  comment: z.optional(z.string()),
+  flag: z.optional(z.enum(FLAGS)),
   /** Who sent it: the IAM principal ARN, or `cognito:<sub>`. */
   caller: z.string(),
   /** SHA-256 of the feedback content and caller: equal hashes mean the same feedback. */
-  contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  contentSha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   receivedAt: z.string(),
   /** The API request that delivered it. */
   apiRequestId: z.string(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Largest request body accepted, in bytes (after base64 decoding). Larger bodies get a 413. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -21,15 +21,21 @@ function typeError(what: string) {
 
 /** The body of `POST /v1/feedback`. Unknown fields are rejected. */
 export const FeedbackSchema = z.strictObject({
-  requestId: z.string(typeError('a string')).regex(REQUEST_ID_PATTERN, 'must be the request id of a generation: 8-128 letters, digits, "-" or "_"'),
+  requestId: z.string(typeError('a string')).check(z.regex(REQUEST_ID_PATTERN, 'must be the request id of a generation: 8-128 letters, digits, "-" or "_"')),
   rating: z
     .number(typeError(`an integer from ${MIN_RATING} to ${MAX_RATING}`))
-    .int(`must be an integer from ${MIN_RATING} to ${MAX_RATING}`)
-    .min(MIN_RATING, `must be from ${MIN_RATING} to ${MAX_RATING}`)
-    .max(MAX_RATING, `must be from ${MIN_RATING} to ${MAX_RATING}`),
-  correction: z.string(typeError('a string')).min(1, 'must not be empty').max(MAX_CORRECTION_LENGTH, `must be at most ${MAX_CORRECTION_LENGTH} characters`).optional(),
-  comment: z.string(typeError('a string')).min(1, 'must not be empty').max(MAX_COMMENT_LENGTH, `must be at most ${MAX_COMMENT_LENGTH} characters`).optional(),
-  flag: z.enum(FLAGS, { message: `must be one of ${FLAGS.join(', ')}` }).optional(),
+    .check(
+      z.refine(Number.isInteger, `must be an integer from ${MIN_RATING} to ${MAX_RATING}`),
+      z.gte(MIN_RATING, `must be from ${MIN_RATING} to ${MAX_RATING}`),
+      z.lte(MAX_RATING, `must be from ${MIN_RATING} to ${MAX_RATING}`),
+    ),
+  correction: z.optional(
+    z.string(typeError('a string')).check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_CORRECTION_LENGTH, `must be at most ${MAX_CORRECTION_LENGTH} characters`)),
+  ),
+  comment: z.optional(
+    z.string(typeError('a string')).check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_COMMENT_LENGTH, `must be at most ${MAX_COMMENT_LENGTH} characters`)),
+  ),
+  flag: z.optional(z.enum(FLAGS, { message: `must be one of ${FLAGS.join(', ')}` })),
 });
 
 /** A validated feedback body. */

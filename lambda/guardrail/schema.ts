@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Longest prompt (after template variables are filled in), in characters. */
 export const MAX_PROMPT_CHARS = 32_000;
@@ -23,36 +23,45 @@ function typeError(what: string) {
 export function generateRequestSchema(maxTokensLimit: number) {
   return z
     .strictObject({
-      prompt: z.string(typeError('a string')).min(1, 'must not be empty').max(MAX_PROMPT_CHARS, `must be at most ${MAX_PROMPT_CHARS} characters`),
-      promptTemplateId: z.string(typeError('a string')).regex(TEMPLATE_ID, 'must be 1-128 letters, digits, ".", "-" or "_"').optional(),
-      promptTemplateVersion: z.string(typeError('a string')).regex(TEMPLATE_VERSION, 'must be 1-64 letters, digits, ".", "-" or "_"').optional(),
-      variables: z
-        .record(
-          z.string().regex(VARIABLE_NAME, 'variable names must be identifiers (letters, digits, "_")'),
-          z.string(typeError('a string')).max(MAX_VARIABLE_CHARS, `must be at most ${MAX_VARIABLE_CHARS} characters`),
-        )
-        .refine((v) => Object.keys(v).length <= MAX_VARIABLES, `must have at most ${MAX_VARIABLES} entries`)
-        .optional(),
-      groundingSources: z
-        .array(z.string(typeError('a string')).min(1, 'must not be empty').max(MAX_GROUNDING_SOURCE_CHARS, `must be at most ${MAX_GROUNDING_SOURCE_CHARS} characters`), typeError('an array of strings'))
-        .min(1, 'must have at least one source when given')
-        .max(MAX_GROUNDING_SOURCES, `must have at most ${MAX_GROUNDING_SOURCES} sources`)
-        .optional(),
-      maxTokens: z
-        .number(typeError(`an integer from 1 to ${maxTokensLimit}`))
-        .int(`must be an integer from 1 to ${maxTokensLimit}`)
-        .min(1, `must be from 1 to ${maxTokensLimit}`)
-        .max(maxTokensLimit, `must be from 1 to ${maxTokensLimit}`)
-        .optional(),
+      prompt: z.string(typeError('a string')).check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_PROMPT_CHARS, `must be at most ${MAX_PROMPT_CHARS} characters`)),
+      promptTemplateId: z.optional(z.string(typeError('a string')).check(z.regex(TEMPLATE_ID, 'must be 1-128 letters, digits, ".", "-" or "_"'))),
+      promptTemplateVersion: z.optional(z.string(typeError('a string')).check(z.regex(TEMPLATE_VERSION, 'must be 1-64 letters, digits, ".", "-" or "_"'))),
+      variables: z.optional(
+        z
+          .record(
+            z.string().check(z.regex(VARIABLE_NAME, 'variable names must be identifiers (letters, digits, "_")')),
+            z.string(typeError('a string')).check(z.maxLength(MAX_VARIABLE_CHARS, `must be at most ${MAX_VARIABLE_CHARS} characters`)),
+          )
+          .check(z.refine((v) => Object.keys(v).length <= MAX_VARIABLES, `must have at most ${MAX_VARIABLES} entries`)),
+      ),
+      groundingSources: z.optional(
+        z
+          .array(
+            z.string(typeError('a string')).check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_GROUNDING_SOURCE_CHARS, `must be at most ${MAX_GROUNDING_SOURCE_CHARS} characters`)),
+            typeError('an array of strings'),
+          )
+          .check(z.minLength(1, 'must have at least one source when given'), z.maxLength(MAX_GROUNDING_SOURCES, `must have at most ${MAX_GROUNDING_SOURCES} sources`)),
+      ),
+      maxTokens: z.optional(
+        z
+          .number(typeError(`an integer from 1 to ${maxTokensLimit}`))
+          .check(
+            z.refine(Number.isInteger, `must be an integer from 1 to ${maxTokensLimit}`),
+            z.gte(1, `must be from 1 to ${maxTokensLimit}`),
+            z.lte(maxTokensLimit, `must be from 1 to ${maxTokensLimit}`),
+          ),
+      ),
     })
-    .refine((b) => b.variables === undefined || b.promptTemplateId !== undefined, {
-      message: 'variables are only accepted with a promptTemplateId',
-      path: ['variables'],
-    })
-    .refine((b) => b.promptTemplateVersion === undefined || b.promptTemplateId !== undefined, {
-      message: 'promptTemplateVersion needs a promptTemplateId',
-      path: ['promptTemplateVersion'],
-    });
+    .check(
+      z.refine((b) => b.variables === undefined || b.promptTemplateId !== undefined, {
+        message: 'variables are only accepted with a promptTemplateId',
+        path: ['variables'],
+      }),
+      z.refine((b) => b.promptTemplateVersion === undefined || b.promptTemplateId !== undefined, {
+        message: 'promptTemplateVersion needs a promptTemplateId',
+        path: ['promptTemplateVersion'],
+      }),
+    );
 }
 
 /** A validated request. */

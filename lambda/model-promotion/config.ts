@@ -1,12 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const capacity = z.number().int().nonnegative();
-const cooldown = z.number().int().nonnegative();
+const capacity = z.int().check(z.nonnegative());
+const cooldown = z.int().check(z.nonnegative());
 
 /** Target tracking on invocations per instance, for real-time endpoints. */
 const InvocationsPolicySchema = z.object({
   type: z.literal('invocations'),
-  targetValue: z.number().positive(),
+  targetValue: z.number().check(z.positive()),
   scaleInCooldownSeconds: cooldown,
   scaleOutCooldownSeconds: cooldown,
 });
@@ -14,7 +14,7 @@ const InvocationsPolicySchema = z.object({
 /** Target tracking on the queue per instance, for asynchronous endpoints (plus a wake-up from zero). */
 const BacklogPolicySchema = z.object({
   type: z.literal('backlog'),
-  targetValue: z.number().positive(),
+  targetValue: z.number().check(z.positive()),
   scaleInCooldownSeconds: cooldown,
   scaleOutCooldownSeconds: cooldown,
 });
@@ -27,46 +27,48 @@ export const ScalingConfigSchema = z.object({
   variants: z
     .array(
       z
-        .object({ variantName: z.string().min(1).max(63), minCapacity: capacity, maxCapacity: z.number().int().min(1) })
-        .refine((v) => v.minCapacity <= v.maxCapacity, { message: 'minCapacity must not exceed maxCapacity' }),
+        .object({ variantName: z.string().check(z.minLength(1), z.maxLength(63)), minCapacity: capacity, maxCapacity: z.int().check(z.gte(1)) })
+        .check(z.refine((v) => v.minCapacity <= v.maxCapacity, { message: 'minCapacity must not exceed maxCapacity' })),
     )
-    .min(1),
+    .check(z.minLength(1)),
   policy: z.discriminatedUnion('type', [InvocationsPolicySchema, BacklogPolicySchema]),
   /** Applies to every variant. */
   scheduled: z.array(
     z
       .object({
-        name: z.string().min(1).max(128),
-        schedule: z.string().regex(/^(at|rate|cron)\(.+\)$/, 'must be at(...), rate(...) or cron(...)'),
-        minCapacity: capacity.optional(),
-        maxCapacity: capacity.optional(),
+        name: z.string().check(z.minLength(1), z.maxLength(128)),
+        schedule: z.string().check(z.regex(/^(at|rate|cron)\(.+\)$/, 'must be at(...), rate(...) or cron(...)')),
+        minCapacity: z.optional(capacity),
+        maxCapacity: z.optional(capacity),
       })
-      .refine((s) => s.minCapacity !== undefined || s.maxCapacity !== undefined, { message: 'set minCapacity, maxCapacity or both' })
-      .refine((s) => s.minCapacity === undefined || s.maxCapacity === undefined || s.minCapacity <= s.maxCapacity, {
-        message: 'minCapacity must not exceed maxCapacity',
-      }),
+      .check(
+        z.refine((s) => s.minCapacity !== undefined || s.maxCapacity !== undefined, { message: 'set minCapacity, maxCapacity or both' }),
+        z.refine((s) => s.minCapacity === undefined || s.maxCapacity === undefined || s.minCapacity <= s.maxCapacity, {
+          message: 'minCapacity must not exceed maxCapacity',
+        }),
+      ),
   ),
 });
 export type ScalingConfig = z.infer<typeof ScalingConfigSchema>;
 
 /** What the construct passes in `PROMOTION_CONFIG` (JSON). */
 export const PromotionConfigSchema = z.object({
-  endpointName: z.string().min(1).max(63),
-  modelPackageGroupName: z.string().min(1),
-  executionRoleArn: z.string().startsWith('arn:'),
+  endpointName: z.string().check(z.minLength(1), z.maxLength(63)),
+  modelPackageGroupName: z.string().check(z.minLength(1)),
+  executionRoleArn: z.string().check(z.startsWith('arn:')),
   /** VpcConfig of CreateModel, when the endpoint runs in a VPC. */
-  vpcConfig: z.object({ SecurityGroupIds: z.array(z.string()).min(1), Subnets: z.array(z.string()).min(1) }).optional(),
+  vpcConfig: z.optional(z.object({ SecurityGroupIds: z.array(z.string()).check(z.minLength(1)), Subnets: z.array(z.string()).check(z.minLength(1)) })),
   /** CreateEndpointConfig input without names; used when the endpoint does not exist yet. */
   endpointConfigTemplate: z.object({
-    ProductionVariants: z.array(z.record(z.string(), z.unknown())).min(1),
-    KmsKeyId: z.string().optional(),
-    DataCaptureConfig: z.record(z.string(), z.unknown()).optional(),
-    AsyncInferenceConfig: z.record(z.string(), z.unknown()).optional(),
+    ProductionVariants: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1)),
+    KmsKeyId: z.optional(z.string()),
+    DataCaptureConfig: z.optional(z.record(z.string(), z.unknown())),
+    AsyncInferenceConfig: z.optional(z.record(z.string(), z.unknown())),
   }),
   /** DeploymentConfig of CreateEndpoint/UpdateEndpoint (blue/green + auto-rollback alarms). */
   deploymentConfig: z.record(z.string(), z.unknown()),
   /** Autoscaling to register when an endpoint the function created is InService. @default - CloudFormation's */
-  scaling: ScalingConfigSchema.optional(),
+  scaling: z.optional(ScalingConfigSchema),
 });
 export type PromotionConfig = z.infer<typeof PromotionConfigSchema>;
 
@@ -74,11 +76,11 @@ export type PromotionConfig = z.infer<typeof PromotionConfigSchema>;
 export const ApprovalEventSchema = z.object({
   'detail-type': z.literal('SageMaker Model Package State Change'),
   source: z.literal('aws.sagemaker'),
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   detail: z.object({
-    ModelPackageGroupName: z.string().min(1),
-    ModelPackageArn: z.string().regex(/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[^/]+\/\d+$/),
-    ModelPackageVersion: z.number().int().positive().optional(),
+    ModelPackageGroupName: z.string().check(z.minLength(1)),
+    ModelPackageArn: z.string().check(z.regex(/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[^/]+\/\d+$/)),
+    ModelPackageVersion: z.optional(z.int().check(z.positive())),
     ModelApprovalStatus: z.string(),
   }),
 });
@@ -88,12 +90,12 @@ export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
 export const EndpointStateChangeEventSchema = z.object({
   'detail-type': z.literal('SageMaker Endpoint State Change'),
   source: z.literal('aws.sagemaker'),
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   detail: z.object({
-    EndpointName: z.string().min(1).max(63),
-    EndpointArn: z.string().optional(),
+    EndpointName: z.string().check(z.minLength(1), z.maxLength(63)),
+    EndpointArn: z.optional(z.string()),
     /** 'IN_SERVICE', 'UPDATING', ...; informational only (DescribeEndpoint decides). */
-    EndpointStatus: z.string().optional(),
+    EndpointStatus: z.optional(z.string()),
   }),
 });
 export type EndpointStateChangeEvent = z.infer<typeof EndpointStateChangeEventSchema>;

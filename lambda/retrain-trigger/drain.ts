@@ -1,15 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The scheduled EventBridge event that invokes the function (only `id` is used, as idempotency token). */
 export const ScheduledEventSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9-]{8,100}$/),
+  id: z.string().check(z.regex(/^[A-Za-z0-9-]{8,100}$/)),
   source: z.literal('aws.events'),
   'detail-type': z.literal('Scheduled Event'),
 });
 
 /** The part of an S3 "Object Created" EventBridge event (the body of a queued message) the function reads. */
 export const ObjectCreatedEventSchema = z.object({
-  time: z.string().datetime({ offset: true }),
+  time: z.iso.datetime({ offset: true }),
   detail: z.object({ object: z.object({ key: z.string() }) }),
 });
 
