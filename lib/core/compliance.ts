@@ -1,8 +1,8 @@
 import { Stage, Validations } from 'aws-cdk-lib';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GenAIChecks } from './genai-checks/genai-checks';
+import { ControlTowerValidator } from './private/control-tower';
 
 /** Which compliance packs {@link applyCompliance} registers. Every pack is on unless turned off. */
 export interface ComplianceOptions {
@@ -40,6 +40,6 @@ export function applyCompliance(scope: IConstruct, options: ComplianceOptions = 
   if (options.nist80053R5 ?? true) plugins.push(new NIST80053R5Checks(stage, { verbose }));
   if (options.hipaaSecurity ?? true) plugins.push(new HIPAASecurityChecks(stage, { verbose }));
   if (options.genAIChecks ?? true) plugins.push(new GenAIChecks(stage, { verbose }));
-  if (options.controlTower ?? true) plugins.push(new CfnGuardValidator({ controlTowerRulesEnabled: true, maxBuffer: 64 * 1024 * 1024 }));
+  if (options.controlTower ?? true) plugins.push(new ControlTowerValidator({ maxBuffer: 64 * 1024 * 1024 }));
   Validations.of(stage).addPlugins(...plugins);
 }
