@@ -1,7 +1,12 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { GenAIPlatformStack, PlatformProfile, applyCompliance } from '../lib';
+import { assertFreshBuild } from './fresh-build';
 import { platformProps } from './platform-props';
+
+// cdk.json runs the built JavaScript (dist/bin); fail clearly when lib/ or bin/ changed since the build.
+assertFreshBuild(join(__dirname, '..', '..'));
 
 // The app reads two context keys and nothing else:
 //   -c profile=dev|prod              synthesize one stack (default: both)
