@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validatingEnv } from './helpers/compliance';
 
 const root = join(__dirname, '..');
 const examples = join(root, 'examples');
@@ -23,7 +24,7 @@ describe('examples/ (a separate app using single constructs through the package 
     const context = JSON.parse(readFileSync(join(examples, 'cdk.json'), 'utf8')).context;
     execFileSync(process.execPath, [join(examples, 'dist', 'app.js')], {
       cwd: examples,
-      env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(context) },
+      env: validatingEnv({ CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(context) }),
       stdio: 'pipe',
     });
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));

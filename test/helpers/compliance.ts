@@ -23,7 +23,7 @@ export function complianceFindings(app: App, options?: ComplianceOptions): Findi
   applyCompliance(app, options);
   const reportPath = join(app.outdir, 'validation-report.json');
   try {
-    app.synth({ force: true });
+    withSchemaValidation(() => app.synth({ force: true }));
   } catch (e) {
     // A failed validation throws after writing the report; anything else is a real error.
     if (!existsSync(reportPath)) throw e;
@@ -39,4 +39,21 @@ export function complianceFindings(app: App, options?: ComplianceOptions): Findi
   }
   rmSync(app.outdir, { recursive: true, force: true });
   return findings.sort();
+}
+
+/** The environment of a child process that synthesizes an app: strict schema validation on. */
+export function validatingEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, CDK_VALIDATION: 'true', ...extra };
+}
+
+/** Runs `fn` with aws-cdk-lib's CloudFormation schema validation on (test/helpers/setup.ts turns it off). */
+export function withSchemaValidation<T>(fn: () => T): T {
+  const before = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'true';
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = before;
+  }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
 import { FEEDBACK_PREFIX, GenAIPlatform, GenAIPlatformStack, InferenceEndpoint, PlatformProfile } from '../../lib';
-import { strictApp } from '../helpers/compliance';
+import { strictApp, validatingEnv } from '../helpers/compliance';
 
 describe('GenAIPlatformStack', () => {
   test.each([
@@ -37,10 +37,11 @@ describe('GenAIPlatformStack', () => {
   });
 });
 
-const cdkApp = join(__dirname, '..', '..', 'bin', 'genai-platform.ts');
+// cdk.json runs the built app (npm test builds first).
+const cdkApp = join(__dirname, '..', '..', 'dist', 'bin', 'genai-platform.js');
 const run = (context: string[]) =>
-  execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', cdkApp], {
-    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(Object.fromEntries(context.map((c) => c.split('=')))), CDK_OUTDIR: require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'bin-')) },
+  execFileSync(process.execPath, [cdkApp], {
+    env: { ...validatingEnv(), CDK_CONTEXT_JSON: JSON.stringify(Object.fromEntries(context.map((c) => c.split('=')))), CDK_OUTDIR: require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'bin-')) },
     encoding: 'utf8',
     stdio: 'pipe',
   });
