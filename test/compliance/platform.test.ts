@@ -1,27 +1,35 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { platformProps } from '../../bin/platform-props';
 import { GenAIPlatformStack, PlatformProfile } from '../../lib';
-import { complianceFindings, strictApp } from '../helpers/compliance';
+import { complianceFindings, ComplianceMatrix, strictApp } from '../helpers/compliance';
 
 const MODEL = 'arn:aws:sagemaker:us-east-1:111122223333:model-package/genai-llm/3';
 
+/**
+ * The full compliance matrix of the platform: both profiles, with and without a served model, and the
+ * smallest platform, each as its own stack of ONE app synthesized once with every pack (AwsSolutions,
+ * NIST 800-53 R5, HIPAA Security, GenAIChecks, Control Tower and strict CloudFormation schema validation).
+ */
+const matrix = new ComplianceMatrix();
+const cases: [string, string, PlatformProfile, string | undefined][] = [
+  ['DevFirst', 'dev, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.DEV, undefined],
+  ['ProdFirst', 'prod, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.PROD, undefined],
+  ['DevModel', 'dev, serving a registry version', PlatformProfile.DEV, MODEL],
+  ['ProdModel', 'prod, serving a registry version', PlatformProfile.PROD, MODEL],
+];
+for (const [name, , profile, modelPackageArn] of cases) {
+  matrix.add(name, (app: App) => new GenAIPlatformStack(app, name, { platform: platformProps(profile, modelPackageArn) }));
+}
+matrix.add('Smallest', (app: App) => new GenAIPlatformStack(app, 'Smallest', { platform: { profile: PlatformProfile.DEV } }));
+
 describe('compliance of the whole platform', () => {
-  test.each([
-    ['dev, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.DEV, undefined],
-    ['prod, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.PROD, undefined],
-    ['dev, serving a registry version', PlatformProfile.DEV, MODEL],
-    ['prod, serving a registry version', PlatformProfile.PROD, MODEL],
-  ])('%s: zero unacknowledged findings in every pack', (_name, profile, modelPackageArn) => {
-    const app = strictApp();
-    new GenAIPlatformStack(app, 'Platform', { platform: platformProps(profile, modelPackageArn) });
-    expect(complianceFindings(app)).toEqual([]);
+  test.each(cases)('%s: %s: zero unacknowledged findings in every pack', (name) => {
+    expect(matrix.findings(name)).toEqual([]);
   });
 
   test('the smallest platform (data lake and audit trail only) has zero findings', () => {
-    const app = strictApp();
-    new GenAIPlatformStack(app, 'Platform', { platform: { profile: PlatformProfile.DEV } });
-    expect(complianceFindings(app)).toEqual([]);
+    expect(matrix.findings('Smallest')).toEqual([]);
   });
 
   test('the harness reports findings (an unencrypted, unlogged bucket fails several packs)', () => {
@@ -37,6 +45,14 @@ describe('compliance of the whole platform', () => {
         'cdk-validator-cfnguard s3_bucket_logging_enabled_check @ Bad/Plain/Resource',
       ]),
     );
+  });
+
+  test('the matrix attributes findings to their own configuration only', () => {
+    const m = new ComplianceMatrix();
+    m.add('Clean', (app: App) => new GenAIPlatformStack(app, 'Clean', { platform: { profile: PlatformProfile.DEV } }));
+    m.add('Dirty', (app: App) => new s3.Bucket(new Stack(app, 'Dirty'), 'Plain'));
+    expect(m.findings('Clean')).toEqual([]);
+    expect(m.findings('Dirty')).toEqual(expect.arrayContaining(['AwsSolutions AwsSolutions-S1 @ Dirty/Plain/Resource']));
   });
 
   test('strict CloudFormation schema validation rejects a bogus property', () => {

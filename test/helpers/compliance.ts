@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, AppProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { applyCompliance, ComplianceOptions } from '../../lib';
 
 /** Context every test app uses: the feature flags and strict template validation of cdk.json. */
@@ -55,5 +57,104 @@ export function withSchemaValidation<T>(fn: () => T): T {
   } finally {
     if (before === undefined) delete process.env.CDK_VALIDATION;
     else process.env.CDK_VALIDATION = before;
+  }
+}
+
+/**
+ * Several configurations checked in ONE app and ONE synth: each configuration builds its own stack(s)
+ * whose ids start with its name, the packs run once over all of them (one guard process, one schema
+ * engine), and each test reads the findings of its configuration. Findings are attributed by construct
+ * path (`<name>/...`), so the stacks stay as independent as in separate apps.
+ *
+ * Building happens on the first `findings()` or `built()` call; a configuration that throws fails only
+ * its own tests.
+ */
+export class ComplianceMatrix {
+  public readonly app: App;
+  private readonly builders = new Map<string, (app: App) => unknown>();
+  private readonly values = new Map<string, { value?: unknown; error?: unknown }>();
+  private result?: { findings: Finding[]; messages: Map<string, { level: string; data: string; path: string }[]>; templates: Map<string, any> };
+
+  constructor(private readonly options?: ComplianceOptions, appProps: AppProps = {}) {
+    this.app = strictApp(appProps);
+  }
+
+  /** Registers a configuration. `build` must create stacks whose ids start with `name`. */
+  public add<T>(name: string, build: (app: App) => T): () => T {
+    if (this.builders.has(name)) throw new Error(`configuration ${name} is registered twice`);
+    this.builders.set(name, build);
+    return () => this.built(name) as T;
+  }
+
+  /** What the configuration's builder returned (rethrows what it threw). */
+  public built(name: string): unknown {
+    this.build();
+    const entry = this.values.get(name);
+    if (!entry) throw new Error(`no configuration ${name}`);
+    if ('error' in entry) throw entry.error;
+    return entry.value;
+  }
+
+  /** The unacknowledged findings on constructs of the configuration, `plugin rule @ path`. */
+  public findings(name: string): Finding[] {
+    this.built(name.split('/')[0]);
+    return this.run().findings.filter((f) => f.split(' @ ')[1]?.startsWith(`${name}/`) || f.split(' @ ')[1] === name);
+  }
+
+  /** Annotations (`info`, `warning`, `error`) of the configuration's stacks, from the same synth. */
+  public messages(name: string, level?: 'info' | 'warning' | 'error'): { level: string; data: string; path: string }[] {
+    this.built(name.split('/')[0]);
+    const all = [...this.run().messages.entries()].filter(([stack]) => stack.startsWith(name)).flatMap(([, m]) => m);
+    return level ? all.filter((m) => m.level === level) : all;
+  }
+
+  /** The synthesized template of a stack of the matrix (by its hierarchical id, e.g. `Dev`). */
+  public template(stackId: string): Template {
+    this.built(stackId.split('/')[0]);
+    const template = this.run().templates.get(stackId);
+    if (!template) throw new Error(`no stack ${stackId} in the matrix`);
+    return Template.fromJSON(template);
+  }
+
+  private build(): void {
+    if (this.values.size > 0 || this.builders.size === 0) return;
+    for (const [name, build] of this.builders) {
+      try {
+        this.values.set(name, { value: build(this.app) });
+      } catch (error) {
+        this.values.set(name, { error });
+      }
+    }
+  }
+
+  private run() {
+    if (this.result) return this.result;
+    applyCompliance(this.app, this.options);
+    const reportPath = join(this.app.outdir, 'validation-report.json');
+    try {
+      withSchemaValidation(() => this.app.synth({ force: true }));
+    } catch (e) {
+      if (!existsSync(reportPath)) throw e;
+    }
+    const findings: Finding[] = [];
+    const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    for (const plugin of report.pluginReports) {
+      for (const v of plugin.violations) {
+        for (const c of v.violatingConstructs ?? [{ constructPath: '?' }]) findings.push(`${plugin.pluginName} ${v.ruleName} @ ${c.constructPath}`);
+      }
+    }
+    const messages = new Map<string, { level: string; data: string; path: string }[]>();
+    const templates = new Map<string, any>();
+    for (const stack of new cxapi.CloudAssembly(this.app.outdir).stacksRecursively) {
+      templates.set(stack.hierarchicalId, stack.template);
+      const levels: Record<string, string> = { 'aws:cdk:info': 'info', 'aws:cdk:warning': 'warning', 'aws:cdk:error': 'error' };
+      messages.set(
+        stack.hierarchicalId,
+        stack.messages.filter((m) => levels[m.entry.type]).map((m) => ({ level: levels[m.entry.type], data: String(m.entry.data), path: m.id })),
+      );
+    }
+    rmSync(this.app.outdir, { recursive: true, force: true });
+    this.result = { findings: findings.sort(), messages, templates };
+    return this.result;
   }
 }

@@ -1,16 +1,17 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { DeploymentStrategy, InferenceEndpoint, ModelSource, SecureDataLake } from '../../lib';
-import { complianceFindings, strictApp } from '../helpers/compliance';
+import { ComplianceMatrix } from '../helpers/compliance';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';
 const TGI = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04';
 const MONITOR = '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest';
 
+// Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).
+const matrix = new ComplianceMatrix();
+
 describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema)', () => {
-  test('GPU NVMe variant from the registry, with promotion and drift monitoring: zero findings, no KMS key, annotated', () => {
-    const app = strictApp();
+  const gpu = matrix.add('Gpu', (app) => {
     const stack = new Stack(app, 'Gpu');
     const lake = new SecureDataLake(stack, 'Lake');
     const endpoint = new InferenceEndpoint(stack, 'Endpoint', {
@@ -24,13 +25,15 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
       deploymentStrategy: DeploymentStrategy.canary(25, Duration.minutes(5)),
       monitoring: { imageUri: MONITOR, baselineStatisticsKey: 'baselines/llm/statistics.json', baselineConstraintsKey: 'baselines/llm/constraints.json' },
     });
-    expect(endpoint.storageEncryptedWithKey).toBe(false);
-    Annotations.fromStack(stack).hasInfo('/Gpu/Endpoint', Match.stringLikeRegexp('local NVMe storage'));
-    expect(complianceFindings(app)).toEqual([]);
+    return endpoint;
+  });
+  test('GPU NVMe variant from the registry, with promotion and drift monitoring: zero findings, no KMS key, annotated', () => {
+    expect(gpu().storageEncryptedWithKey).toBe(false);
+    expect(matrix.messages('Gpu', 'info')).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/Gpu/Endpoint', data: expect.stringMatching(/local NVMe storage/) })]));
+    expect(matrix.findings('Gpu')).toEqual([]);
   });
 
-  test('CPU variant from an image with model data, async: zero findings, storage key set', () => {
-    const app = strictApp();
+  const cpu = matrix.add('Cpu', (app) => {
     const stack = new Stack(app, 'Cpu');
     const lake = new SecureDataLake(stack, 'Lake');
     const endpoint = new InferenceEndpoint(stack, 'Endpoint', {
@@ -39,12 +42,14 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
       instanceType: 'ml.m5.xlarge',
       asyncInference: {},
     });
-    expect(endpoint.storageEncryptedWithKey).toBe(true);
-    expect(complianceFindings(app)).toEqual([]);
+    return endpoint;
+  });
+  test('CPU variant from an image with model data, async: zero findings, storage key set', () => {
+    expect(cpu().storageEncryptedWithKey).toBe(true);
+    expect(matrix.findings('Cpu')).toEqual([]);
   });
 
-  test('in a VPC with monitoring and promotion: zero findings', () => {
-    const app = strictApp();
+  matrix.add('InVpc', (app) => {
     const stack = new Stack(app, 'InVpc');
     const lake = new SecureDataLake(stack, 'Lake');
     const vpc = new ec2.Vpc(stack, 'Vpc', {
@@ -60,29 +65,31 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
       vpc,
       monitoring: { imageUri: MONITOR, baselineStatisticsKey: 's.json', baselineConstraintsKey: 'c.json' },
     });
-    const findings = complianceFindings(app);
+  });
+  test('in a VPC with monitoring and promotion: zero findings', () => {
     // The VPC itself is the test's, not the construct's: only findings on the endpoint count.
-    expect(findings.filter((f) => f.includes('InVpc/Endpoint'))).toEqual([]);
+    expect(matrix.findings('InVpc/Endpoint')).toEqual([]);
   });
 
-  test('promotion only (no model yet): zero findings', () => {
-    const app = strictApp();
+  matrix.add('Empty', (app) => {
     const stack = new Stack(app, 'Empty');
     const lake = new SecureDataLake(stack, 'Lake');
     new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm' });
-    expect(complianceFindings(app)).toEqual([]);
+  });
+  test('promotion only (no model yet): zero findings', () => {
+    expect(matrix.findings('Empty')).toEqual([]);
   });
 
-  test('promotion only, asynchronous (the function registers scale-to-zero scaling): zero findings', () => {
-    const app = strictApp();
+  matrix.add('EmptyAsync', (app) => {
     const stack = new Stack(app, 'EmptyAsync');
     const lake = new SecureDataLake(stack, 'Lake');
     new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm', asyncInference: {}, instanceType: 'ml.m5.xlarge' });
-    expect(complianceFindings(app)).toEqual([]);
+  });
+  test('promotion only, asynchronous (the function registers scale-to-zero scaling): zero findings', () => {
+    expect(matrix.findings('EmptyAsync')).toEqual([]);
   });
 
-  test('two GPU variants at two instances each, rollback on one of them: zero findings', () => {
-    const app = strictApp();
+  matrix.add('Variants', (app) => {
     const stack = new Stack(app, 'Variants');
     const lake = new SecureDataLake(stack, 'Lake');
     new InferenceEndpoint(stack, 'Endpoint', {
@@ -98,12 +105,13 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
       ],
       rollbackAlarmVariants: ['g5'],
     });
-    expect(complianceFindings(app)).toEqual([]);
+  });
+  test('two GPU variants at two instances each, rollback on one of them: zero findings', () => {
+    expect(matrix.findings('Variants')).toEqual([]);
   });
 });
 
-test('a variant left at one instance gets the multi-instance warning even when another variant has two', () => {
-  const app = strictApp();
+matrix.add('Mixed', (app) => {
   const stack = new Stack(app, 'Mixed');
   const lake = new SecureDataLake(stack, 'Lake');
   new InferenceEndpoint(stack, 'Endpoint', {
@@ -111,14 +119,17 @@ test('a variant left at one instance gets the multi-instance warning even when a
     model: ModelSource.fromModelPackage(PACKAGE),
     variants: [{ variantName: 'a', minCapacity: 2 }, { variantName: 'b' }],
   });
-  expect(complianceFindings(app)).toEqual(['GenAI GenAI-SageMakerEndpointMultiInstance @ Mixed/Endpoint/Resource']);
+});
+test('a variant left at one instance gets the multi-instance warning even when another variant has two', () => {
+  expect(matrix.findings('Mixed')).toEqual(['GenAI GenAI-SageMakerEndpointMultiInstance @ Mixed/Endpoint/Resource']);
 });
 
-test('an endpoint left at the default single instance gets the GenAIChecks multi-instance warning; an explicit choice is acknowledged', () => {
-  const app = strictApp();
+matrix.add('Single', (app) => {
   const stack = new Stack(app, 'Single');
   const lake = new SecureDataLake(stack, 'Lake');
   new InferenceEndpoint(stack, 'Default', { dataLake: lake, model: ModelSource.fromModelPackage(PACKAGE) });
   new InferenceEndpoint(stack, 'Chosen', { dataLake: lake, model: ModelSource.fromModelPackage(PACKAGE), minCapacity: 1 });
-  expect(complianceFindings(app)).toEqual(['GenAI GenAI-SageMakerEndpointMultiInstance @ Single/Default/Resource']);
+});
+test('an endpoint left at the default single instance gets the GenAIChecks multi-instance warning; an explicit choice is acknowledged', () => {
+  expect(matrix.findings('Single')).toEqual(['GenAI GenAI-SageMakerEndpointMultiInstance @ Single/Default/Resource']);
 });

@@ -1,19 +1,20 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { DeploymentStrategy, GenAIPlatform, InferenceEndpoint, ModelSource, PlatformProfile } from '../../lib';
-import { complianceFindings, strictApp } from '../helpers/compliance';
+import { ComplianceMatrix } from '../helpers/compliance';
 
 /**
  * The wiring proposed for GenAIPlatform (the lead owns lib/platform): the platform's lake, operations key
  * and alarm topic, the endpoint's widgets on the platform dashboard.
  */
-describe('InferenceEndpoint wired into GenAIPlatform the way the profiles would', () => {
-  test.each([
-    ['dev, no model yet (promotion only)', PlatformProfile.DEV, undefined],
-    ['prod, serving a registry version', PlatformProfile.PROD, 'arn:aws:sagemaker:us-east-1:123456789012:model-package/genai-llm/1'],
-  ])('%s: zero findings in every pack', (_name, profile, modelPackageArn) => {
-    const app = strictApp();
-    const stack = new Stack(app, 'Platform');
+// Both configurations are checked in one app and one synth (see ComplianceMatrix).
+const matrix = new ComplianceMatrix();
+const cases: [string, string, PlatformProfile, string | undefined][] = [
+  ['Dev', 'dev, no model yet (promotion only)', PlatformProfile.DEV, undefined],
+  ['Prod', 'prod, serving a registry version', PlatformProfile.PROD, 'arn:aws:sagemaker:us-east-1:123456789012:model-package/genai-llm/1'],
+];
+for (const [name, , profile, modelPackageArn] of cases) {
+  matrix.add(name, (app: App) => {
+    const stack = new Stack(app, name);
     const platform = new GenAIPlatform(stack, 'Platform', { profile });
     const prod = profile === PlatformProfile.PROD;
     const endpoint = new InferenceEndpoint(platform, 'Inference', {
@@ -33,9 +34,16 @@ describe('InferenceEndpoint wired into GenAIPlatform the way the profiles would'
       removalPolicy: profile.removalPolicy,
     });
     platform.dashboard.addWidgets(...endpoint.widgets);
-    const template = Template.fromStack(stack);
+    return { stack, platform };
+  });
+}
+
+describe('InferenceEndpoint wired into GenAIPlatform the way the profiles would', () => {
+  test.each(cases)('%s: %s: zero findings in every pack', (name, _title, _profile, modelPackageArn) => {
+    expect(matrix.findings(name)).toEqual([]);
+    const { stack, platform } = matrix.built(name) as { stack: Stack; platform: GenAIPlatform };
+    const template = matrix.template(name);
     template.resourceCountIs('AWS::SageMaker::Endpoint', modelPackageArn ? 1 : 0);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: stack.getLogicalId(platform.alarmTopic.node.defaultChild as any) }] });
-    expect(complianceFindings(app)).toEqual([]);
   });
 });
