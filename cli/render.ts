@@ -52,6 +52,10 @@ export function renderValue(value: CfnValue): string {
         return `\${${Array.isArray(arg) ? arg.map(renderValue).join('.') : renderValue(arg)}}`;
       case 'Fn::ImportValue':
         return `\${Import:${renderValue(arg)}}`;
+      case 'Fn::GetStackOutput': {
+        const out = (arg ?? {}) as Record<string, unknown>;
+        return `\${Output:${renderValue(out.StackName)}.${renderValue(out.OutputName)}}`;
+      }
       case 'Fn::Sub':
         return Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string' && Object.keys(arg[1] ?? {}).length === 0
           ? arg[0]

@@ -58,9 +58,10 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>|~#]/g, '\\$&');
 }
 
-/** A code span that survives backticks inside. */
+/** A code span: shown as written in markdown and readable on a console; survives backticks inside. */
 function code(text: string): string {
-  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+  const flat = text.replace(/\s*\n\s*/g, ' ');
+  return flat.includes('`') ? `\`\` ${flat} \`\`` : `\`${flat}\``;
 }
 
 function truncate(text: string, max: number): string {
@@ -129,7 +130,7 @@ export function renderMarkdown(report: Report): string {
     if (s.broadenings.length > 0) {
       lines.push(`**${s.broadenings.length} change${s.broadenings.length === 1 ? '' : 's'} broaden${s.broadenings.length === 1 ? 's' : ''} security:**`, '');
       for (const b of s.broadenings.slice(0, MAX_BROADENINGS)) {
-        lines.push(`- ${KIND_LABELS[b.kind]} in ${code(b.logicalId)} (${b.resourceType}): ${escapeMarkdown(truncate(b.description, MAX_DESCRIPTION))}`);
+        lines.push(`- ${KIND_LABELS[b.kind]} in ${code(b.logicalId)} (${b.resourceType}): ${code(truncate(b.description, MAX_DESCRIPTION))}`);
       }
       if (s.broadenings.length > MAX_BROADENINGS) lines.push(`- … ${s.broadenings.length - MAX_BROADENINGS} more in the JSON report`);
       lines.push('');

@@ -55,6 +55,8 @@ export interface ResourceDiff {
   readonly otherSections: string[];
 }
 
+/** CDK's usage analytics resource changes with the constructs used; it deploys nothing of the app's. */
+const CDK_METADATA = 'AWS::CDK::Metadata';
 const SECTIONS = ['Parameters', 'Outputs', 'Conditions', 'Mappings', 'Rules'] as const;
 /** Metadata changes with every asset hash and construct-path tweak; it does not change what is deployed. */
 const IGNORED_ATTRIBUTES = new Set(['Type', 'Properties', 'Metadata']);
@@ -72,6 +74,7 @@ export function diffResources(baseline: CfnTemplate, current: CfnTemplate): Reso
   const removed: ResourceRef[] = [];
   const changed: ResourceChange[] = [];
   for (const [logicalId, r] of Object.entries(after)) {
+    if (r.Type === CDK_METADATA) continue;
     const old = before[logicalId];
     if (!old) {
       added.push({ logicalId, type: r.Type });
@@ -84,7 +87,7 @@ export function diffResources(baseline: CfnTemplate, current: CfnTemplate): Reso
     }
   }
   for (const [logicalId, r] of Object.entries(before)) {
-    if (!after[logicalId]) removed.push({ logicalId, type: r.Type });
+    if (!after[logicalId] && r.Type !== CDK_METADATA) removed.push({ logicalId, type: r.Type });
   }
   const otherSections = SECTIONS.filter((s) => !deepEqual(baseline[s] ?? {}, current[s] ?? {}));
   const byId = (x: ResourceRef, y: ResourceRef) => (x.logicalId < y.logicalId ? -1 : x.logicalId > y.logicalId ? 1 : 0);
