@@ -11,11 +11,12 @@ import { createUserApp, UserApp } from './helpers/user-app';
 const root = join(__dirname, '..');
 
 /**
- * Two stacks and a stage-less app, like a user's: Storage (a SecureDataLake from the package and a bucket
- * shared with another account) and Service (a role reading the lake, hence a dependency on Storage; a
- * security group; an IAM-authorized REST API). Context switches change it the way a pull request would.
+ * A user's app: Storage (a SecureDataLake from the package and a bucket shared with another account),
+ * Service (a role reading the lake, hence a dependency on Storage; a security group; an IAM-authorized REST
+ * API) and a stage Dev with a stack that has a nested stack. Context switches change it the way a pull
+ * request would.
  */
-const APP = `const { App, Stack } = require('aws-cdk-lib');
+const APP = `const { App, NestedStack, Stack, Stage } = require('aws-cdk-lib');
 const iam = require('aws-cdk-lib/aws-iam');
 const s3 = require('aws-cdk-lib/aws-s3');
 const sqs = require('aws-cdk-lib/aws-sqs');
@@ -52,6 +53,10 @@ api.root.addResource('items').addMethod('GET', new apigateway.MockIntegration(),
   authorizationType: broaden.includes('auth') ? apigateway.AuthorizationType.NONE : apigateway.AuthorizationType.IAM,
 });
 if (narrow) new sqs.Queue(service, 'Jobs', { enforceSSL: true });
+
+// A stage with a stack that holds a nested stack: both get a baseline of their own.
+const edge = new Stack(new Stage(app, 'Dev'), 'Edge');
+new sqs.Queue(new NestedStack(edge, 'Buffers'), 'Buffer', { enforceSSL: true });
 `;
 
 describe('genai-diff in a user app that installs the packed library', () => {
@@ -61,8 +66,8 @@ describe('genai-diff in a user app that installs the packed library', () => {
   const report = (file = join(app.dir, 'genai-diff-report.json')) => JSON.parse(readFileSync(file, 'utf8'));
 
   beforeAll(() => {
-    app = createUserApp({ files: { 'app.js': APP } });
     assembly = mkdtempSync(join(tmpdir(), 'genai-diff-assembly-'));
+    app = createUserApp({ files: { 'app.js': APP } });
   });
   afterAll(() => {
     app?.remove();
@@ -79,24 +84,34 @@ describe('genai-diff in a user app that installs the packed library', () => {
     expect(r.stdout).toMatch(/2 +the app failed to synthesize/);
   });
 
-  test('baseline writes one template per stack, including the dependent one', () => {
+  test('baseline writes one template per stack, including the dependent one, the stage stack and the nested stack', () => {
     const r = app.exec('genai-diff', ['baseline']);
-    expect(r.stderr).toMatch(/wrote 2 baselines/);
+    expect(r.stderr).toMatch(/wrote 4 baselines/);
     expect(r.status).toBe(0);
-    expect(readdirSync(baseline()).sort()).toEqual(['Service.template.json', 'Storage.template.json']);
+    const files = readdirSync(baseline()).sort();
+    expect(files).toEqual([
+      expect.stringMatching(/^DevEdge[0-9A-F]{8}\.template\.json$/),
+      expect.stringMatching(/^DevEdgeBuffers[0-9A-F]{8}\.nested\.template\.json$/),
+      'Service.template.json',
+      'Storage.template.json',
+    ]);
+    expect(r.stdout).toMatch(/DevEdgeBuffers[0-9A-F]{8}\.nested\.template\.json {2}\(Dev\/Edge\/Buffers\)/);
     // Service imports from Storage: the dependency that made `cdk diff --template` without --exclusively fail.
     expect(readFileSync(join(baseline(), 'Service.template.json'), 'utf8')).toMatch(/Fn::ImportValue|Fn::GetStackOutput/);
   });
 
   test('check of the unchanged app exits 0 and says so in markdown and JSON', () => {
     const r = app.exec('genai-diff', ['check', '--output', assembly]);
-    expect(r.stderr).toMatch(/synthesized 2 stacks/);
+    expect(r.stderr).toMatch(/synthesized 4 stacks/);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^## genai-diff: nothing broadens security in 2 stacks \(exit 0\)/);
+    expect(r.stdout).toMatch(/^## genai-diff: nothing broadens security in 4 stacks \(exit 0\)/);
+    expect(r.stdout).toMatch(/\| `Dev\/Edge\/Buffers` \(`DevEdgeBuffers[0-9A-F]{8}`\) \| 0 \| 0 \| 0 \| no \|/);
     expect(r.stdout).toMatch(/\| `Service` \| 0 \| 0 \| 0 \| no \|/);
     const json = report();
     expect(json).toMatchObject({ tool: 'genai-diff', result: 'pass', exitCode: 0, baselinesWithoutStack: [] });
-    expect(json.stacks.map((s: any) => [s.id, s.broadenings.length, s.baselineMissing])).toEqual([['Storage', 0, false], ['Service', 0, false]]);
+    expect(json.stacks.map((s: any) => [s.displayName, s.broadenings.length, s.baselineMissing]).sort()).toEqual([
+      ['Dev/Edge', 0, false], ['Dev/Edge/Buffers', 0, false], ['Service', 0, false], ['Storage', 0, false],
+    ]);
     expect(json.stacks.find((s: any) => s.id === 'Service').dependencies).toEqual(['Storage']);
   });
 
@@ -107,7 +122,7 @@ describe('genai-diff in a user app that installs the packed library', () => {
     expect(r.stderr).toMatch(/security broadens in Storage, Service \(exit 1\)/);
     const md = r.stdout;
     expect(readFileSync(markdownFile, 'utf8')).toBe(md);
-    expect(md).toMatch(/^## genai-diff: security broadens in 2 of 2 stacks \(exit 1\)/);
+    expect(md).toMatch(/^## genai-diff: security broadens in 2 of 4 stacks \(exit 1\)/);
     const section = (stack: string) => md.slice(md.indexOf(`### \`${stack}\``)).split(/\n### /)[0];
     expect(section('Service')).toMatch(/IAM statement in `RoleDefaultPolicy\w+` \(AWS::IAM::Policy\): `Allow dynamodb:DeleteTable on \* for role:\$\{Role\w+\}`/);
     expect(section('Service')).toMatch(/Security group rule in `Web\w+` \(AWS::EC2::SecurityGroup\): `ingress tcp 22 from 0\.0\.0\.0\/0 to \$\{Web\w+\}`/);
@@ -127,7 +142,7 @@ describe('genai-diff in a user app that installs the packed library', () => {
   test('a change that adds resources and narrows a policy exits 0 and lists what changed', () => {
     const r = app.exec('genai-diff', ['check', '--context', 'narrow=yes']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/nothing broadens security in 2 stacks/);
+    expect(r.stdout).toMatch(/nothing broadens security in 4 stacks/);
     expect(r.stdout).toMatch(/\| added \| `Jobs\w+` \| AWS::SQS::Queue \|/);
     expect(r.stdout).toMatch(/\| changed \| `ReportsPolicy\w+` \| AWS::S3::BucketPolicy \| PolicyDocument \|/);
     expect(report().stacks.find((s: any) => s.id === 'Service').resources.added.map((a: any) => a.type)).toEqual(expect.arrayContaining(['AWS::SQS::Queue']));
@@ -135,7 +150,7 @@ describe('genai-diff in a user app that installs the packed library', () => {
 
   test('a stack without a baseline is compared with an empty template and the message says to run genai-diff baseline', () => {
     const partial = mkdtempSync(join(tmpdir(), 'genai-diff-baseline-'));
-    copyFileSync(join(baseline(), 'Storage.template.json'), join(partial, 'Storage.template.json'));
+    for (const file of readdirSync(baseline()).filter((f) => f !== 'Service.template.json')) copyFileSync(join(baseline(), file), join(partial, file));
     writeFileSync(join(partial, 'Retired.template.json'), '{"Resources":{}}');
     const r = app.exec('genai-diff', ['check', '--assembly', assembly, '--baseline-dir', partial]);
     expect(r.status).toBe(1);
