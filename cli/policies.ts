@@ -278,9 +278,16 @@ function principalValue(principal: string): CfnValue {
 export function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === value) return true;
   if (!pattern.includes('*') && !pattern.includes('?')) return ignoreCase && pattern.toLowerCase() === value.toLowerCase();
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'si' : 's').test(value);
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let re = GLOBS.get(key);
+  if (!re) {
+    const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
+    re = new RegExp(`^${source}$`, ignoreCase ? 'si' : 's');
+    GLOBS.set(key, re);
+  }
+  return re.test(value);
 }
+const GLOBS = new Map<string, RegExp>();
 
 function patternCovers(broad: string, narrow: string, ignoreCase: boolean): boolean {
   if (broad === '*') return true;
@@ -348,23 +355,26 @@ function describe(atoms: PolicyAtom[], removedDeny: boolean): Broadening[] {
 export function policyBroadenings(baseline: CfnTemplate, current: CfnTemplate): Broadening[] {
   const before = policyAtoms(baseline);
   const after = policyAtoms(current);
+  // Only atoms of the same scope and effect, with the same principal or AWS:*, can cover each other.
+  const bucketKey = (a: PolicyAtom, principal: string) => `${a.scope}\u0000${a.effect}\u0000${principal}`;
   const index = (atoms: PolicyAtom[]) => {
     const m = new Map<string, PolicyAtom[]>();
     for (const a of atoms) {
-      const k = `${a.scope}\u0000${a.effect}`;
-      m.set(k, [...(m.get(k) ?? []), a]);
+      const k = bucketKey(a, a.principal);
+      const list = m.get(k);
+      if (list) list.push(a);
+      else m.set(k, [a]);
     }
     return m;
   };
+  const covered = (m: Map<string, PolicyAtom[]>, a: PolicyAtom) => [a.principal, 'AWS:*']
+    .some((p) => (m.get(bucketKey(a, p)) ?? []).some((b) => atomCovers(b, a)));
   const beforeIndex = index(before);
   const afterIndex = index(after);
-  const candidates = (m: Map<string, PolicyAtom[]>, a: PolicyAtom) => m.get(`${a.scope}\u0000${a.effect}`) ?? [];
 
-  const newAllows = after.filter((a) => a.effect === 'Allow' && !candidates(beforeIndex, a).some((b) => atomCovers(b, a)));
+  const newAllows = after.filter((a) => a.effect === 'Allow' && !covered(beforeIndex, a));
   const currentIds = new Set(Object.keys(current.Resources ?? {}));
-  const lostDenies = before.filter((b) => b.effect === 'Deny'
-    && b.anchors.every((id) => currentIds.has(id))
-    && !candidates(afterIndex, b).some((a) => atomCovers(a, b)));
+  const lostDenies = before.filter((b) => b.effect === 'Deny' && b.anchors.every((id) => currentIds.has(id)) && !covered(afterIndex, b));
   return [...describe(newAllows, false), ...describe(lostDenies, true)];
 }
 
