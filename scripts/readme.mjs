@@ -17,6 +17,7 @@ const ORDER = [
   'genai-platform.md',
   'pipeline.md',
   'compliance.md',
+  'ci-diff.md',
   '_outro.md',
 ];
 const START = '<!-- bench:start -->';
