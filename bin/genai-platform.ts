@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { GenAIPlatformStack, PlatformProfile, applyCompliance } from '../lib';
+import { Compliance, GenAIPlatformStack, PlatformProfile } from '../lib';
 import { assertFreshBuild } from './fresh-build';
 import { platformProps } from './platform-props';
 
@@ -36,4 +36,4 @@ for (const [name, { stackId, profile }] of Object.entries(profiles)) {
   new GenAIPlatformStack(app, stackId, { platform: platformProps(profile, modelPackageArn) });
 }
 
-applyCompliance(app);
+Compliance.apply(app);

@@ -1,15 +1,19 @@
+// The public API. jsii carries only classes, interfaces, structs and enums to Python, Java, .NET and
+// Go, so every name exported here is one of those (the one exception is the deprecated TypeScript-only
+// alias `applyCompliance`, kept for one release).
+
 // Core
-export * from './core/errors';
-export * from './core/compliance';
+export { GenAIErrors } from './core/errors';
+export { Compliance, ComplianceOptions, applyCompliance } from './core/compliance';
 export { ComplianceAcknowledgement, Acknowledgements } from './core/acknowledgements';
 
 // Data
-export * from './data-lake/data-zone';
+export { DataZone } from './data-lake/data-zone';
 export * from './data-lake/secure-data-lake';
 
 // Governance
 export * from './audit/audit-trail';
-export { SECURITY_ALARMS, SecurityAlarmDefinition } from './audit/private/security-alarms';
+export { SecurityAlarmDefinition } from './audit/private/security-alarms';
 
 // Platform
 export * from './platform/profile';

@@ -23,10 +23,10 @@ import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSche
 import { createManagedWebAcl } from './private/web-acl';
 
 /** The stage name, which is also the version in every path: `/v1/generate`, `/v1/feedback`. */
-export const GENAI_API_STAGE = 'v1';
+const GENAI_API_STAGE = 'v1';
 
 /** Actions of {@link GenAIApi.grantInvoke}. */
-export const GENAI_API_INVOKE_ACTIONS = ['execute-api:Invoke'];
+const GENAI_API_INVOKE_ACTIONS = ['execute-api:Invoke'];
 
 /**
  * How callers authenticate. Every method of the API uses the same authorization.
@@ -199,6 +199,11 @@ const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!_.*'()-]*(\/[A-Za-z0-9!_.*'()-]+)
  * that could not be written to S3 at once.
  */
 export class GenAIApi extends Construct {
+  /** The name of the API's one stage (`/v1/generate`, `/v1/feedback`). */
+  public static readonly STAGE_NAME: string = GENAI_API_STAGE;
+  /** The actions {@link GenAIApi.grantInvoke} grants. */
+  public static readonly INVOKE_ACTIONS: string[] = [...GENAI_API_INVOKE_ACTIONS];
+
   /** The REST API. */
   public readonly restApi: apigw.RestApi;
   /** The stage URL, ending with `/` (`https://<id>.execute-api.<region>.amazonaws.com/v1/`). */

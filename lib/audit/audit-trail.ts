@@ -13,7 +13,7 @@ import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError } from '../core/errors';
 import { ISecureDataLake, ObjectLockMode } from '../data-lake/secure-data-lake';
-import { SECURITY_ALARMS } from './private/security-alarms';
+import { SECURITY_ALARMS, SecurityAlarmDefinition } from './private/security-alarms';
 
 /** Properties of {@link AuditTrail}. */
 export interface AuditTrailProps {
@@ -74,6 +74,9 @@ export interface AuditTrailProps {
  * encrypted CloudWatch log group and alarms on sensitive activity.
  */
 export class AuditTrail extends Construct {
+  /** The CIS-style metric filters and alarms every trail gets, by id. */
+  public static readonly SECURITY_ALARMS: SecurityAlarmDefinition[] = [...SECURITY_ALARMS];
+
   /** The trail. */
   public readonly trail: cloudtrail.Trail;
   /** The encrypted log group the trail delivers to. */

@@ -21,11 +21,12 @@ function each(ids: string[], reason: string): ComplianceAcknowledgement[] {
 
 /**
  * Every acknowledgement this library makes, in one place, by topic. Constructs apply them to their own
- * children only, through {@link acknowledge}; the README lists this table.
+ * children only; the README lists this table. Each member is the list of exact finding ids and the
+ * reason a reviewer can check.
  */
-export const Acknowledgements = {
+export class Acknowledgements {
   /** Server-access-log buckets cannot use SSE-KMS and must not log to themselves. */
-  accessLogBucket: [
+  public static readonly accessLogBucket: ComplianceAcknowledgement[] = [
     ...each(
       ['AwsSolutions-S1', `${NIST}-S3BucketLoggingEnabled`, `${HIPAA}-S3BucketLoggingEnabled`, `${CT}s3_bucket_logging_enabled_check`],
       'This bucket is the server-access-log destination; logging it to itself would loop. Access to it is still recorded by CloudTrail data events.',
@@ -34,125 +35,145 @@ export const Acknowledgements = {
       [`${NIST}-S3DefaultEncryptionKMS`, `${HIPAA}-S3DefaultEncryptionKMS`, `${CT}s3_bucket_default_encryption_kms_check`],
       'S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); SSE-KMS is not supported for the log destination.',
     ),
-  ],
+  ];
+
   /** Cross-region replication is a residency decision the user makes, not a default. */
-  bucketReplication: each(
+  public static readonly bucketReplication: ComplianceAcknowledgement[] = each(
     [`${NIST}-S3BucketReplicationEnabled`, `${HIPAA}-S3BucketReplicationEnabled`],
     'Cross-region replication copies data out of the chosen region, which is a data-residency decision for the owner; loss is prevented instead by versioning, object lock, RETAIN removal policy and lifecycle rules that keep noncurrent versions.',
-  ),
+  );
+
   /**
    * CDK grants render least-privilege statements as an AWS::IAM::Policy attached to exactly one role the
    * library created; that is the library's one answer to the inline-policy rule.
    */
-  inlinePolicies: each(
+  public static readonly inlinePolicies: ComplianceAcknowledgement[] = each(
     [`${NIST}-IAMNoInlinePolicy`, `${HIPAA}-IAMNoInlinePolicy`],
     'Each policy is generated from resource-scoped grants, attached to exactly one role created by this construct, and deleted with it; a customer-managed policy would hold the same statements and could be attached elsewhere by mistake.',
-  ),
+  );
+
   /** X-Ray tracing permissions: the service has no resource-level permissions. */
-  xrayWildcard: each(
+  public static readonly xrayWildcard: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only the X-Ray actions xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*" here: X-Ray does not support resource-level permissions for them. Every other statement of this role names its resources.',
-  ),
+  );
+
   /** A Lambda function that only calls AWS APIs does not need a VPC. */
-  lambdaOutsideVpc: each(
+  public static readonly lambdaOutsideVpc: ComplianceAcknowledgement[] = each(
     [`${NIST}-LambdaInsideVPC`, `${HIPAA}-LambdaInsideVPC`, `${CT}lambda_inside_vpc_check`],
     'The function reaches only AWS regional APIs (TLS, SigV4, IAM-scoped) and holds no network-reachable state; a VPC would add NAT or interface endpoints without narrowing access. Pass the construct a `vpc` to run it inside yours.',
-  ),
+  );
+
   /** A dead-letter queue is the end of the line: it has no DLQ of its own. */
-  deadLetterQueue: each(
+  public static readonly deadLetterQueue: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-SQS3', `${CT}sqs_dlq_check`],
     'This queue is itself a dead-letter queue; messages that reach it are kept for 14 days for inspection and are not redriven further.',
-  ),
+  );
+
   /** SageMaker hosting instances with local NVMe storage reject a KMS key on the endpoint config. */
-  sagemakerNvmeStorage: each(
+  public static readonly sagemakerNvmeStorage: ComplianceAcknowledgement[] = each(
     [`${NIST}-SageMakerEndpointConfigurationKMSKeyConfigured`, `${HIPAA}-SageMakerEndpointConfigurationKMSKeyConfigured`],
     'The variant runs on an instance type with local NVMe instance storage (most GPU types): SageMaker encrypts that storage with an AES-256 hardware module on the instance and CreateEndpointConfig rejects a KmsKeyId for these types. Captured data and async outputs are still written with the customer-managed key.',
-  ),
+  );
+
   /** ECR login (GetAuthorizationToken) has no resource-level permissions. */
-  ecrAuthorizationToken: each(
+  public static readonly ecrAuthorizationToken: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only ecr:GetAuthorizationToken uses Resource "*": the action does not support resource-level permissions. Image layers can only be pulled from the repositories named in the other statements.',
-  ),
+  );
+
   /**
    * A model registry version names its image only at run time, so pulls are allowed from any repository
    * of the region (the id is completed with the resource at the call site).
    */
-  modelPackageImages: each(
+  public static readonly modelPackageImages: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<ecr repositories of the region>]'],
     'A model package version carries its own inference image (often an AWS Deep Learning Container in an AWS-owned account), known only when the version is approved; pulls are read-only, limited to this region, and only SageMaker can assume the role.',
-  ),
+  );
+
   /**
    * SageMaker names models, endpoint configs, container log groups and package versions the function
    * or the service creates at run time under a fixed prefix (the id is completed at the call site).
    */
-  sagemakerGeneratedNames: each(
+  public static readonly sagemakerGeneratedNames: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<prefix>*]'],
     'The resources are created at run time (one model and endpoint config per approved version, container log streams, package versions of one group), so they can only be named by a prefix that this construct generated; the actions are explicit and the prefix is unique to this endpoint or model package group.',
-  ),
+  );
+
   /**
    * Application Auto Scaling gives each scalable target a random id at registration, so the promotion
    * function's registration of an endpoint it created can only name the account's scalable targets.
    */
-  scalableTargetIds: each(
+  public static readonly scalableTargetIds: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<prefix>*]'],
     'Scalable-target ARNs end in an id Application Auto Scaling assigns at registration, so the endpoint the promotion function created cannot be named in advance; the statement allows only registering targets and putting policies and schedules (no deregistration or deletion), and Application Auto Scaling also requires sagemaker:UpdateEndpointWeightsAndCapacities, which the function has on its own endpoint only.',
-  ),
+  );
+
   /** Target tracking alarms are named by Application Auto Scaling with the scaled resource and a random suffix. */
-  targetTrackingAlarms: each(
+  public static readonly targetTrackingAlarms: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<prefix>*]'],
     'Application Auto Scaling creates the target tracking alarms as the caller and names them TargetTracking-<resource id>-AlarmHigh/AlarmLow-<random id>; the prefix is the resource id of this endpoint, so the function can manage only its own endpoint\'s alarms.',
-  ),
+  );
+
   /**
    * SageMaker Pipelines names the training and processing jobs of each execution itself, and jobs log
    * to the service's fixed log groups (the id is completed with the resource at the call site).
    */
-  pipelineJobNames: each(
+  public static readonly pipelineJobNames: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<job, log group or package version ARN>*]'],
     'SageMaker Pipelines creates the jobs of each execution under names it generates (`pipelines-<execution id>-<step>-<suffix>`), their containers log to the service-owned /aws/sagemaker/TrainingJobs and /aws/sagemaker/ProcessingJobs groups, and registered versions are numbered by the service; these resources can only be named by prefix. The actions are explicit, limited to this account and region, and held only by the pipeline execution role that SageMaker assumes.',
-  ),
+  );
+
   /** SageMaker jobs in a VPC create their own network interfaces; EC2 describes have no resource scope. */
-  vpcJobNetworking: each(
+  public static readonly vpcJobNetworking: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<network interfaces of the VPC>]'],
     'ecr:GetAuthorizationToken and the EC2 Describe* calls SageMaker makes for VPC jobs do not support resource-level permissions; network interfaces are created by the service at run time, so they are named by wildcard but limited by an ec2:Vpc condition to the VPC the user chose.',
-  ),
+  );
+
   /** The instances of one distributed training job talk to each other on every protocol (NCCL, EFA). */
-  distributedTrainingIngress: each(
+  public static readonly distributedTrainingIngress: ComplianceAcknowledgement[] = each(
     [`${NIST}-EC2RestrictedCommonPorts`, `${HIPAA}-EC2RestrictedCommonPorts`],
     'The only ingress rule admits traffic from the same security group, i.e. from the other instances of the same training job, which SageMaker requires for distributed training (NCCL over TCP and EFA, which is not TCP, need all protocols). No CIDR range, no other group and no port is open to anything else.',
-  ),
+  );
+
   /** API methods authorized with IAM (SigV4) instead of a Cognito user pool (GenAIApi's default). */
-  apiIamAuthorization: each(
+  public static readonly apiIamAuthorization: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-COG4'],
     'The method uses AWS_IAM authorization: every request is signed with SigV4 and allowed only for principals granted execute-api:Invoke on this method; a Cognito user pool authorizer is an option of the construct, not a requirement for service-to-service callers.',
-  ),
+  );
+
   /** GenAI API responses are per request and per caller, so the stage has no cache. */
-  apiResponsesNotCached: each(
+  public static readonly apiResponsesNotCached: ComplianceAcknowledgement[] = each(
     [`${NIST}-APIGWCacheEnabledAndEncrypted`, `${HIPAA}-APIGWCacheEnabledAndEncrypted`],
     'The API has only POST methods whose responses are specific to one request and one caller (generated text, feedback receipts); caching them could serve one caller\'s data to another, so no cache cluster exists and nothing is cached at rest.',
-  ),
+  );
+
   /** Lambda proxy backends are invoked through the Lambda API with IAM, not over HTTP with a client certificate. */
-  apiLambdaBackends: each(
+  public static readonly apiLambdaBackends: ComplianceAcknowledgement[] = each(
     [`${NIST}-APIGWSSLEnabled`, `${HIPAA}-APIGWSSLEnabled`],
     'Every integration is a Lambda proxy integration: API Gateway calls the Lambda Invoke API over TLS with SigV4, authorized by a resource-based permission scoped to this API and method. Client certificates only authenticate API Gateway to HTTP backends, which this API does not have.',
-  ),
+  );
+
   /**
    * The API Gateway account logging role must write to the log groups of every API in the region (the id
    * is completed with the ARN at the call site).
    */
-  apiGatewayAccountLogging: each(
+  public static readonly apiGatewayAccountLogging: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<log groups of the account and region>]'],
     'The role is set in the account-wide API Gateway settings, so it must write execution and access logs for any API of this account and region, whose log group names API Gateway derives at run time; the actions only create and describe log groups and streams and put log events (no reading of events, no deletion, no retention, key or policy changes), and only API Gateway can assume the role.',
-  ),
+  );
+
   /** Lambda permissions of API Gateway proxy integrations, scoped by a SourceArn the guard rule cannot evaluate. */
-  apiGatewayInvokePermission: each(
+  public static readonly apiGatewayInvokePermission: ComplianceAcknowledgement[] = each(
     [`${CT}lambda_function_public_access_prohibited_check`],
     'The permission names the apigateway.amazonaws.com service principal and a SourceArn of exactly one method of one stage of this API (arn:<partition>:execute-api:<region>:<account>:<api id>/<stage>/POST/<path>), so no other API, account or caller can invoke the function; the rule only accepts a literal string or a plain reference as SourceArn, and this ARN is built with Fn::Join from the API id.',
-  ),
+  );
+
   /**
    * CDK Pipelines grants its roles read/write on the pipeline's artifact bucket and key with the fixed
    * action groups of the S3 and KMS grants (the object id is completed with the bucket at the call site).
    */
-  pipelineArtifactGrants: each(
+  public static readonly pipelineArtifactGrants: ComplianceAcknowledgement[] = each(
     [
       'AwsSolutions-IAM5[Action::s3:Abort*]',
       'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
@@ -164,53 +185,62 @@ export const Acknowledgements = {
       'AwsSolutions-IAM5[Resource::<artifact bucket ARN>/*]',
     ],
     'CDK Pipelines and CodePipeline generate these statements (bucket.grantRead/grantReadWrite and the matching key grant) for the pipeline, source, build and deploy roles and offer no way to narrow the action groups; every such statement names only the pipeline\'s own artifact bucket (objects under it are named per execution by CodePipeline) and its own customer-managed key.',
-  ),
+  );
+
   /**
    * CodeBuild projects generated by CDK Pipelines get the CodeBuild L2's default statements for their
    * own log streams and report groups (the id is completed with the resource at the call site), and read
    * their source from the pipeline, not from a repository URL.
    */
-  codeBuildProjectDefaults: each(
+  public static readonly codeBuildProjectDefaults: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<codebuild log group or report group of the project>*]', 'HIPAA.Security-CodeBuildProjectSourceRepoUrl'],
     'The project is generated by CDK Pipelines: CodeBuild names log streams and test reports per build under the project\'s own /aws/codebuild/<project> log group and <project>-* report groups, so the aws-cdk-lib default role policy names them by that prefix (build output also goes to the pipeline\'s KMS-encrypted log group). Its source type is CODEPIPELINE: it receives the source as an encrypted pipeline artifact, so there is no repository URL or OAuth credential in the project.',
-  ),
+  );
+
   /**
    * CDK Pipelines' self-mutation and asset-publishing roles assume the `cdk bootstrap` roles, which are
    * named by the target account's bootstrap qualifier (the id is completed with the ARN at the call site).
    */
-  cdkBootstrapRoles: each(
+  public static readonly cdkBootstrapRoles: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::arn:*:iam::<account>:role/*]'],
     'sts:AssumeRole is limited by the condition iam:ResourceTag/aws-cdk:bootstrap-role in (deploy, file-publishing, image-publishing): only roles created by `cdk bootstrap` carry that tag, and only accounts bootstrapped with --trust for the pipeline account let the pipeline assume them. The bootstrap qualifier is chosen per account, so the roles can only be named by wildcard.',
-  ),
+  );
+
   /** The CDK Pipelines self-mutation step runs `cdk deploy`, which must look up stacks and bootstrap buckets. */
-  pipelineSelfMutationLookups: each(
+  public static readonly pipelineSelfMutationLookups: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only cloudformation:DescribeStacks and s3:ListBucket use Resource "*": the CDK CLI in the self-mutation step reads the bootstrap stack and lists its staging bucket before it assumes the bootstrap deploy role; both are read-only, and every change it makes goes through the tagged bootstrap roles.',
-  ),
+  );
+
   /** The CDK Pipelines asset-publishing role also acts as the CodeBuild action role of its own projects. */
-  pipelineAssetPublishing: each(
+  public static readonly pipelineAssetPublishing: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only codebuild:StartBuild, codebuild:BatchGetBuilds and codebuild:StopBuild use Resource "*": CDK Pipelines creates the asset-publishing projects after this shared role and cannot reference them without a dependency cycle. The role can only be assumed by the pipeline and the asset projects, and it publishes only through the tagged file-publishing roles of the target accounts.',
-  ),
+  );
+
+  /** An asynchronous endpoint that scales to zero when its queue is empty (its documented default). */
+  public static readonly asyncScaleToZero: ComplianceAcknowledgement[] = each(
+    ['GenAI-SageMakerEndpointMultiInstance'],
+    'An asynchronous endpoint queues requests in SageMaker and scales to zero instances when the queue is empty, so it pays for no idle GPU; a backlog alarm-driven step policy starts an instance again. Requests wait in the queue instead of failing while no instance runs, so a single instance is not an availability risk for callers.',
+  );
+
   /**
    * A development endpoint that deliberately runs one instance (GenAIChecks warns when a variant can run
    * on a single instance). Apply it only where the owner chose one instance, e.g. the DEV profile.
    */
-  /** An asynchronous endpoint that scales to zero when its queue is empty (its documented default). */
-  asyncScaleToZero: each(
-    ['GenAI-SageMakerEndpointMultiInstance'],
-    'An asynchronous endpoint queues requests in SageMaker and scales to zero instances when the queue is empty, so it pays for no idle GPU; a backlog alarm-driven step policy starts an instance again. Requests wait in the queue instead of failing while no instance runs, so a single instance is not an availability risk for callers.',
-  ),
-  singleInstanceEndpoint: each(
+  public static readonly singleInstanceEndpoint: ComplianceAcknowledgement[] = each(
     ['GenAI-SageMakerEndpointMultiInstance'],
     'A development endpoint that runs one instance to keep idle GPU cost down: an instance or Availability Zone failure interrupts inference until SageMaker replaces the instance, which is acceptable outside production. Deployments still roll back on the 5XX and latency alarms, and production profiles run at least two instances.',
-  ),
+  );
+
   /** Bedrock's model invocation logging setting is one per account and region and has no resource ARN. */
-  bedrockLoggingConfiguration: each(
+  public static readonly bedrockLoggingConfiguration: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only bedrock:PutModelInvocationLoggingConfiguration, bedrock:GetModelInvocationLoggingConfiguration and bedrock:DeleteModelInvocationLoggingConfiguration use Resource "*": the setting is a single per-account, per-region configuration without an ARN, and these actions do not support resource-level permissions. The role belongs to the custom resource provider only, which CloudFormation invokes on create, update and delete.',
-  ),
-} as const;
+  );
+
+  private constructor() {}
+}
 
 /** Applies acknowledgements to a construct the library owns (and everything below it). */
 export function acknowledge(scope: IConstruct, acknowledgements: readonly ComplianceAcknowledgement[]): void {

@@ -1,8 +1,12 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
+const VALIDATION_ERROR_SYMBOL = Symbol.for('genai-platform-constructs.GenAIValidationError');
+
 /**
- * The one error type this library throws for invalid construct props.
+ * The one error type this library throws for invalid construct props (internal: recognize it with
+ * {@link GenAIErrors.isGenAIValidationError}, since jsii languages cannot catch TypeScript `Error`
+ * subclasses by type).
  *
  * Its message always names the construct path, the property, the value that was given and what is
  * allowed, so a failed `cdk synth` points straight at the line to fix.
@@ -18,7 +22,48 @@ export class GenAIValidationError extends Error {
     this.name = 'GenAIValidationError';
     this.constructPath = scope.node.path;
     this.property = property;
+    Object.defineProperty(this, VALIDATION_ERROR_SYMBOL, { value: true });
   }
+}
+
+/**
+ * Recognizes the errors this library throws, in every jsii language (aws-cdk-lib's `Errors` pattern).
+ *
+ * Invalid props fail at synth with an error whose message names the construct path, the property, the
+ * value given and what is allowed; `name` is `GenAIValidationError`.
+ */
+export class GenAIErrors {
+  /**
+   * True when `x` is an error this library threw for invalid construct props (from any copy of the
+   * library loaded in the process).
+   *
+   * @param x any value, typically a caught error
+   */
+  public static isGenAIValidationError(x: any): boolean {
+    return x !== null && typeof x === 'object' && VALIDATION_ERROR_SYMBOL in x;
+  }
+
+  /**
+   * The path of the construct whose props were rejected, or `undefined` when `x` is not a validation
+   * error of this library.
+   *
+   * @param x any value, typically a caught error
+   */
+  public static constructPathOf(x: any): string | undefined {
+    return GenAIErrors.isGenAIValidationError(x) ? (x as GenAIValidationError).constructPath : undefined;
+  }
+
+  /**
+   * The name of the rejected property (e.g. `minCapacity`), or `undefined` when `x` is not a
+   * validation error of this library.
+   *
+   * @param x any value, typically a caught error
+   */
+  public static propertyOf(x: any): string | undefined {
+    return GenAIErrors.isGenAIValidationError(x) ? (x as GenAIValidationError).property : undefined;
+  }
+
+  private constructor() {}
 }
 
 function describe(value: unknown): string {

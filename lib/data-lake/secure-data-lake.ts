@@ -61,20 +61,22 @@ export interface SecureDataLakeAttributes {
 }
 
 /** Actions of {@link ISecureDataLake.grantRead}. */
-export const LAKE_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
+const LAKE_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
 /** Actions of {@link ISecureDataLake.grantWrite}: put only, never delete. */
-export const LAKE_WRITE_ACTIONS = ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'];
+const LAKE_WRITE_ACTIONS = ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'];
 
+/** @internal */
 abstract class DataLakeBase extends Construct implements ISecureDataLake {
   public abstract readonly encryptionKey: kms.IKey;
-  protected abstract readonly zoneBuckets: Map<DataZone, s3.IBucket>;
+  /** @internal */
+  protected abstract readonly _zoneBuckets: Map<DataZone, s3.IBucket>;
 
   public get zones(): DataZone[] {
-    return ALL_ZONES.filter((z) => this.zoneBuckets.has(z));
+    return ALL_ZONES.filter((z) => this._zoneBuckets.has(z));
   }
 
   public bucket(zone: DataZone): s3.IBucket {
-    const bucket = this.zoneBuckets.get(zone);
+    const bucket = this._zoneBuckets.get(zone);
     if (!bucket) {
       throw new GenAIValidationError(this, 'zone', zone, `a zone this lake has: ${this.zones.join(', ')}`);
     }
@@ -175,11 +177,28 @@ export interface SecureDataLakeProps {
  * object-lock enabled, publishes to EventBridge and is retained on stack deletion.
  */
 export class SecureDataLake extends DataLakeBase {
+  /** Every zone, in a stable order. */
+  public static readonly ALL_ZONES: DataZone[] = [...ALL_ZONES];
+  /** The S3 actions of {@link ISecureDataLake.grantRead}. */
+  public static readonly READ_ACTIONS: string[] = [...LAKE_READ_ACTIONS];
+  /** The S3 actions of {@link ISecureDataLake.grantWrite}: put only, never delete. */
+  public static readonly WRITE_ACTIONS: string[] = [...LAKE_WRITE_ACTIONS];
+
+  /**
+   * The construct id of a zone's bucket inside a lake: `RawBucket`, `ModelArtifactsBucket`, ...
+   *
+   * @param zone the zone
+   */
+  public static zoneBucketId(zone: DataZone): string {
+    return zoneBucketId(zone);
+  }
+
   /** Import a lake that exists already; only the zones whose bucket is given exist. */
   public static fromAttributes(scope: Construct, id: string, attrs: SecureDataLakeAttributes): ISecureDataLake {
     class Imported extends DataLakeBase {
       public readonly encryptionKey = attrs.encryptionKey;
-      protected readonly zoneBuckets = new Map<DataZone, s3.IBucket>(
+      /** @internal */
+      protected readonly _zoneBuckets = new Map<DataZone, s3.IBucket>(
         (
           [
             [DataZone.RAW, attrs.rawBucket],
@@ -201,7 +220,8 @@ export class SecureDataLake extends DataLakeBase {
   public readonly encryptionKey: kms.IKey;
   /** The server-access-log bucket (SSE-S3). */
   public readonly accessLogBucket: s3.IBucket;
-  protected readonly zoneBuckets = new Map<DataZone, s3.IBucket>();
+  /** @internal */
+      protected readonly _zoneBuckets = new Map<DataZone, s3.IBucket>();
 
   constructor(scope: Construct, id: string, props: SecureDataLakeProps = {}) {
     super(scope, id);
@@ -236,7 +256,7 @@ export class SecureDataLake extends DataLakeBase {
           : undefined,
       });
       acknowledge(bucket, Acknowledgements.bucketReplication);
-      this.zoneBuckets.set(zone, bucket);
+      this._zoneBuckets.set(zone, bucket);
     }
   }
 

@@ -22,9 +22,9 @@ import { ModelTarget } from './model-target';
 import { REVIEW_QUEUE_ACTIONS, TRACE_KEY_ACTIONS } from './private/actions';
 
 /** The CloudWatch namespace of the guardrail function's metrics (embedded metric format). */
-export const GUARDRAIL_METRICS_NAMESPACE = 'GenAI/Guardrail';
+const GUARDRAIL_METRICS_NAMESPACE = 'GenAI/Guardrail';
 /** The KMS encryption context of every trace data key (the function can only create keys with it). */
-export const TRACE_ENCRYPTION_PURPOSE = 'genai-guardrail-trace';
+const TRACE_ENCRYPTION_PURPOSE = 'genai-guardrail-trace';
 
 /** Properties of {@link GuardrailFunction}. */
 export interface GuardrailFunctionProps {
@@ -145,6 +145,11 @@ export interface GuardrailFunctionProps {
  * of `POST /v1/generate` (`GenAIApi`).
  */
 export class GuardrailFunction extends Construct {
+  /** The CloudWatch namespace of the function's metrics. */
+  public static readonly METRICS_NAMESPACE: string = GUARDRAIL_METRICS_NAMESPACE;
+  /** The `purpose` of the KMS encryption context of every trace (what a reviewer's decrypt must name). */
+  public static readonly TRACE_ENCRYPTION_PURPOSE: string = TRACE_ENCRYPTION_PURPOSE;
+
   /** The Lambda function. */
   public readonly function: lambda.IFunction;
   /** Its role. */

@@ -38,8 +38,17 @@ export enum ContentFilterType {
 
 /** One content filter. */
 export interface ContentFilter {
-  /** The category. */
-  readonly type: ContentFilterType;
+  /**
+   * The category.
+   * @default - required (or the deprecated `type`)
+   */
+  readonly category?: ContentFilterType;
+  /**
+   * The category.
+   * @deprecated use `category` (`type` is a reserved word in Go)
+   * @default - `category`
+   */
+  readonly type?: ContentFilterType;
   /** Strength on prompts. */
   readonly inputStrength: FilterStrength;
   /**
@@ -107,7 +116,18 @@ export enum PiiEntityType {
 
 /** One PII entity filter. */
 export interface PiiEntityFilter {
-  readonly type: PiiEntityType;
+  /**
+   * The kind of sensitive information.
+   * @default - required (or the deprecated `type`)
+   */
+  readonly entity?: PiiEntityType;
+  /**
+   * The kind of sensitive information.
+   * @deprecated use `entity` (`type` is a reserved word in Go)
+   * @default - `entity`
+   */
+  readonly type?: PiiEntityType;
+  /** What the guardrail does when it finds the entity. */
   readonly action: SensitiveInformationAction;
 }
 
@@ -149,7 +169,7 @@ export interface GuardrailProps {
   readonly blockedWords?: string[];
   /**
    * PII entity filters; the list replaces the default.
-   * @default - secrets and financial or government identifiers BLOCK; email, phone, name, address, IP address ANONYMIZE (see DEFAULT_PII_ENTITIES)
+   * @default - secrets and financial or government identifiers BLOCK; email, phone, name, address, IP address ANONYMIZE (see `Guardrail.DEFAULT_PII_ENTITIES`)
    */
   readonly piiEntities?: PiiEntityFilter[];
   /**
@@ -224,17 +244,17 @@ export interface GuardrailAttributes {
 }
 
 /** The default content filters: every category HIGH, prompt attacks on input only. */
-export const DEFAULT_CONTENT_FILTERS: readonly ContentFilter[] = [
+const DEFAULT_CONTENT_FILTERS: readonly ContentFilter[] = [
   ContentFilterType.HATE,
   ContentFilterType.INSULTS,
   ContentFilterType.SEXUAL,
   ContentFilterType.VIOLENCE,
   ContentFilterType.MISCONDUCT,
   ContentFilterType.PROMPT_ATTACK,
-].map((type) => ({ type, inputStrength: FilterStrength.HIGH }));
+].map((category) => ({ category, inputStrength: FilterStrength.HIGH }));
 
 /** The default PII filters. */
-export const DEFAULT_PII_ENTITIES: readonly PiiEntityFilter[] = [
+const DEFAULT_PII_ENTITIES: readonly PiiEntityFilter[] = [
   ...[
     PiiEntityType.AWS_ACCESS_KEY,
     PiiEntityType.AWS_SECRET_KEY,
@@ -245,15 +265,16 @@ export const DEFAULT_PII_ENTITIES: readonly PiiEntityFilter[] = [
     PiiEntityType.US_BANK_ACCOUNT_NUMBER,
     PiiEntityType.US_SOCIAL_SECURITY_NUMBER,
     PiiEntityType.US_PASSPORT_NUMBER,
-  ].map((type) => ({ type, action: SensitiveInformationAction.BLOCK })),
-  ...[PiiEntityType.EMAIL, PiiEntityType.PHONE, PiiEntityType.NAME, PiiEntityType.ADDRESS, PiiEntityType.IP_ADDRESS].map((type) => ({
-    type,
+  ].map((entity) => ({ entity, action: SensitiveInformationAction.BLOCK })),
+  ...[PiiEntityType.EMAIL, PiiEntityType.PHONE, PiiEntityType.NAME, PiiEntityType.ADDRESS, PiiEntityType.IP_ADDRESS].map((entity) => ({
+    entity,
     action: SensitiveInformationAction.ANONYMIZE,
   })),
 ];
 
 const TOPIC_NAME = /^[0-9a-zA-Z-_ !?.]{1,100}$/;
 
+/** @internal */
 abstract class GuardrailBase extends Resource implements IGuardrail {
   public abstract readonly guardrailId: string;
   public abstract readonly guardrailArn: string;
@@ -276,6 +297,11 @@ abstract class GuardrailBase extends Resource implements IGuardrail {
  * Any change to the configuration publishes a new version, and `guardrailVersion` follows it.
  */
 export class Guardrail extends GuardrailBase {
+  /** The content filters of a guardrail created without `contentFilters`. */
+  public static readonly DEFAULT_CONTENT_FILTERS: ContentFilter[] = [...DEFAULT_CONTENT_FILTERS];
+  /** The sensitive-information entities of a guardrail created without `piiEntities`. */
+  public static readonly DEFAULT_PII_ENTITIES: PiiEntityFilter[] = [...DEFAULT_PII_ENTITIES];
+
   /** Imports an existing guardrail version. */
   public static fromGuardrailAttributes(scope: Construct, id: string, attrs: GuardrailAttributes): IGuardrail {
     const resourceName = Arn.split(attrs.guardrailArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
@@ -295,7 +321,8 @@ export class Guardrail extends GuardrailBase {
   public readonly guardrailId: string;
   public readonly guardrailArn: string;
   public readonly guardrailVersion: string;
-  public readonly encryptionKey: kms.IKey;
+  /** The customer-managed key that encrypts the guardrail (always set for a guardrail this construct creates). */
+  public readonly encryptionKey?: kms.IKey;
   /** The grounding threshold the guardrail blocks below. */
   public readonly groundingThreshold: number;
   /** The guardrail (configuration, DRAFT version). */
@@ -305,14 +332,14 @@ export class Guardrail extends GuardrailBase {
 
   constructor(scope: Construct, id: string, props: GuardrailProps = {}) {
     super(scope, id);
-    const contentFilters = this.validateContentFilters(props.contentFilters ?? [...DEFAULT_CONTENT_FILTERS]);
+    const contentFilters = this.validateContentFilters((props.contentFilters ?? [...DEFAULT_CONTENT_FILTERS]).map((f, i) => this.normalizeFilter(f, i)));
     const topics = this.validateTopics(props.deniedTopics ?? []);
     const words = props.blockedWords ?? [];
     if (words.length > 10000) throw new GenAIValidationError(this, 'blockedWords', `${words.length} words`, 'at most 10000 words');
     for (const w of words) {
       if (!isUnresolved(w) && (w.trim().length === 0 || w.length > 100)) throw new GenAIValidationError(this, 'blockedWords', w, 'non-blank words of at most 100 characters');
     }
-    const pii = props.piiEntities ?? [...DEFAULT_PII_ENTITIES];
+    const pii = (props.piiEntities ?? [...DEFAULT_PII_ENTITIES]).map((p, i) => this.normalizePii(p, i));
     const regexes = props.sensitiveRegexes ?? [];
     this.validateSensitive(pii, regexes);
     this.groundingThreshold = props.groundingThreshold ?? 0.75;
@@ -338,9 +365,9 @@ export class Guardrail extends GuardrailBase {
       kmsKeyArn: this.encryptionKey.keyArn,
       contentPolicyConfig: {
         filtersConfig: contentFilters.map((f) => ({
-          type: f.type,
+          type: f.category,
           inputStrength: f.inputStrength,
-          outputStrength: f.type === ContentFilterType.PROMPT_ATTACK ? FilterStrength.NONE : f.outputStrength ?? f.inputStrength,
+          outputStrength: f.category === ContentFilterType.PROMPT_ATTACK ? FilterStrength.NONE : f.outputStrength ?? f.inputStrength,
         })),
       },
       topicPolicyConfig:
@@ -357,7 +384,7 @@ export class Guardrail extends GuardrailBase {
       sensitiveInformationPolicyConfig:
         pii.length > 0 || regexes.length > 0
           ? {
-              piiEntitiesConfig: pii.length > 0 ? pii.map((p) => ({ type: p.type, action: p.action })) : undefined,
+              piiEntitiesConfig: pii.length > 0 ? pii.map((p) => ({ type: p.entity, action: p.action })) : undefined,
               regexesConfig: regexes.length > 0 ? regexes.map((r) => ({ name: r.name, pattern: r.pattern, action: r.action, description: r.description })) : undefined,
             }
           : undefined,
@@ -387,24 +414,40 @@ export class Guardrail extends GuardrailBase {
     return createHash('sha256').update(JSON.stringify(props)).digest('hex').slice(0, 16);
   }
 
-  private validateContentFilters(filters: ContentFilter[]): ContentFilter[] {
+  /** The filter with `category` set from `category` or the deprecated `type` (exactly one of them). */
+  private normalizeFilter(f: ContentFilter, i: number): ContentFilter & { readonly category: ContentFilterType } {
+    if ((f.category === undefined) === (f.type === undefined)) {
+      throw new GenAIValidationError(this, `contentFilters[${i}].category`, { category: f.category, type: f.type }, 'exactly one of category or the deprecated type');
+    }
+    return { ...f, category: (f.category ?? f.type)! };
+  }
+
+  /** The filter with `entity` set from `entity` or the deprecated `type` (exactly one of them). */
+  private normalizePii(p: PiiEntityFilter, i: number): PiiEntityFilter & { readonly entity: PiiEntityType } {
+    if ((p.entity === undefined) === (p.type === undefined)) {
+      throw new GenAIValidationError(this, `piiEntities[${i}].entity`, { entity: p.entity, type: p.type }, 'exactly one of entity or the deprecated type');
+    }
+    return { ...p, entity: (p.entity ?? p.type)! };
+  }
+
+  private validateContentFilters<T extends ContentFilter & { readonly category: ContentFilterType }>(filters: T[]): T[] {
     const seen = new Set<string>();
     const types = Object.values(ContentFilterType) as string[];
     const strengths = Object.values(FilterStrength) as string[];
     for (const f of filters) {
-      if (!types.includes(f.type)) throw new GenAIValidationError(this, 'contentFilters.type', f.type, `a ContentFilterType: ${types.join(', ')}`);
-      if (seen.has(f.type)) throw new GenAIValidationError(this, 'contentFilters.type', f.type, 'each type at most once');
-      seen.add(f.type);
+      if (!types.includes(f.category)) throw new GenAIValidationError(this, 'contentFilters.category', f.category, `a ContentFilterType: ${types.join(', ')}`);
+      if (seen.has(f.category)) throw new GenAIValidationError(this, 'contentFilters.category', f.category, 'each category at most once');
+      seen.add(f.category);
       if (!strengths.includes(f.inputStrength)) throw new GenAIValidationError(this, 'contentFilters.inputStrength', f.inputStrength, `a FilterStrength: ${strengths.join(', ')}`);
       if (f.outputStrength !== undefined && !strengths.includes(f.outputStrength)) {
         throw new GenAIValidationError(this, 'contentFilters.outputStrength', f.outputStrength, `a FilterStrength: ${strengths.join(', ')}`);
       }
-      if (f.type === ContentFilterType.PROMPT_ATTACK && f.outputStrength !== undefined && f.outputStrength !== FilterStrength.NONE) {
+      if (f.category === ContentFilterType.PROMPT_ATTACK && f.outputStrength !== undefined && f.outputStrength !== FilterStrength.NONE) {
         throw new GenAIValidationError(this, 'contentFilters.outputStrength', `${f.outputStrength} (PROMPT_ATTACK)`, 'FilterStrength.NONE: Bedrock filters prompt attacks on input only');
       }
     }
-    if (!filters.some((f) => f.type === ContentFilterType.PROMPT_ATTACK && f.inputStrength !== FilterStrength.NONE)) {
-      throw new GenAIValidationError(this, 'contentFilters', filters.map((f) => f.type), 'a list that includes PROMPT_ATTACK with an input strength other than NONE');
+    if (!filters.some((f) => f.category === ContentFilterType.PROMPT_ATTACK && f.inputStrength !== FilterStrength.NONE)) {
+      throw new GenAIValidationError(this, 'contentFilters', filters.map((f) => f.category), 'a list that includes PROMPT_ATTACK with an input strength other than NONE');
     }
     return filters;
   }
@@ -429,14 +472,14 @@ export class Guardrail extends GuardrailBase {
     return topics;
   }
 
-  private validateSensitive(pii: PiiEntityFilter[], regexes: SensitiveRegexFilter[]): void {
+  private validateSensitive(pii: (PiiEntityFilter & { readonly entity: PiiEntityType })[], regexes: SensitiveRegexFilter[]): void {
     const types = Object.values(PiiEntityType) as string[];
     const actions = Object.values(SensitiveInformationAction) as string[];
     const seen = new Set<string>();
     for (const p of pii) {
-      if (!types.includes(p.type)) throw new GenAIValidationError(this, 'piiEntities.type', p.type, 'a PiiEntityType');
-      if (seen.has(p.type)) throw new GenAIValidationError(this, 'piiEntities.type', p.type, 'each type at most once');
-      seen.add(p.type);
+      if (!types.includes(p.entity)) throw new GenAIValidationError(this, 'piiEntities.entity', p.entity, 'a PiiEntityType');
+      if (seen.has(p.entity)) throw new GenAIValidationError(this, 'piiEntities.entity', p.entity, 'each entity at most once');
+      seen.add(p.entity);
       if (!actions.includes(p.action)) throw new GenAIValidationError(this, 'piiEntities.action', p.action, 'BLOCK or ANONYMIZE');
     }
     if (regexes.length > 10) throw new GenAIValidationError(this, 'sensitiveRegexes', `${regexes.length} patterns`, 'at most 10 patterns');

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge } from '../core/acknowledgements';
 import { createKey } from '../core/encryption';
 import { GenAIValidationError } from '../core/errors';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
@@ -48,8 +49,8 @@ export class BedrockInvocationLogging extends Construct {
   public readonly bucket: s3.IBucket;
   /** The key prefix of the logs. */
   public readonly keyPrefix: string;
-  /** The provider function. */
-  public readonly provider: SecureFunction;
+  /** The custom resource provider function. */
+  public readonly provider: lambda.IFunction;
   /** The custom resource. */
   public readonly resource: CustomResource;
 
@@ -86,23 +87,24 @@ export class BedrockInvocationLogging extends Construct {
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const key = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the Bedrock invocation logging provider of ${this.node.path}`, removalPolicy);
-    this.provider = new SecureFunction(this, 'Provider', {
+    const provider = new SecureFunction(this, 'Provider', {
       handlerName: 'invocation-logging',
       description: 'Turns Bedrock model invocation logging to the data lake on and off (CloudFormation custom resource)',
       encryptionKey: key,
       reservedConcurrentExecutions: 1,
       removalPolicy,
     });
-    this.provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...INVOCATION_LOGGING_ACTIONS], resources: ['*'] }));
-    acknowledge(this.provider.role, Acknowledgements.bedrockLoggingConfiguration);
+    this.provider = provider.function;
+    provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...INVOCATION_LOGGING_ACTIONS], resources: ['*'] }));
+    acknowledge(provider.role, Acknowledgements.bedrockLoggingConfiguration);
 
     this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: this.provider.function.functionArn,
+      serviceToken: provider.function.functionArn,
       resourceType: 'Custom::BedrockInvocationLogging',
       properties: { BucketName: this.bucket.bucketName, KeyPrefix: prefix },
     });
     // The role's policy must exist before Create and after Delete; Bedrock checks the bucket policy on Put.
-    this.resource.node.addDependency(this.provider.role);
+    this.resource.node.addDependency(provider.role);
     if (bucketPolicy.policyDependable) this.resource.node.addDependency(bucketPolicy.policyDependable);
     if (props.dataLake.encryptionKey instanceof kms.Key) this.resource.node.addDependency(props.dataLake.encryptionKey);
   }

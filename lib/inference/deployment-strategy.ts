@@ -15,6 +15,11 @@ export enum TrafficShiftType {
 /** The traffic routing part of a blue/green update policy, as SageMaker wants it. */
 export interface TrafficRoutingConfig {
   /** `CANARY`, `LINEAR` or `ALL_AT_ONCE`. */
+  readonly shiftType: string;
+  /**
+   * `CANARY`, `LINEAR` or `ALL_AT_ONCE`.
+   * @deprecated use `shiftType` (`type` is a reserved word in Go)
+   */
   readonly type: string;
   /** Seconds between traffic shifts. */
   readonly waitIntervalInSeconds: number;
@@ -30,7 +35,11 @@ export interface TrafficRoutingConfig {
  * before the termination wait has passed.
  *
  * @example
- * DeploymentStrategy.canary(10, Duration.minutes(10));
+ * import { Duration } from 'aws-cdk-lib';
+ * import { DeploymentStrategy } from 'genai-platform-constructs';
+ *
+ * // 10% of the new fleet first, for 10 minutes, then the rest
+ * const strategy = DeploymentStrategy.canary(10, Duration.minutes(10));
  */
 export class DeploymentStrategy {
   /**
@@ -60,14 +69,14 @@ export class DeploymentStrategy {
   }
 
   /** The kind of traffic shift. */
-  public readonly type: TrafficShiftType;
+  public readonly trafficShiftType: TrafficShiftType;
   /** Wait between shifts. */
   public readonly wait: Duration;
   /** Canary size or linear step, in percent of the new fleet. @default - none (all at once) */
   public readonly percent?: number;
 
   private constructor(type: TrafficShiftType, wait: Duration, percent?: number) {
-    this.type = type;
+    this.trafficShiftType = type;
     this.wait = wait;
     this.percent = percent;
   }
@@ -76,15 +85,23 @@ export class DeploymentStrategy {
    * Validates the strategy for the construct that uses it and renders SageMaker's traffic routing.
    * Throws a {@link GenAIValidationError} naming `scope`'s path for values SageMaker would reject.
    */
+  /**
+   * The kind of traffic shift.
+   * @deprecated use `trafficShiftType` (`type` is a reserved word in Go)
+   */
+  public get type(): TrafficShiftType {
+    return this.trafficShiftType;
+  }
+
   public bind(scope: IConstruct, property = 'deploymentStrategy'): TrafficRoutingConfig {
-    if (this.type === TrafficShiftType.CANARY) {
+    if (this.trafficShiftType === TrafficShiftType.CANARY) {
       const prop = `${property} canary percent`;
       // A percentage first (1 to 99: 0 shifts nothing, 100 is all at once), then SageMaker's own limit.
       validateRange(scope, prop, this.percent, 1, 99, { integer: true });
       if (this.percent !== undefined && this.percent > 50) {
         throw new GenAIValidationError(scope, prop, this.percent, 'at most 50: SageMaker requires the canary to be at most half of the new fleet (use allAtOnce() to move everything)');
       }
-    } else if (this.type === TrafficShiftType.LINEAR) {
+    } else if (this.trafficShiftType === TrafficShiftType.LINEAR) {
       const prop = `${property} linear step percent`;
       validateRange(scope, prop, this.percent, 1, 99, { integer: true });
       if (this.percent !== undefined && (this.percent < 10 || this.percent > 50)) {
@@ -96,10 +113,11 @@ export class DeploymentStrategy {
       throw new GenAIValidationError(scope, `${property} wait`, this.wait.toHumanString(), 'whole seconds from 0 to 3600 (one hour)');
     }
     return {
-      type: this.type,
+      shiftType: this.trafficShiftType,
+      type: this.trafficShiftType,
       waitIntervalInSeconds: this.wait.toSeconds(),
-      canaryPercent: this.type === TrafficShiftType.CANARY ? this.percent : undefined,
-      linearStepPercent: this.type === TrafficShiftType.LINEAR ? this.percent : undefined,
+      canaryPercent: this.trafficShiftType === TrafficShiftType.CANARY ? this.percent : undefined,
+      linearStepPercent: this.trafficShiftType === TrafficShiftType.LINEAR ? this.percent : undefined,
     };
   }
 }

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge } from '../core/acknowledgements';
 import { allowServicesToPublish, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
-import { SecureFunction } from '../core/secure-function';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { DeploymentStrategy, TrafficRoutingConfig } from './deployment-strategy';
@@ -340,6 +340,7 @@ const ENDPOINT_NAMESPACE = 'AWS/SageMaker';
 const INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
+/** @internal */
 abstract class EndpointBase extends Construct implements IInferenceEndpoint {
   public abstract readonly endpointName: string;
   public abstract readonly endpointArn: string;
@@ -446,7 +447,7 @@ export class InferenceEndpoint extends EndpointBase {
   /** The data-quality monitoring schedule (when `monitoring` is set). */
   public readonly monitoringSchedule?: sagemaker.CfnMonitoringSchedule;
   /** The promotion function (when `modelPackageGroupName` is set). */
-  public readonly promotionFunction?: SecureFunction;
+  public readonly promotionFunction?: lambda.IFunction;
   /** The rule that sends approvals to the promotion function. */
   public readonly promotionRule?: events.Rule;
   /**
@@ -574,7 +575,7 @@ export class InferenceEndpoint extends EndpointBase {
         scaling: this.endpoint ? undefined : this.renderScalingConfig(),
       });
       this.alarms.push(...promotion.alarms);
-      this.promotionFunction = promotion.fn;
+      this.promotionFunction = promotion.fn.function;
       this.promotionRule = promotion.rule;
       this.promotionScalingRule = promotion.scalingRule;
       this.promotionDeadLetterQueue = promotion.dlq;
@@ -730,10 +731,10 @@ export class InferenceEndpoint extends EndpointBase {
         );
       }
     }
-    if (this.variants.some((v) => instanceFamily(v.instanceType) === 'inf1') && this.routing.type !== 'ALL_AT_ONCE') {
+    if (this.variants.some((v) => instanceFamily(v.instanceType) === 'inf1') && this.routing.shiftType !== 'ALL_AT_ONCE') {
       Annotations.of(this).addWarningV2(
         'genai:inference:noTrafficShifting',
-        `SageMaker does not shift traffic gradually on Inf1 instances: the ${this.routing.type.toLowerCase()} strategy falls back to all at once without a baking period.`,
+        `SageMaker does not shift traffic gradually on Inf1 instances: the ${this.routing.shiftType.toLowerCase()} strategy falls back to all at once without a baking period.`,
       );
     }
   }
@@ -893,7 +894,7 @@ export class InferenceEndpoint extends EndpointBase {
     return {
       blueGreenUpdatePolicy: {
         trafficRoutingConfiguration: {
-          type: r.type,
+          type: r.shiftType,
           waitIntervalInSeconds: r.waitIntervalInSeconds,
           canarySize: r.canaryPercent !== undefined ? { type: 'CAPACITY_PERCENT', value: r.canaryPercent } : undefined,
           linearStepSize: r.linearStepPercent !== undefined ? { type: 'CAPACITY_PERCENT', value: r.linearStepPercent } : undefined,

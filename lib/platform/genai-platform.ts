@@ -150,11 +150,17 @@ export interface GenAIPlatformProps {
   readonly apiWebAcl?: ApiWebAcl;
 }
 
+/** Where `POST /v1/feedback` records land in the FEEDBACK zone. */
+const FEEDBACK_PREFIX = 'api-feedback/';
+
 /**
  * The whole platform in one construct: data lake and audit trail (training, inference, guardrails and
  * the API are added as they land).
  */
 export class GenAIPlatform extends Construct {
+  /** Where `POST /v1/feedback` records land in the FEEDBACK zone, and what retraining reads. */
+  public static readonly FEEDBACK_PREFIX: string = FEEDBACK_PREFIX;
+
   /** The profile in use. */
   public readonly profile: PlatformProfile;
   /** The data lake. */
@@ -335,4 +341,3 @@ export class GenAIPlatform extends Construct {
 const TRAINING_ARTIFACTS_PREFIX = 'training-pipeline/';
 
 /** Where the API writes feedback records in the FEEDBACK zone; the training pipeline reads them there. */
-export const FEEDBACK_PREFIX = 'api-feedback/';

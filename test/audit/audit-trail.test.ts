@@ -2,7 +2,9 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AuditTrail, DataZone, ObjectLockMode, SECURITY_ALARMS, SecureDataLake } from '../../lib';
+import { AuditTrail, DataZone, ObjectLockMode, SecureDataLake } from '../../lib';
+
+const SECURITY_ALARMS = AuditTrail.SECURITY_ALARMS;
 import { complianceFindings, strictApp } from '../helpers/compliance';
 
 function trailStack(props: ConstructorParameters<typeof AuditTrail>[2] = {}, withLake = true) {

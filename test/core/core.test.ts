@@ -4,9 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { Acknowledgements, GenAIValidationError, applyCompliance } from '../../lib';
+import { Acknowledgements, GenAIErrors, SecureDataLake, applyCompliance } from '../../lib';
 import { createKey } from '../../lib/core/encryption';
-import { validateOneOf, validatePattern, validateRange } from '../../lib/core/errors';
+import { GenAIValidationError, validateOneOf, validatePattern, validateRange } from '../../lib/core/errors';
 import { SecureFunction } from '../../lib/core/secure-function';
 import { complianceFindings, strictApp } from '../helpers/compliance';
 
@@ -18,6 +18,23 @@ describe('validation helpers', () => {
     expect(error.message).toBe('S/Thing: invalid minCapacity: got 5; allowed: at most maxCapacity (2)');
     expect(error.constructPath).toBe('S/Thing');
     expect(error.property).toBe('minCapacity');
+  });
+
+  test('GenAIErrors recognizes the validation errors in every language (no Error subclass is exported)', () => {
+    let caught: unknown;
+    try {
+      new SecureDataLake(new Stack(new App(), 'Bad'), 'Lake', { zones: [] });
+    } catch (e) {
+      caught = e;
+    }
+    expect(GenAIErrors.isGenAIValidationError(caught)).toBe(true);
+    expect(GenAIErrors.constructPathOf(caught)).toBe('Bad/Lake');
+    expect(GenAIErrors.propertyOf(caught)).toBe('zones');
+    expect((caught as Error).name).toBe('GenAIValidationError');
+    for (const other of [new Error('x'), undefined, null, 'GenAIValidationError', { name: 'GenAIValidationError' }]) {
+      expect(GenAIErrors.isGenAIValidationError(other)).toBe(false);
+      expect(GenAIErrors.constructPathOf(other)).toBeUndefined();
+    }
   });
 
   test('validateRange: bounds, integers, tokens skipped', () => {

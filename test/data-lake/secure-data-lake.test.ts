@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DataZone, GenAIValidationError, ObjectLockMode, SecureDataLake } from '../../lib';
+import { DataZone, ObjectLockMode, SecureDataLake } from '../../lib';
+import { GenAIValidationError } from '../../lib/core/errors';
 import { complianceFindings, strictApp } from '../helpers/compliance';
 
 function lakeStack(props: ConstructorParameters<typeof SecureDataLake>[2] = {}) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { applyCompliance, ComplianceOptions } from '../../lib';
+import { Compliance, ComplianceOptions } from '../../lib';
 
 /** Context every test app uses: the feature flags and strict template validation of cdk.json. */
 export const STRICT_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
@@ -22,7 +22,7 @@ export type Finding = string;
  * (errors and warnings of every plugin, including CloudFormation schema validation).
  */
 export function complianceFindings(app: App, options?: ComplianceOptions): Finding[] {
-  applyCompliance(app, options);
+  Compliance.apply(app, options);
   const reportPath = join(app.outdir, 'validation-report.json');
   try {
     withSchemaValidation(() => app.synth({ force: true }));
@@ -129,7 +129,7 @@ export class ComplianceMatrix {
 
   private run() {
     if (this.result) return this.result;
-    applyCompliance(this.app, this.options);
+    Compliance.apply(this.app, this.options);
     const reportPath = join(this.app.outdir, 'validation-report.json');
     try {
       withSchemaValidation(() => this.app.synth({ force: true }));

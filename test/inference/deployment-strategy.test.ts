@@ -7,7 +7,8 @@ describe('DeploymentStrategy', () => {
 
   test('canary renders a capacity-percent canary and its bake time', () => {
     const s = DeploymentStrategy.canary(25, Duration.minutes(15));
-    expect(s.type).toBe(TrafficShiftType.CANARY);
+    expect(s.trafficShiftType).toBe(TrafficShiftType.CANARY);
+    expect(s.type).toBe(TrafficShiftType.CANARY); // deprecated alias
     expect(s.bind(scope)).toEqual({ type: 'CANARY', waitIntervalInSeconds: 900, canaryPercent: 25, linearStepPercent: undefined });
   });
 

@@ -2,7 +2,8 @@ import { App, Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { GenAIPlatformPipeline, GenAIPlatformPipelineProps, GenAIValidationError, PlatformProfile } from '../../lib';
+import { GenAIPlatformPipeline, GenAIPlatformPipelineProps, PlatformProfile } from '../../lib';
+import { GenAIValidationError } from '../../lib/core/errors';
 import { complianceFindings, strictApp } from '../helpers/compliance';
 
 const TOOLING = { account: '333333333333', region: 'eu-west-1' };

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
-import { FEEDBACK_PREFIX, GenAIPlatform, GenAIPlatformStack, InferenceEndpoint, PlatformProfile } from '../../lib';
+import { GenAIPlatform, GenAIPlatformStack, InferenceEndpoint, PlatformProfile } from '../../lib';
 import { strictApp, validatingEnv } from '../helpers/compliance';
 
 describe('GenAIPlatformStack', () => {
@@ -165,7 +165,7 @@ describe('GenAIPlatform: where generation goes', () => {
   test('the API: both routes, profile throttling, feedback into the prefix the training trigger watches', () => {
     const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.PROD) });
     const template = Template.fromStack(stack);
-    expect(stack.platform.api.feedbackPrefix).toBe(FEEDBACK_PREFIX);
+    expect(stack.platform.api.feedbackPrefix).toBe(GenAIPlatform.FEEDBACK_PREFIX);
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
       MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),

@@ -31,8 +31,13 @@ export interface GenAIRuleInfo {
  * resource (or an ancestor) with its rule id.
  *
  * @example
+ * import { App, Stack, Validations } from 'aws-cdk-lib';
+ * import { GenAIChecks, InferenceEndpoint, SecureDataLake } from 'genai-platform-constructs';
+ *
  * const app = new App();
  * Validations.of(app).addPlugins(new GenAIChecks(app));
+ * const stack = new Stack(app, 'Dev');
+ * const devEndpoint = new InferenceEndpoint(stack, 'Endpoint', { dataLake: new SecureDataLake(stack, 'Lake'), modelPackageGroupName: 'llm' });
  * // on purpose, for one development endpoint:
  * Validations.of(devEndpoint).acknowledge({ id: 'GenAI-SageMakerEndpointMultiInstance', reason: 'Development endpoint, one instance to save cost' });
  */

@@ -1,0 +1,129 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The library is a jsii package: one API for TypeScript, Python, Java, .NET and Go. `npm test` builds it
+ * with jsii first (`pretest`), so `.jsii` is the assembly of this tree.
+ */
+const root = join(__dirname, '..');
+const assembly = JSON.parse(readFileSync(join(root, '.jsii'), 'utf8'));
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+
+/** The TypeScript-only names exported on purpose, each deprecated for one release. */
+const TYPESCRIPT_ONLY = ['applyCompliance'];
+
+describe('the jsii assembly', () => {
+  test('every name exported from the package entry point is a type of the assembly', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported = Object.keys(require(join(root, 'dist', 'lib', 'index.js'))).sort();
+    const types = new Set(Object.values<any>(assembly.types).filter((t) => !t.namespace).map((t) => t.name));
+    expect(exported.filter((name) => !types.has(name) && !TYPESCRIPT_ONLY.includes(name))).toEqual([]);
+    expect(exported).toEqual(expect.arrayContaining(['Compliance', 'GenAIErrors', 'SecureDataLake', 'GenAIPlatform', 'Acknowledgements']));
+  });
+
+  test('the deprecated TypeScript-only alias still works and says what replaces it', () => {
+    const source = readFileSync(join(root, 'dist', 'lib', 'core', 'compliance.d.ts'), 'utf8');
+    expect(source).toMatch(/@deprecated use \{@link Compliance\.apply\}[\s\S]*export declare function applyCompliance/);
+  });
+
+  test('every public type, member, method parameter and enum member has a summary; optional struct props say their @default', () => {
+    const missing: string[] = [];
+    for (const [fqn, t] of Object.entries<any>(assembly.types)) {
+      if (!t.docs?.summary) missing.push(fqn);
+      for (const p of t.properties ?? []) {
+        if (!p.docs?.summary) missing.push(`${fqn}#${p.name}`);
+        if (t.datatype && p.optional && p.docs?.default === undefined) missing.push(`${fqn}#${p.name} (@default)`);
+      }
+      for (const m of t.methods ?? []) {
+        if (!m.docs?.summary) missing.push(`${fqn}#${m.name}()`);
+        for (const param of m.parameters ?? []) if (!param.docs?.summary) missing.push(`${fqn}#${m.name}(${param.name})`);
+      }
+      for (const m of t.members ?? []) if (!m.docs?.summary) missing.push(`${fqn}.${m.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('no public member is named like a reserved word of a target language, except deprecated aliases', () => {
+    const reserved = new Set(['type', 'func', 'map', 'range', 'interface', 'package', 'default', 'select', 'chan', 'go', 'defer']);
+    const clashes: string[] = [];
+    for (const [fqn, t] of Object.entries<any>(assembly.types)) {
+      for (const p of [...(t.properties ?? []), ...(t.methods ?? [])]) {
+        if (reserved.has(p.name) && !p.docs?.deprecated) clashes.push(`${fqn}#${p.name}`);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
+  test('package metadata for npm, PyPI, Maven, NuGet, Go and Construct Hub', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require(join(root, 'package.json'));
+    expect(pkg.keywords).toEqual(expect.arrayContaining(['cdk', 'awscdk']));
+    expect(pkg.files).toEqual(expect.arrayContaining(['.jsii', 'API.md', 'LICENSE']));
+    expect(pkg.stability).toBeDefined();
+    expect(existsSync(join(root, 'LICENSE'))).toBe(true);
+    expect(Object.keys(pkg.jsii.targets).sort()).toEqual(['dotnet', 'go', 'java', 'python']);
+    // jsii modules used in the public API are peers, and the dev copy is pinned to the peer minimum.
+    for (const peer of ['aws-cdk-lib', 'constructs', 'cdk-nag']) {
+      expect(pkg.peerDependencies[peer]).toBe(`^${pkg.devDependencies[peer]}`);
+      expect(pkg.dependencies?.[peer]).toBeUndefined();
+    }
+    expect(assembly.targets.python.module).toBe('genai_platform_constructs');
+  });
+});
+
+describe('other languages', () => {
+  test('jsii-pacmak generates the Python, Java, .NET and Go packages (code only: the registries are not reachable here)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'pacmak-'));
+    const r = run(bin('jsii-pacmak'), ['--code-only', '--target', 'python', '--target', 'java', '--target', 'dotnet', '--target', 'go', '--outdir', out]);
+    expect(r.status === 0 ? '' : `${r.stdout}\n${r.stderr}`).toBe('');
+    const python = readFileSync(join(out, 'python', 'src', 'genai_platform_constructs', '__init__.py'), 'utf8');
+    expect(python).toMatch(/class SecureDataLake\(/);
+    expect(python).toMatch(/class Compliance\(/);
+    const java = execFileSync('find', [join(out, 'java'), '-name', 'GenAIPlatform.java'], { encoding: 'utf8' });
+    expect(java.trim()).not.toBe('');
+    const dotnet = execFileSync('find', [join(out, 'dotnet'), '-name', 'InferenceEndpoint.cs'], { encoding: 'utf8' });
+    expect(dotnet.trim()).not.toBe('');
+    const go = execFileSync('grep', ['-rl', 'func NewGuardrailFunction', join(out, 'go')], { encoding: 'utf8' });
+    expect(go.trim()).not.toBe('');
+  });
+
+  test('every TypeScript example of the README and of the API docs compiles under jsii-rosetta (strict)', () => {
+    const r = run(bin('jsii-rosetta'), ['extract', '--strict', '.']);
+    expect(r.status === 0 ? '' : `${r.stdout}\n${r.stderr}`.replace(/!!.*\n/g, '')).toBe('');
+  });
+});
+
+describe('API compatibility with the last release (api/released.jsii)', () => {
+  const diff = (original: string, updated: string) =>
+    run(bin('jsii-diff'), [original, updated, '--error-on', 'all', '--ignore-file', join(root, 'api', 'allowed-breaking-changes.txt'), '--keys']);
+
+  test('no breaking change against the released assembly unless declared in api/allowed-breaking-changes.txt', () => {
+    const r = diff(join(root, 'api', 'released.jsii'), join(root, '.jsii'));
+    expect(r.status === 0 ? '' : `${r.stdout}\n${r.stderr}`.replace(/!!.*\n/g, '')).toBe('');
+  });
+
+  test('a removed type is reported as breaking (the check can fail)', () => {
+    const broken = JSON.parse(JSON.stringify(assembly));
+    delete broken.types['genai-platform-constructs.DeploymentStrategy'];
+    const dir = mkdtempSync(join(tmpdir(), 'jsii-diff-'));
+    writeFileSync(join(dir, '.jsii'), JSON.stringify(broken));
+    // jsii-diff resolves an assembly's dependencies from its package folder
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: assembly.name, version: assembly.version }));
+    execFileSync('ln', ['-s', join(root, 'node_modules'), join(dir, 'node_modules')]);
+    const r = diff(join(root, '.jsii'), join(dir, '.jsii'));
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/DeploymentStrategy/);
+  });
+});
+
+describe('API.md', () => {
+  test('is the jsii-docgen reference of this assembly (npm run docgen)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'docgen-')), 'API.md');
+    const r = run(bin('jsii-docgen'), ['-o', out]);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(root, 'API.md'), 'utf8') === readFileSync(out, 'utf8') ? 'up to date' : 'API.md is stale: run npm run docgen').toBe('up to date');
+  });
+});
