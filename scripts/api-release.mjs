@@ -1,10 +1,26 @@
-// npm run api:release — records the current jsii assembly as the last released API (api/released.jsii),
+// npm run api:release — records the current jsii assembly as the last released API (api/released/),
 // after a release. `npm test` compares every later assembly with it (jsii-diff): a change that breaks
 // users of any language fails unless its key is listed in api/allowed-breaking-changes.txt.
-import { copyFileSync, writeFileSync } from 'node:fs';
+// api/released/ is a package folder (assembly and the package.json fields jsii reads), so jsii-diff
+// resolves its dependencies (aws-cdk-lib, constructs, cdk-nag) from this repository's node_modules.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-copyFileSync(join(root, '.jsii'), join(root, 'api', 'released.jsii'));
+const out = join(root, 'api', 'released');
+mkdirSync(out, { recursive: true });
+copyFileSync(join(root, '.jsii'), join(out, '.jsii'));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const released = {
+  name: pkg.name,
+  version: pkg.version,
+  private: true,
+  description: 'The jsii assembly of the last released version (written by npm run api:release; read by jsii-diff in npm test).',
+  types: 'index.d.ts',
+  dependencies: pkg.dependencies,
+  peerDependencies: pkg.peerDependencies,
+  jsii: pkg.jsii,
+};
+writeFileSync(join(out, 'package.json'), JSON.stringify(released, null, 2) + '\n');
 writeFileSync(join(root, 'api', 'allowed-breaking-changes.txt'), '# jsii-diff keys of breaking changes declared for the next release (one per line)\n');
-console.log('api/released.jsii updated; api/allowed-breaking-changes.txt reset');
+console.log(`api/released/ records ${pkg.name}@${pkg.version}; api/allowed-breaking-changes.txt reset`);
