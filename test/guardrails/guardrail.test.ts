@@ -171,7 +171,7 @@ describe('Guardrail', () => {
       ['prompt attack output strength', { contentFilters: [{ category: ContentFilterType.PROMPT_ATTACK, inputStrength: FilterStrength.HIGH, outputStrength: FilterStrength.HIGH }] }, /invalid contentFilters.outputStrength: got "HIGH \(PROMPT_ATTACK\)"; allowed: FilterStrength.NONE/],
       ['no prompt attack filter', { contentFilters: [{ category: ContentFilterType.HATE, inputStrength: FilterStrength.HIGH }] }, /invalid contentFilters: .*includes PROMPT_ATTACK/],
       ['prompt attack off', { contentFilters: [{ category: ContentFilterType.PROMPT_ATTACK, inputStrength: FilterStrength.NONE }] }, /includes PROMPT_ATTACK/],
-      ['duplicate filter', { contentFilters: [{ category: ContentFilterType.PROMPT_ATTACK, inputStrength: FilterStrength.HIGH }, { category: ContentFilterType.PROMPT_ATTACK, inputStrength: FilterStrength.LOW }] }, /each type at most once/],
+      ['duplicate filter', { contentFilters: [{ category: ContentFilterType.PROMPT_ATTACK, inputStrength: FilterStrength.HIGH }, { category: ContentFilterType.PROMPT_ATTACK, inputStrength: FilterStrength.LOW }] }, /each category at most once/],
       ['bad strength', { contentFilters: [{ category: ContentFilterType.PROMPT_ATTACK, inputStrength: 'MAX' as FilterStrength }] }, /invalid contentFilters.inputStrength: got "MAX"/],
       ['bad category', { contentFilters: [{ category: 'GORE' as ContentFilterType, inputStrength: FilterStrength.HIGH }] }, /invalid contentFilters.category: got "GORE"/],
       ['bad category through the deprecated type', { contentFilters: [{ type: 'GORE' as ContentFilterType, inputStrength: FilterStrength.HIGH }] }, /invalid contentFilters.category: got "GORE"/],

@@ -9,15 +9,15 @@ describe('DeploymentStrategy', () => {
     const s = DeploymentStrategy.canary(25, Duration.minutes(15));
     expect(s.trafficShiftType).toBe(TrafficShiftType.CANARY);
     expect(s.type).toBe(TrafficShiftType.CANARY); // deprecated alias
-    expect(s.bind(scope)).toEqual({ type: 'CANARY', waitIntervalInSeconds: 900, canaryPercent: 25, linearStepPercent: undefined });
+    expect(s.bind(scope)).toEqual({ shiftType: 'CANARY', type: 'CANARY', waitIntervalInSeconds: 900, canaryPercent: 25, linearStepPercent: undefined });
   });
 
   test('linear renders its step and interval', () => {
-    expect(DeploymentStrategy.linear(10, Duration.minutes(2)).bind(scope)).toEqual({ type: 'LINEAR', waitIntervalInSeconds: 120, canaryPercent: undefined, linearStepPercent: 10 });
+    expect(DeploymentStrategy.linear(10, Duration.minutes(2)).bind(scope)).toEqual({ shiftType: 'LINEAR', type: 'LINEAR', waitIntervalInSeconds: 120, canaryPercent: undefined, linearStepPercent: 10 });
   });
 
   test('all at once waits nothing by default', () => {
-    expect(DeploymentStrategy.allAtOnce().bind(scope)).toEqual({ type: 'ALL_AT_ONCE', waitIntervalInSeconds: 0, canaryPercent: undefined, linearStepPercent: undefined });
+    expect(DeploymentStrategy.allAtOnce().bind(scope)).toEqual({ shiftType: 'ALL_AT_ONCE', type: 'ALL_AT_ONCE', waitIntervalInSeconds: 0, canaryPercent: undefined, linearStepPercent: undefined });
     expect(DeploymentStrategy.allAtOnce().percent).toBeUndefined();
   });
 
