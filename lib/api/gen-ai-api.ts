@@ -32,7 +32,7 @@ const GENAI_API_INVOKE_ACTIONS = ['execute-api:Invoke'];
  * How callers authenticate. Every method of the API uses the same authorization.
  */
 export class ApiAuthorization {
-  /** Signature Version 4 with IAM credentials; callers need `execute-api:Invoke` ({@link GenAIApi.grantInvoke}). */
+  /** Signature Version 4 with IAM credentials: callers need `execute-api:Invoke` ({@link GenAIApi.grantInvoke}). */
   public static iam(): ApiAuthorization {
     return new ApiAuthorization(apigw.AuthorizationType.IAM);
   }
@@ -42,7 +42,7 @@ export class ApiAuthorization {
    * `Authorization` header.
    *
    * @param userPool the pool whose tokens are accepted
-   * @param scopes OAuth scopes an access token must carry; without them the ID token is expected
+   * @param scopes OAuth scopes an access token must carry (without them the ID token is expected)
    */
   public static cognito(userPool: cognito.IUserPool, scopes?: string[]): ApiAuthorization {
     return new ApiAuthorization(apigw.AuthorizationType.COGNITO, userPool, scopes);
@@ -79,12 +79,18 @@ export class ApiWebAcl {
   /**
    * A new regional web ACL: the AWS managed common and known-bad-inputs rule sets and a per-IP rate
    * limit, logged (Authorization header redacted) to an encrypted log group.
+   *
+   * @param options the per-IP rate limit and the common rules that only count
    */
   public static managed(options: ManagedWebAclOptions = {}): ApiWebAcl {
     return new ApiWebAcl('managed', options.rateLimitPerIp ?? 1000, undefined, options.countOnlyRules ?? []);
   }
 
-  /** An existing regional WAFv2 web ACL (its rules and logging are yours). */
+  /**
+   * An existing regional WAFv2 web ACL (its rules and logging are yours).
+   *
+   * @param webAclArn `arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>`
+   */
   public static fromWebAclArn(webAclArn: string): ApiWebAcl {
     return new ApiWebAcl('arn', undefined, webAclArn);
   }
@@ -138,7 +144,7 @@ export interface GenAIApiProps {
    */
   readonly apiKeyRequired?: boolean;
   /**
-   * Requests per day per API key (usage plan quota; only enforced when `apiKeyRequired`).
+   * Requests per day per API key (usage plan quota, only enforced when `apiKeyRequired`).
    * @default - no quota
    */
   readonly quotaRequestsPerDay?: number;
@@ -243,6 +249,11 @@ export class GenAIApi extends Construct {
   /** The authorization type of every method. */
   public readonly authorizationType: apigw.AuthorizationType;
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the API's properties
+   */
   constructor(scope: Construct, id: string, props: GenAIApiProps) {
     super(scope, id);
     const authorization = props.authorization ?? ApiAuthorization.iam();
@@ -444,6 +455,11 @@ export class GenAIApi extends Construct {
   /**
    * Lets the grantee call `POST /v1/generate` and `POST /v1/feedback` (IAM authorization): the action
    * `execute-api:Invoke` on exactly those two methods of this stage.
+   *
+   * With Cognito authorization the grant has no effect (API Gateway does not check IAM permissions) and a
+   * warning is added.
+   *
+   * @param grantee the principal to grant
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     if (this.authorizationType !== apigw.AuthorizationType.IAM) {

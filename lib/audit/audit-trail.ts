@@ -90,6 +90,11 @@ export class AuditTrail extends Construct {
   /** One alarm per sensitive activity (see the README for what each means). */
   public readonly alarms: cloudwatch.IAlarm[] = [];
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the trail's properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: AuditTrailProps = {}) {
     super(scope, id);
     useBucketPolicyForAccessLogs(this);

@@ -45,7 +45,7 @@ export class Acknowledgements {
 
   /**
    * CDK grants render least-privilege statements as an AWS::IAM::Policy attached to exactly one role the
-   * library created; that is the library's one answer to the inline-policy rule.
+   * library created: that is the library's one answer to the inline-policy rule.
    */
   public static readonly inlinePolicies: ComplianceAcknowledgement[] = each(
     [`${NIST}-IAMNoInlinePolicy`, `${HIPAA}-IAMNoInlinePolicy`],
@@ -124,7 +124,7 @@ export class Acknowledgements {
     'SageMaker Pipelines creates the jobs of each execution under names it generates (`pipelines-<execution id>-<step>-<suffix>`), their containers log to the service-owned /aws/sagemaker/TrainingJobs and /aws/sagemaker/ProcessingJobs groups, and registered versions are numbered by the service; these resources can only be named by prefix. The actions are explicit, limited to this account and region, and held only by the pipeline execution role that SageMaker assumes.',
   );
 
-  /** SageMaker jobs in a VPC create their own network interfaces; EC2 describes have no resource scope. */
+  /** SageMaker jobs in a VPC create their own network interfaces, and EC2 describes have no resource scope. */
   public static readonly vpcJobNetworking: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<network interfaces of the VPC>]'],
     'ecr:GetAuthorizationToken and the EC2 Describe* calls SageMaker makes for VPC jobs do not support resource-level permissions; network interfaces are created by the service at run time, so they are named by wildcard but limited by an ec2:Vpc condition to the VPC the user chose.',

@@ -1,5 +1,5 @@
 /**
- * The zones of the data lake; each zone is its own bucket.
+ * The zones of the data lake, each its own bucket.
  */
 export enum DataZone {
   /** Raw data as it arrives, before curation. */

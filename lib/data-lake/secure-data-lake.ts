@@ -36,11 +36,37 @@ export interface ISecureDataLake extends IConstruct {
   readonly encryptionKey: kms.IKey;
   /** The zones this lake has. */
   readonly zones: DataZone[];
-  /** The bucket of a zone; throws a clear error for a zone the lake does not have. */
+  /**
+   * The bucket of a zone.
+   *
+   * Throws an error naming the lake's zones for a zone the lake does not have.
+   *
+   * @param zone the zone whose bucket to return
+   */
   bucket(zone: DataZone): s3.IBucket;
-  /** Read objects (optionally under a key prefix) of a zone, including decrypt on the key. */
+  /**
+   * Lets the grantee read objects of a zone (optionally only under a key prefix) and decrypt them with the lake's key.
+   *
+   * Grants `s3:GetObject`, `s3:GetObjectVersion` and `s3:GetObjectTagging` on the objects, `s3:ListBucket`
+   * (limited to the prefix) and `s3:GetBucketLocation` on the bucket, and `kms:Decrypt` on the key.
+   *
+   * @param grantee the principal to grant
+   * @param zone the zone to read (a zone of the lake)
+   * @param keyPrefix only objects under this key prefix, e.g. `training/` (a leading `/` is removed and a
+   * trailing `/` added), or the whole zone when omitted
+   */
   grantRead(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant;
-  /** Write (not delete or overwrite-protect) objects of a zone, including encrypt on the key. */
+  /**
+   * Lets the grantee write objects of a zone (optionally only under a key prefix), encrypted with the lake's key.
+   *
+   * Grants `s3:PutObject`, `s3:PutObjectTagging` and `s3:AbortMultipartUpload` on the objects (never
+   * delete), and `kms:GenerateDataKey` and `kms:Decrypt` (for multipart uploads) on the key.
+   *
+   * @param grantee the principal to grant
+   * @param zone the zone to write (a zone of the lake)
+   * @param keyPrefix only objects under this key prefix, e.g. `training/` (a leading `/` is removed and a
+   * trailing `/` added), or the whole zone when omitted
+   */
   grantWrite(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant;
 }
 
@@ -48,15 +74,30 @@ export interface ISecureDataLake extends IConstruct {
 export interface SecureDataLakeAttributes {
   /** The key the buckets are encrypted with. */
   readonly encryptionKey: kms.IKey;
-  /** @default - the lake has no RAW zone */
+  /**
+   * The bucket of the RAW zone.
+   * @default - the lake has no RAW zone
+   */
   readonly rawBucket?: s3.IBucket;
-  /** @default - the lake has no CURATED zone */
+  /**
+   * The bucket of the CURATED zone.
+   * @default - the lake has no CURATED zone
+   */
   readonly curatedBucket?: s3.IBucket;
-  /** @default - the lake has no MODEL_ARTIFACTS zone */
+  /**
+   * The bucket of the MODEL_ARTIFACTS zone.
+   * @default - the lake has no MODEL_ARTIFACTS zone
+   */
   readonly modelArtifactsBucket?: s3.IBucket;
-  /** @default - the lake has no INFERENCE_CAPTURE zone */
+  /**
+   * The bucket of the INFERENCE_CAPTURE zone.
+   * @default - the lake has no INFERENCE_CAPTURE zone
+   */
   readonly inferenceCaptureBucket?: s3.IBucket;
-  /** @default - the lake has no FEEDBACK zone */
+  /**
+   * The bucket of the FEEDBACK zone.
+   * @default - the lake has no FEEDBACK zone
+   */
   readonly feedbackBucket?: s3.IBucket;
 }
 
@@ -71,10 +112,18 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
   /** @internal */
   protected abstract readonly _zoneBuckets: Map<DataZone, s3.IBucket>;
 
+  /** The zones this lake has, in the order of {@link SecureDataLake.ALL_ZONES}. */
   public get zones(): DataZone[] {
     return ALL_ZONES.filter((z) => this._zoneBuckets.has(z));
   }
 
+  /**
+   * The bucket of a zone.
+   *
+   * Throws an error naming the lake's zones for a zone the lake does not have.
+   *
+   * @param zone the zone whose bucket to return
+   */
   public bucket(zone: DataZone): s3.IBucket {
     const bucket = this._zoneBuckets.get(zone);
     if (!bucket) {
@@ -83,6 +132,17 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
     return bucket;
   }
 
+  /**
+   * Lets the grantee read objects of a zone (optionally only under a key prefix) and decrypt them with the lake's key.
+   *
+   * Grants `s3:GetObject`, `s3:GetObjectVersion` and `s3:GetObjectTagging` on the objects, `s3:ListBucket`
+   * (limited to the prefix) and `s3:GetBucketLocation` on the bucket, and `kms:Decrypt` on the key.
+   *
+   * @param grantee the principal to grant
+   * @param zone the zone to read (a zone of the lake)
+   * @param keyPrefix only objects under this key prefix, e.g. `training/` (a leading `/` is removed and a
+   * trailing `/` added), or the whole zone when omitted
+   */
   public grantRead(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant {
     const bucket = this.bucket(zone);
     const grant = this.grantObjects(grantee, bucket, LAKE_READ_ACTIONS, keyPrefix);
@@ -91,6 +151,17 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
     return grant;
   }
 
+  /**
+   * Lets the grantee write objects of a zone (optionally only under a key prefix), encrypted with the lake's key.
+   *
+   * Grants `s3:PutObject`, `s3:PutObjectTagging` and `s3:AbortMultipartUpload` on the objects (never
+   * delete), and `kms:GenerateDataKey` and `kms:Decrypt` (for multipart uploads) on the key.
+   *
+   * @param grantee the principal to grant
+   * @param zone the zone to write (a zone of the lake)
+   * @param keyPrefix only objects under this key prefix, e.g. `training/` (a leading `/` is removed and a
+   * trailing `/` added), or the whole zone when omitted
+   */
   public grantWrite(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant {
     const bucket = this.bucket(zone);
     const grant = this.grantObjects(grantee, bucket, LAKE_WRITE_ACTIONS, keyPrefix);
@@ -193,7 +264,15 @@ export class SecureDataLake extends DataLakeBase {
     return zoneBucketId(zone);
   }
 
-  /** Import a lake that exists already; only the zones whose bucket is given exist. */
+  /**
+   * Imports a lake that exists already.
+   *
+   * Only the zones whose bucket is given exist in the imported lake; at least one bucket is required.
+   *
+   * @param scope the scope in which to define the imported lake
+   * @param id the construct id of the imported lake
+   * @param attrs the key and the zone buckets of the lake
+   */
   public static fromAttributes(scope: Construct, id: string, attrs: SecureDataLakeAttributes): ISecureDataLake {
     class Imported extends DataLakeBase {
       public readonly encryptionKey = attrs.encryptionKey;
@@ -217,12 +296,18 @@ export class SecureDataLake extends DataLakeBase {
     return lake;
   }
 
+  /** The key every zone bucket is encrypted with. */
   public readonly encryptionKey: kms.IKey;
   /** The server-access-log bucket (SSE-S3). */
   public readonly accessLogBucket: s3.IBucket;
   /** @internal */
       protected readonly _zoneBuckets = new Map<DataZone, s3.IBucket>();
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the lake's properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: SecureDataLakeProps = {}) {
     super(scope, id);
     useBucketPolicyForAccessLogs(this);

@@ -81,7 +81,10 @@ export interface GuardrailFunctionProps {
    * @default Duration.seconds(29) (the API Gateway integration limit)
    */
   readonly timeout?: Duration;
-  /** @default 1024 */
+  /**
+   * Memory of the function, in MiB (128 to 10240).
+   * @default 1024
+   */
   readonly memorySize?: number;
   /**
    * Concurrent executions reserved for (and capping) the function.
@@ -121,16 +124,25 @@ export interface GuardrailFunctionProps {
    * @default true for Bedrock targets
    */
   readonly invocationLogging?: boolean;
-  /** @default logs.RetentionDays.ONE_YEAR */
+  /**
+   * Retention of the function's encrypted log group.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
   readonly logRetention?: logs.RetentionDays;
   /**
    * Removal policy of the keys, queues and log groups this construct creates.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-  /** @default - not in a VPC (the function only calls AWS APIs) */
+  /**
+   * The VPC to run the function in (it needs a route to the Bedrock runtime, SageMaker runtime, S3, KMS and SQS APIs).
+   * @default - not in a VPC (the function only calls AWS APIs)
+   */
   readonly vpc?: ec2.IVpc;
-  /** @default - private subnets with egress */
+  /**
+   * Subnets of `vpc` for the function (ignored without `vpc`).
+   * @default - private subnets with egress
+   */
   readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
@@ -162,8 +174,9 @@ export class GuardrailFunction extends Construct {
   public readonly reviewQueue: sqs.IQueue;
   /** Review messages that were received five times without being deleted. */
   public readonly reviewDeadLetterQueue: sqs.IQueue;
-  /** The bucket and prefix of trace records. */
+  /** The bucket of trace records (the lake's INFERENCE_CAPTURE zone). */
   public readonly traceBucket: s3.IBucket;
+  /** The key prefix of trace records in `traceBucket` (ends with `/`). */
   public readonly tracePrefix: string;
   /** The `service` dimension of the function's metrics. */
   public readonly metricsServiceName: string;
@@ -174,6 +187,11 @@ export class GuardrailFunction extends Construct {
   /** Bedrock invocation logging, when turned on. */
   public readonly invocationLogging?: BedrockInvocationLogging;
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the function's properties
+   */
   constructor(scope: Construct, id: string, props: GuardrailFunctionProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -293,7 +311,13 @@ export class GuardrailFunction extends Construct {
     this.createAlarms(blockRate, ungroundedRate, minRequests);
   }
 
-  /** A metric the function emits (`Requests`, `Blocked`, `InputBlocked`, `OutputBlocked`, `GroundingChecks`, `Ungrounded`, `GroundingScore`, `DownstreamErrors`, `ModelThrottles` ...). */
+  /**
+   * A metric the function emits (`Requests`, `Blocked`, `InputBlocked`, `OutputBlocked`, `GroundingChecks`,
+   * `Ungrounded`, `GroundingScore`, `DownstreamErrors`, `ModelThrottles` ...).
+   *
+   * @param metricName the metric's name in the `GenAI/Guardrail` namespace
+   * @param props options that override the defaults (sum per 5 minutes, `service` dimension set)
+   */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: GUARDRAIL_METRICS_NAMESPACE,
@@ -305,12 +329,20 @@ export class GuardrailFunction extends Construct {
     });
   }
 
-  /** Percentage of requests refused by a policy (input or output). */
+  /**
+   * Percentage of requests refused by a policy (input or output), per 5 minutes.
+   *
+   * @param minRequests fewest requests in a period for the rate to be computed, periods with fewer show 0% (1 when omitted)
+   */
   public metricBlockRate(minRequests = 1): cloudwatch.MathExpression {
     return this.rate('Blocked', 'Requests', minRequests, 'Block rate (%)');
   }
 
-  /** Percentage of grounding checks below the review threshold. */
+  /**
+   * Percentage of grounding checks below the review threshold, per 5 minutes.
+   *
+   * @param minChecks fewest grounding checks in a period for the rate to be computed, periods with fewer show 0% (1 when omitted)
+   */
   public metricUngroundedRate(minChecks = 1): cloudwatch.MathExpression {
     return this.rate('Ungrounded', 'GroundingChecks', minChecks, 'Ungrounded rate (%)');
   }

@@ -79,38 +79,69 @@ export enum SensitiveInformationAction {
   ANONYMIZE = 'ANONYMIZE',
 }
 
-/** Personal data Bedrock guardrails recognise. */
+/** Personal data and secrets Bedrock guardrails recognise (the sensitive-information entity types). */
 export enum PiiEntityType {
+  /** A physical address: street, building, city, state, country, postal code or neighbourhood. */
   ADDRESS = 'ADDRESS',
+  /** A person's age with its unit of time, e.g. "40 years". */
   AGE = 'AGE',
+  /** An AWS access key id, which signs AWS API requests together with its secret access key. */
   AWS_ACCESS_KEY = 'AWS_ACCESS_KEY',
+  /** An AWS secret access key, which signs AWS API requests together with its access key id. */
   AWS_SECRET_KEY = 'AWS_SECRET_KEY',
+  /** A Canadian Health Service Number (10 digits), used to access healthcare benefits. */
   CA_HEALTH_NUMBER = 'CA_HEALTH_NUMBER',
+  /** A Canadian Social Insurance Number (SIN): nine digits, e.g. `123-456-789`. */
   CA_SOCIAL_INSURANCE_NUMBER = 'CA_SOCIAL_INSURANCE_NUMBER',
+  /** The card verification code (CVV) of a credit or debit card: three digits, four for American Express. */
   CREDIT_DEBIT_CARD_CVV = 'CREDIT_DEBIT_CARD_CVV',
+  /** The expiry date of a credit or debit card, e.g. `01/21`, `01/2021` or `Jan 2021`. */
   CREDIT_DEBIT_CARD_EXPIRY = 'CREDIT_DEBIT_CARD_EXPIRY',
+  /** A credit or debit card number (13 to 16 digits, also recognised from its last four digits). */
   CREDIT_DEBIT_CARD_NUMBER = 'CREDIT_DEBIT_CARD_NUMBER',
+  /** The number of a driver's licence (letters and digits). */
   DRIVER_ID = 'DRIVER_ID',
+  /** An email address. */
   EMAIL = 'EMAIL',
+  /** An International Bank Account Number (IBAN), in the format of its country. */
   INTERNATIONAL_BANK_ACCOUNT_NUMBER = 'INTERNATIONAL_BANK_ACCOUNT_NUMBER',
+  /** An IPv4 address, e.g. `198.51.100.0`. */
   IP_ADDRESS = 'IP_ADDRESS',
+  /** A vehicle licence plate, in the format of the state or country that issued it. */
   LICENSE_PLATE = 'LICENSE_PLATE',
+  /** A media access control (MAC) address: the identifier of a network interface. */
   MAC_ADDRESS = 'MAC_ADDRESS',
+  /** A person's name, without titles (not a name that is part of an organisation or an address). */
   NAME = 'NAME',
+  /** A string used as a password. */
   PASSWORD = 'PASSWORD',
+  /** A phone number, including fax and pager numbers. */
   PHONE = 'PHONE',
+  /** A four-digit personal identification number (PIN) of a bank account. */
   PIN = 'PIN',
+  /** A SWIFT code (Bank Identifier Code, 8 or 11 characters) of a bank or branch. */
   SWIFT_CODE = 'SWIFT_CODE',
+  /** A UK National Health Service (NHS) number, e.g. `485 777 3456`. */
   UK_NATIONAL_HEALTH_SERVICE_NUMBER = 'UK_NATIONAL_HEALTH_SERVICE_NUMBER',
+  /** A UK National Insurance Number (NINO): two letters, six digits and a letter. */
   UK_NATIONAL_INSURANCE_NUMBER = 'UK_NATIONAL_INSURANCE_NUMBER',
+  /** A UK Unique Taxpayer Reference (UTR): 10 digits identifying a taxpayer or business. */
   UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER = 'UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER',
+  /** A web address, e.g. `www.example.com`. */
   URL = 'URL',
+  /** A user name that identifies an account: a login, screen name, nickname or handle. */
   USERNAME = 'USERNAME',
+  /** A US bank account number (typically 10 to 12 digits). */
   US_BANK_ACCOUNT_NUMBER = 'US_BANK_ACCOUNT_NUMBER',
+  /** A US bank routing number (typically nine digits). */
   US_BANK_ROUTING_NUMBER = 'US_BANK_ROUTING_NUMBER',
+  /** A US Individual Taxpayer Identification Number (ITIN): nine digits starting with 9. */
   US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER = 'US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER',
+  /** A US passport number (six to nine letters and digits). */
   US_PASSPORT_NUMBER = 'US_PASSPORT_NUMBER',
+  /** A US Social Security Number (SSN): nine digits. */
   US_SOCIAL_SECURITY_NUMBER = 'US_SOCIAL_SECURITY_NUMBER',
+  /** A Vehicle Identification Number (VIN), as defined by ISO 3779. */
   VEHICLE_IDENTIFICATION_NUMBER = 'VEHICLE_IDENTIFICATION_NUMBER',
 }
 
@@ -137,6 +168,7 @@ export interface SensitiveRegexFilter {
   readonly name: string;
   /** The regular expression (1-500 characters). */
   readonly pattern: string;
+  /** What the guardrail does when the pattern matches. */
   readonly action: SensitiveInformationAction;
   /**
    * What the pattern finds.
@@ -168,7 +200,7 @@ export interface GuardrailProps {
    */
   readonly blockedWords?: string[];
   /**
-   * PII entity filters; the list replaces the default.
+   * PII entity filters (the list replaces the default).
    * @default - secrets and financial or government identifiers BLOCK; email, phone, name, address, IP address ANONYMIZE (see `Guardrail.DEFAULT_PII_ENTITIES`)
    */
   readonly piiEntities?: PiiEntityFilter[];
@@ -226,7 +258,11 @@ export interface IGuardrail extends IResource {
   readonly guardrailVersion: string;
   /** The key the guardrail is encrypted with, if known. */
   readonly encryptionKey?: kms.IKey;
-  /** Allows `bedrock:ApplyGuardrail` on this guardrail (and decrypt on its key). */
+  /**
+   * Allows `bedrock:ApplyGuardrail` on this guardrail (and `kms:Decrypt` on its key, when known).
+   *
+   * @param grantee the principal to grant, e.g. the role of a function that calls ApplyGuardrail
+   */
   grantApply(grantee: iam.IGrantable): iam.Grant;
 }
 
@@ -281,6 +317,11 @@ abstract class GuardrailBase extends Resource implements IGuardrail {
   public abstract readonly guardrailVersion: string;
   public abstract readonly encryptionKey?: kms.IKey;
 
+  /**
+   * Allows `bedrock:ApplyGuardrail` on this guardrail (and `kms:Decrypt` on its key, when known).
+   *
+   * @param grantee the principal to grant, e.g. the role of a function that calls ApplyGuardrail
+   */
   public grantApply(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({ grantee, actions: [...GUARDRAIL_APPLY_ACTIONS], resourceArns: [this.guardrailArn] });
     // Bedrock decrypts the guardrail's configuration with the caller's permissions.
@@ -302,7 +343,13 @@ export class Guardrail extends GuardrailBase {
   /** The sensitive-information entities of a guardrail created without `piiEntities`. */
   public static readonly DEFAULT_PII_ENTITIES: PiiEntityFilter[] = [...DEFAULT_PII_ENTITIES];
 
-  /** Imports an existing guardrail version. */
+  /**
+   * Imports an existing guardrail version.
+   *
+   * @param scope the scope in which to define the imported guardrail
+   * @param id the construct id of the imported guardrail
+   * @param attrs the guardrail's ARN, the version to apply and its key, if customer-managed
+   */
   public static fromGuardrailAttributes(scope: Construct, id: string, attrs: GuardrailAttributes): IGuardrail {
     const resourceName = Arn.split(attrs.guardrailArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
     class Imported extends GuardrailBase {
@@ -330,6 +377,11 @@ export class Guardrail extends GuardrailBase {
   /** The published version. */
   public readonly cfnVersion: bedrock.CfnGuardrailVersion;
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the guardrail's policies (all optional)
+   */
   constructor(scope: Construct, id: string, props: GuardrailProps = {}) {
     super(scope, id);
     const contentFilters = this.validateContentFilters((props.contentFilters ?? [...DEFAULT_CONTENT_FILTERS]).map((f, i) => this.normalizeFilter(f, i)));

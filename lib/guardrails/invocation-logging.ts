@@ -54,6 +54,11 @@ export class BedrockInvocationLogging extends Construct {
   /** The custom resource. */
   public readonly resource: CustomResource;
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the logging's properties
+   */
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingProps) {
     super(scope, id);
     const prefix = props.keyPrefix ?? 'bedrock-invocation-logs/';

@@ -38,7 +38,12 @@ export interface SageMakerEndpointTargetOptions {
  * Bedrock foundation model. The function may invoke exactly this model, nothing else.
  */
 export class ModelTarget {
-  /** A SageMaker real-time endpoint; the request body is `{ inputs, parameters: { max_new_tokens } }` (TGI/LMI containers). */
+  /**
+   * A SageMaker real-time endpoint that takes `{ inputs, parameters: { max_new_tokens } }` (TGI and LMI containers).
+   *
+   * @param endpoint the endpoint, e.g. an `InferenceEndpoint` or one imported with `InferenceEndpoint.fromEndpointAttributes`
+   * @param options a Bedrock model that answers while the endpoint does not exist yet
+   */
   public static sagemakerEndpoint(endpoint: IInferenceEndpoint, options: SageMakerEndpointTargetOptions = {}): ModelTarget {
     return new ModelTarget(options.fallbackBedrockModelId, endpoint);
   }
@@ -48,6 +53,8 @@ export class ModelTarget {
    * `amazon.nova-lite-v1:0` or `anthropic.claude-3-haiku-20240307-v1:0`. Model access must be enabled in
    * the Bedrock console. Cross-region inference profiles (`us.`, `eu.` ...) are not accepted: they send
    * prompts to other regions.
+   *
+   * @param modelId the foundation-model id, e.g. `amazon.nova-lite-v1:0`
    */
   public static bedrock(modelId: string): ModelTarget {
     return new ModelTarget(modelId, undefined);

@@ -4,7 +4,7 @@ import { GenAIValidationError, validateRange } from '../core/errors';
 
 /** How traffic moves from the old fleet to the new one during a blue/green deployment. */
 export enum TrafficShiftType {
-  /** A slice of the new fleet takes traffic first; the rest follows after the wait. */
+  /** A slice of the new fleet takes traffic first, and the rest follows after the wait. */
   CANARY = 'CANARY',
   /** Traffic moves in equal steps. */
   LINEAR = 'LINEAR',
@@ -62,7 +62,7 @@ export class DeploymentStrategy {
 
   /**
    * Shift all traffic at once, once the new fleet is healthy.
-   * @param wait how long both fleets run before traffic shifts, 0 to 60 minutes. @default Duration.seconds(0)
+   * @param wait how long both fleets run before traffic shifts, 0 to 60 minutes (no wait when omitted)
    */
   public static allAtOnce(wait?: Duration): DeploymentStrategy {
     return new DeploymentStrategy(TrafficShiftType.ALL_AT_ONCE, wait ?? Duration.seconds(0));
@@ -82,10 +82,6 @@ export class DeploymentStrategy {
   }
 
   /**
-   * Validates the strategy for the construct that uses it and renders SageMaker's traffic routing.
-   * Throws a {@link GenAIValidationError} naming `scope`'s path for values SageMaker would reject.
-   */
-  /**
    * The kind of traffic shift.
    * @deprecated use `trafficShiftType` (`type` is a reserved word in Go)
    */
@@ -93,6 +89,15 @@ export class DeploymentStrategy {
     return this.trafficShiftType;
   }
 
+  /**
+   * Validates the strategy for the construct that uses it and renders SageMaker's traffic routing.
+   *
+   * Throws an error naming `scope`'s path for values SageMaker would reject (recognize it with
+   * {@link GenAIErrors.isGenAIValidationError}).
+   *
+   * @param scope the construct that uses the strategy, named in validation errors
+   * @param property the name of the prop that holds the strategy, named in validation errors (`deploymentStrategy` when omitted)
+   */
   public bind(scope: IConstruct, property = 'deploymentStrategy'): TrafficRoutingConfig {
     if (this.trafficShiftType === TrafficShiftType.CANARY) {
       const prop = `${property} canary percent`;

@@ -11,12 +11,28 @@ export interface IInferenceEndpoint extends IConstruct {
   readonly endpointName: string;
   /** The endpoint's ARN. */
   readonly endpointArn: string;
-  /** Allows `sagemaker:InvokeEndpoint` (and the async variant) on this endpoint only. */
+  /**
+   * Allows `sagemaker:InvokeEndpoint` (and its streaming and asynchronous variants) on this endpoint only.
+   *
+   * @param grantee the principal to grant
+   */
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
-  /** Model latency (microseconds, p99 by default) of the endpoint's variants. */
+  /**
+   * Model latency (microseconds, p99 by default) of the endpoint's variant.
+   *
+   * @param props options that override the defaults (p99 per minute)
+   */
   metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-  /** Invocations (sum). */
+  /**
+   * Invocations (sum).
+   *
+   * @param props options that override the defaults (sum per minute)
+   */
   metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-  /** Invocation 5XX errors (sum). */
+  /**
+   * Invocation 5XX errors (sum).
+   *
+   * @param props options that override the defaults (sum per minute)
+   */
   metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }

@@ -101,7 +101,7 @@ export interface AsyncInferenceOptions {
 /** SageMaker Model Monitor data-quality checks of the captured requests against a baseline. */
 export interface DriftMonitoringOptions {
   /**
-   * The Model Monitor analyzer image of your region (the account differs per region; the SageMaker
+   * The Model Monitor analyzer image of your region (the account differs per region, and the SageMaker
    * Python SDK prints it: `sagemaker.image_uris.retrieve("model-monitor", region)`).
    */
   readonly imageUri: string;
@@ -170,7 +170,7 @@ export interface InferenceEndpointProps {
    */
   readonly rollbackAlarmVariants?: string[];
   /**
-   * Fewest instances (at least 1 for real-time endpoints; 0 lets an asynchronous endpoint scale to zero).
+   * Fewest instances (at least 1 for real-time endpoints, while 0 lets an asynchronous endpoint scale to zero).
    * @default 1 (0 with `asyncInference`)
    */
   readonly minCapacity?: number;
@@ -210,7 +210,7 @@ export interface InferenceEndpointProps {
    */
   readonly terminationWait?: Duration;
   /**
-   * Percentage of requests (and responses) captured into INFERENCE_CAPTURE; 0 turns capture off.
+   * Percentage of requests (and responses) captured into INFERENCE_CAPTURE (0 turns capture off).
    * @default 100
    */
   readonly captureSamplingPercentage?: number;
@@ -347,32 +347,68 @@ abstract class EndpointBase extends Construct implements IInferenceEndpoint {
   /** The production variant the metrics are about. */
   public abstract readonly variantName: string;
 
+  /**
+   * Allows `sagemaker:InvokeEndpoint` (and its streaming and asynchronous variants) on this endpoint only.
+   *
+   * @param grantee the principal to grant
+   */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: [this.endpointArn] });
   }
 
+  /**
+   * Model latency (`ModelLatency`, microseconds, p99 by default) of the variant `variantName`.
+   *
+   * @param props options that override the defaults (p99 per minute)
+   */
   public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.variantMetric('ModelLatency', { statistic: cloudwatch.Stats.p(99), ...props });
   }
 
+  /**
+   * Invocations (sum) of the variant `variantName`.
+   *
+   * @param props options that override the defaults (sum per minute)
+   */
   public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.variantMetric('Invocations', { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
+  /**
+   * Invocation 5XX errors (sum) of the variant `variantName`.
+   *
+   * @param props options that override the defaults (sum per minute)
+   */
   public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.variantMetric('Invocation5XXErrors', { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
-  /** Invocation 4XX errors (sum). */
+  /**
+   * Invocation 4XX errors (sum) of the variant `variantName`.
+   *
+   * @param props options that override the defaults (sum per minute)
+   */
   public metricClientErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.variantMetric('Invocation4XXErrors', { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
-  /** An instance metric of the variant (`CPUUtilization`, `GPUUtilization`, `MemoryUtilization`, ...). */
+  /**
+   * An instance metric of the variant `variantName` (`CPUUtilization`, `GPUUtilization`, `MemoryUtilization`, ...).
+   *
+   * @param metricName the metric's name in the `/aws/sagemaker/Endpoints` namespace
+   * @param props options that override the defaults (average per minute)
+   */
   public metricInstance(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.instanceMetric(metricName, props ?? {}, this.variantName);
   }
 
+  /**
+   * An instance metric (namespace `/aws/sagemaker/Endpoints`) of one production variant.
+   *
+   * @param metricName the metric's name, e.g. `MemoryUtilization`
+   * @param props options that override the defaults (average per minute)
+   * @param variantName the production variant
+   */
   protected instanceMetric(metricName: string, props: cloudwatch.MetricOptions, variantName: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: INSTANCE_NAMESPACE,
@@ -384,6 +420,13 @@ abstract class EndpointBase extends Construct implements IInferenceEndpoint {
     });
   }
 
+  /**
+   * An invocation metric (namespace `AWS/SageMaker`) of one production variant.
+   *
+   * @param metricName the metric's name, e.g. `Invocation5XXErrors`
+   * @param props options that override the defaults (average per minute)
+   * @param variantName the production variant (`variantName` when omitted)
+   */
   protected variantMetric(metricName: string, props: cloudwatch.MetricOptions, variantName = this.variantName): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: ENDPOINT_NAMESPACE,
@@ -402,7 +445,13 @@ abstract class EndpointBase extends Construct implements IInferenceEndpoint {
  * package version approved in the registry.
  */
 export class InferenceEndpoint extends EndpointBase {
-  /** Import an endpoint that exists already. */
+  /**
+   * Imports an endpoint that exists already, in the stack's account and region.
+   *
+   * @param scope the scope in which to define the imported endpoint
+   * @param id the construct id of the imported endpoint
+   * @param attrs the endpoint's name and the production variant its metrics are about
+   */
   public static fromEndpointAttributes(scope: Construct, id: string, attrs: InferenceEndpointAttributes): IInferenceEndpoint {
     class Imported extends EndpointBase {
       public readonly endpointName = attrs.endpointName;
@@ -438,7 +487,7 @@ export class InferenceEndpoint extends EndpointBase {
   public readonly model?: sagemaker.CfnModel;
   /** The endpoint config (when `model` is set). */
   public readonly endpointConfig?: sagemaker.CfnEndpointConfig;
-  /** The endpoint (when `model` is set; otherwise the promotion function creates it). */
+  /** The endpoint (when `model` is set, otherwise the promotion function creates it). */
   public readonly endpoint?: sagemaker.CfnEndpoint;
   /** The scaling target of the first variant (when `model` is set). */
   public readonly scalableTarget?: appscaling.ScalableTarget;
@@ -473,6 +522,11 @@ export class InferenceEndpoint extends EndpointBase {
   /** `{ securityGroupIds, subnets }` when the construct runs in a VPC. */
   private readonly vpcConfig?: { securityGroupIds: string[]; subnets: string[] };
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the endpoint's properties
+   */
   constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
     super(scope, id);
     this.props = props;

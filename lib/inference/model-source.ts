@@ -35,9 +35,15 @@ export interface ModelSourceConfig {
   /**
    * ARNs of the ECR repositories the image comes from, or `undefined` when it is only known at run time
    * (a model package), in which case pulls are allowed from any repository in the region.
+   * @default - the repository is not known at synthesis (a model package, or an image URI that is a token):
+   * the model's role may pull from any ECR repository in the region
    */
   readonly repositoryArns?: string[];
-  /** Key prefix of the model data in MODEL_ARTIFACTS, or `undefined` for the whole zone. */
+  /**
+   * Key prefix of the model data in MODEL_ARTIFACTS, or `undefined` for the whole zone.
+   * @default - no prefix (a model package, no `modelDataKey`, or a compressed `modelDataKey` at the top of the
+   * zone or given as a token): the model's role may read the whole MODEL_ARTIFACTS zone
+   */
   readonly modelDataPrefix?: string;
 }
 
@@ -59,7 +65,13 @@ export class ModelSource {
     return new ModelSource('package', modelPackageArn);
   }
 
-  /** An image of your own ECR repository. */
+  /**
+   * An image of your own ECR repository. Pulls are allowed from that repository only.
+   *
+   * @param repository the repository that holds the image
+   * @param tag the image tag, e.g. `v1`
+   * @param options the model data and container environment
+   */
   public static fromEcrImage(repository: ecr.IRepository, tag: string, options: ImageModelOptions = {}): ModelSource {
     return new ModelSource('ecr', repository.repositoryUriForTag(tag), options, repository);
   }
@@ -68,6 +80,9 @@ export class ModelSource {
    * An image by URI, for example an AWS Deep Learning Container
    * (`<account>.dkr.ecr.<region>.amazonaws.com/huggingface-pytorch-tgi-inference:<tag>`). Pulls are
    * allowed from that repository only.
+   *
+   * @param imageUri `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>` (or `@sha256:<digest>`)
+   * @param options the model data and container environment
    */
   public static fromImageUri(imageUri: string, options: ImageModelOptions = {}): ModelSource {
     return new ModelSource('uri', imageUri, options);
@@ -86,7 +101,12 @@ export class ModelSource {
     return this.kind === 'package';
   }
 
-  /** Validates the source and renders the container for `scope`. */
+  /**
+   * Validates the source and renders the container for `scope`.
+   *
+   * @param scope the construct that serves the model, named in validation errors
+   * @param dataLake the lake whose MODEL_ARTIFACTS zone holds the model data
+   */
   public bind(scope: IConstruct, dataLake: ISecureDataLake): ModelSourceConfig {
     if (this.kind === 'package') {
       if (!Token.isUnresolved(this.reference) && !MODEL_PACKAGE_ARN.test(this.reference)) {

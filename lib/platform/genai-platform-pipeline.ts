@@ -33,9 +33,9 @@ export interface GenAIPlatformStageProps {
    */
   readonly platform?: GenAIPlatformProps;
   /**
-   * Register the compliance packs ({@link applyCompliance}) on this stage, so synthesis fails on any
+   * Register the compliance packs ({@link Compliance.apply}) on this stage, so synthesis fails on any
    * unacknowledged finding in its platform stack.
-   * @default - no packs registered by the stage itself (an app-wide `applyCompliance(app)` still covers it)
+   * @default - no packs registered by the stage itself (an app-wide `Compliance.apply(app)` still covers it)
    */
   readonly compliance?: ComplianceOptions;
 }
@@ -45,6 +45,11 @@ export class GenAIPlatformStage extends Stage {
   /** The platform stack of this stage. */
   public readonly platformStack: GenAIPlatformStack;
 
+  /**
+   * @param scope the scope in which to define this stage
+   * @param id the stage's construct id
+   * @param props the stage's environment, platform properties and compliance packs
+   */
   constructor(scope: Construct, id: string, props: GenAIPlatformStageProps) {
     super(scope, id, { env: props.env });
     if (props.compliance) applyCompliance(this, props.compliance);
@@ -60,9 +65,9 @@ export interface GenAIPlatformPipelineProps {
    * (CodeConnections) connection you created and authorized in the pipeline account.
    */
   readonly source: pipelines.IFileSetProducer;
-  /** The DEV account and region; its stage deploys first, without approval. */
+  /** The DEV account and region, whose stage deploys first, without approval. */
   readonly dev: PipelineEnvironment;
-  /** The PROD account and region; its stage deploys after a manual approval. */
+  /** The PROD account and region, whose stage deploys after a manual approval. */
   readonly prod: PipelineEnvironment;
   /**
    * Platform properties of the DEV stage (plain values only: constructs of another stack cannot cross
@@ -89,7 +94,7 @@ export interface GenAIPlatformPipelineProps {
   /**
    * Register the compliance packs on each deployment stage, so `cdk synth` (in the synth step and on a
    * laptop) fails on any unacknowledged finding before anything is deployed. Set `false` only when your
-   * app already calls `applyCompliance(app)`, which covers the stages too.
+   * app already calls `Compliance.apply(app)`, which covers the stages too.
    * @default true
    */
   readonly compliance?: boolean;
@@ -156,6 +161,11 @@ export class GenAIPlatformPipeline extends Construct {
   /** The log group of every CodeBuild step. */
   public readonly buildLogGroup: logs.ILogGroup;
 
+  /**
+   * @param scope the scope in which to define this construct (in a stack with an explicit `env`)
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the pipeline's properties
+   */
   constructor(scope: Construct, id: string, props: GenAIPlatformPipelineProps) {
     super(scope, id);
     useBucketPolicyForAccessLogs(this);

@@ -18,6 +18,11 @@ export class GenAIPlatformStack extends Stack {
   /** The platform. */
   public readonly platform: GenAIPlatform;
 
+  /**
+   * @param scope the app or stage in which to define this stack
+   * @param id the stack's construct id (also its stack name unless `stackName` is given)
+   * @param props the stack's and the platform's properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: GenAIPlatformStackProps = {}) {
     const profile = props.platform?.profile ?? PlatformProfile.DEV;
     super(scope, id, {

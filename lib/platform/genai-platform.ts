@@ -19,15 +19,18 @@ import { ModelTarget } from '../guardrails/model-target';
 import { QualityGate, TrainingImage, TrainingPipeline } from '../training/training-pipeline';
 import { PlatformProfile } from './profile';
 
-/** The fine-tuning part of the platform; see {@link TrainingPipeline} for what each option does. */
+/** The fine-tuning part of the platform (see {@link TrainingPipeline} for what each option does). */
 export interface PlatformTrainingOptions {
   /** The training container (e.g. an AWS Deep Learning Container with your code, or your own image). */
   readonly trainingImage: TrainingImage;
-  /** The evaluation container; it writes the report the quality gate reads. */
+  /** The evaluation container, which writes the report the quality gate reads. */
   readonly evaluationImage: TrainingImage;
   /** The metric of the evaluation report a model must pass to be registered. */
   readonly qualityGate: QualityGate;
-  /** @default - the evaluation image's entrypoint */
+  /**
+   * Entrypoint of the evaluation container, e.g. `['python3', '/opt/program/evaluate.py']`.
+   * @default - the evaluation image's entrypoint
+   */
   readonly evaluationEntrypoint?: string[];
   /**
    * Hyperparameters of the training job. With `sagemaker_program` (the script of an AWS Deep Learning
@@ -35,15 +38,30 @@ export interface PlatformTrainingOptions {
    * @default - none
    */
   readonly hyperparameters?: { [name: string]: string };
-  /** @default - the profile's `trainingInstanceType` */
+  /**
+   * Training instance type (an accelerated family, e.g. `ml.g5.xlarge`).
+   * @default - the profile's `trainingInstanceType`
+   */
   readonly instanceType?: string;
-  /** @default - the profile's `trainingInstanceCount` */
+  /**
+   * Number of training instances (more than one runs distributed training).
+   * @default - the profile's `trainingInstanceCount`
+   */
   readonly instanceCount?: number;
-  /** @default - the profile's `trainingUseSpot` */
+  /**
+   * Use managed spot capacity for training (jobs may wait for capacity and resume from checkpoints).
+   * @default - the profile's `trainingUseSpot`
+   */
   readonly useSpot?: boolean;
-  /** @default - the profile's `trainingMaxRuntime` */
+  /**
+   * Longest a training job may run.
+   * @default - the profile's `trainingMaxRuntime`
+   */
   readonly maxRuntime?: Duration;
-  /** @default - the profile's `retrainSchedule` */
+  /**
+   * Start the training pipeline on a schedule.
+   * @default - the profile's `retrainSchedule`
+   */
   readonly retrainSchedule?: events.Schedule;
   /**
    * Start a retraining (at most once per the profile's `retrainDebounce`) when new feedback arrives.
@@ -52,7 +70,7 @@ export interface PlatformTrainingOptions {
   readonly retrainOnFeedback?: boolean;
 }
 
-/** The serving part of the platform; see {@link InferenceEndpoint}. */
+/** The serving part of the platform (see {@link InferenceEndpoint}). */
 export interface PlatformInferenceOptions {
   /**
    * What to serve from the first deployment on.
@@ -60,16 +78,28 @@ export interface PlatformInferenceOptions {
    * training pipeline's model package group is approved
    */
   readonly model?: ModelSource;
-  /** @default - the profile's `inferenceInstanceType` */
+  /**
+   * Instance type of the endpoint (a GPU type: the platform sets `requireGpu`).
+   * @default - the profile's `inferenceInstanceType`
+   */
   readonly instanceType?: string;
-  /** @default - the profile's `inferenceMinCapacity` */
+  /**
+   * Fewest endpoint instances.
+   * @default - the profile's `inferenceMinCapacity`
+   */
   readonly minCapacity?: number;
-  /** @default - the profile's `inferenceMaxCapacity` */
+  /**
+   * Most endpoint instances.
+   * @default - the profile's `inferenceMaxCapacity`
+   */
   readonly maxCapacity?: number;
-  /** @default - the profile's `deploymentStrategy` */
+  /**
+   * How a new model version replaces the running one.
+   * @default - the profile's `deploymentStrategy`
+   */
   readonly deploymentStrategy?: DeploymentStrategy;
   /**
-   * Production variants (each must be a GPU type; capacities default to the profile's).
+   * Production variants (each must be a GPU type, and capacities default to the profile's).
    * @default - one variant on `instanceType`
    */
   readonly variants?: ProductionVariantOptions[];
@@ -103,7 +133,7 @@ export interface GenAIPlatformProps {
    */
   readonly dataLake?: ISecureDataLake;
   /**
-   * Removal policy of data, keys and logs; `DESTROY` must be chosen explicitly.
+   * Removal policy of data, keys and logs (`DESTROY` must be chosen explicitly).
    * @default - the profile's (RETAIN in both built-in profiles)
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -154,8 +184,12 @@ export interface GenAIPlatformProps {
 const FEEDBACK_PREFIX = 'api-feedback/';
 
 /**
- * The whole platform in one construct: data lake and audit trail (training, inference, guardrails and
- * the API are added as they land).
+ * The whole platform in one construct: data lake, audit trail, Bedrock guardrail, guardrail function and
+ * REST API, with a training pipeline and an inference endpoint when they are configured.
+ *
+ * Generation goes to your endpoint (`endpoint`), to the platform's own endpoint (the profile's Bedrock
+ * model answers until the promotion function has created it), or, without either, to the profile's
+ * Bedrock model. Every alarm notifies one topic (`alarmTopic`) and shows on one dashboard (`dashboard`).
  */
 export class GenAIPlatform extends Construct {
   /** Where `POST /v1/feedback` records land in the FEEDBACK zone, and what retraining reads. */
@@ -191,6 +225,11 @@ export class GenAIPlatform extends Construct {
   /** The REST API. */
   public readonly api: GenAIApi;
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the platform's properties (all optional)
+   */
   constructor(scope: Construct, id: string, props: GenAIPlatformProps = {}) {
     super(scope, id);
     this.profile = props.profile ?? PlatformProfile.DEV;

@@ -3,7 +3,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DeploymentStrategy } from '../inference/deployment-strategy';
 
-/** The defaults a profile sets; every one can still be overridden by a prop of the platform. */
+/**
+ * The defaults a profile sets.
+ *
+ * The removal policy and the training and inference settings can also be set on the platform itself
+ * (`removalPolicy`, `training`, `inference`) and termination protection in the stack's props; the others
+ * only through a profile of your own ({@link PlatformProfile.custom}).
+ */
 export interface PlatformProfileProps {
   /** Short name, used in tags (`dev`, `prod`). */
   readonly name: string;
@@ -46,7 +52,7 @@ export interface PlatformProfileProps {
   readonly generateConcurrency?: number;
   /** Share of requests blocked by a policy (per 5 minutes) that raises an alarm. @default 30 */
   readonly blockRateAlarmPercent?: number;
-  /** Share of grounded answers below the grounding threshold that raises an alarm. @default 20 */
+  /** Share of grounding checks below the grounding review threshold that raises an alarm. @default 20 */
   readonly ungroundedRateAlarmPercent?: number;
   /** API requests per second (stage-wide steady rate). @default 10 */
   readonly apiRateLimit?: number;
@@ -88,32 +94,58 @@ export class PlatformProfile {
     apiBurstLimit: 100,
   });
 
-  /** A profile of your own; what you leave out takes the DEV value. */
+  /**
+   * A profile of your own, where what you leave out takes the DEV value.
+   *
+   * @param props the profile's name and the defaults that differ from DEV
+   */
   public static custom(props: PlatformProfileProps): PlatformProfile {
     return new PlatformProfile(props);
   }
 
+  /** Short name of the profile (`dev`, `prod`), the value of the `profile` tag on every resource of the platform. */
   public readonly name: string;
+  /** What happens to data, keys, the model registry and logs on stack deletion (the audit trail survives `DESTROY`). */
   public readonly removalPolicy: RemovalPolicy;
+  /** Retention of the platform's CloudWatch log groups. */
   public readonly logRetention: logs.RetentionDays;
+  /** Whether {@link GenAIPlatformStack} turns on stack termination protection. */
   public readonly terminationProtection: boolean;
+  /** GPU instance type of training jobs. */
   public readonly trainingInstanceType: string;
+  /** Instances per training job (more than one is distributed training). */
   public readonly trainingInstanceCount: number;
+  /** Whether training uses managed spot capacity (with checkpoints). */
   public readonly trainingUseSpot: boolean;
+  /** Longest a training job may run. */
   public readonly trainingMaxRuntime: Duration;
+  /** When the training pipeline is started on a schedule (none when undefined). */
   public readonly retrainSchedule?: events.Schedule;
+  /** New feedback starts at most one retraining per this window. */
   public readonly retrainDebounce: Duration;
+  /** Instance type of the platform's inference endpoint (a GPU type). */
   public readonly inferenceInstanceType: string;
+  /** Fewest instances of the platform's inference endpoint. */
   public readonly inferenceMinCapacity: number;
+  /** Most instances of the platform's inference endpoint. */
   public readonly inferenceMaxCapacity: number;
+  /** How a new model version replaces the running one on the platform's inference endpoint. */
   public readonly deploymentStrategy: DeploymentStrategy;
+  /** How long the old fleet stays after a rollout, ready for rollback. */
   public readonly terminationWait: Duration;
+  /** Percentage of endpoint requests (and responses) captured into the lake. */
   public readonly captureSamplingPercentage: number;
+  /** The Bedrock model that answers while no SageMaker endpoint serves (none configured, or not created yet). */
   public readonly bedrockModelId: string;
+  /** Reserved concurrency of the guardrail function behind `POST /v1/generate`. */
   public readonly generateConcurrency: number;
+  /** Percentage of requests refused by a policy at which the guardrail function's block-rate alarm fires. */
   public readonly blockRateAlarmPercent: number;
+  /** Percentage of grounding checks below the grounding review threshold at which the ungrounded-rate alarm fires. */
   public readonly ungroundedRateAlarmPercent: number;
+  /** Steady-state requests per second of the API stage (all callers together). */
   public readonly apiRateLimit: number;
+  /** Burst capacity of the API stage, in requests. */
   public readonly apiBurstLimit: number;
 
   private constructor(props: PlatformProfileProps) {

@@ -78,6 +78,8 @@ export class TrainingImage {
    * be literals so that the pull permission can name the repository; the account, region and URL suffix
    * may be tokens (e.g. `` `<dlc-account>.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/pytorch-training:<tag>` ``).
    * Use {@link fromEcrRepository} for any other image whose URI is only known at deploy time.
+   *
+   * @param imageUri `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>` (or `@sha256:<digest>`)
    */
   public static fromImageUri(imageUri: string): TrainingImage {
     return new TrainingImage(imageUri);
@@ -89,7 +91,12 @@ export class TrainingImage {
     private readonly repository?: ecr.IRepository,
   ) {}
 
-  /** Validates the image for `scope` and returns its URI and repository ARN. */
+  /**
+   * Validates the image for `scope` and returns its URI and repository ARN.
+   *
+   * @param scope the construct that runs the image, named in validation errors
+   * @param property the name of the prop that holds the image, named in validation errors
+   */
   public bind(scope: IConstruct, property: string): TrainingImageConfig {
     if (this.repository) {
       return { imageUri: this.imageUri, repositoryArn: this.repository.repositoryArn };
@@ -110,7 +117,7 @@ export class TrainingImage {
   }
 }
 
-/** How the evaluation metric is compared with the threshold; a model passes when the comparison holds. */
+/** How the evaluation metric is compared with the threshold: a model passes when the comparison holds. */
 export enum MetricComparison {
   /** metric >= threshold (accuracy, F1, BLEU, ...). */
   GREATER_THAN_OR_EQUAL_TO = 'GreaterThanOrEqualTo',
@@ -169,7 +176,12 @@ export interface TrainingPipelineProps {
   readonly dataLake: ISecureDataLake;
   /** The training container. */
   readonly trainingImage: TrainingImage;
-  /** The evaluation container; it reads `/opt/ml/processing/model` and `/opt/ml/processing/test` and writes the report to `/opt/ml/processing/evaluation`. */
+  /**
+   * The evaluation container.
+   *
+   * It reads `/opt/ml/processing/model` and `/opt/ml/processing/test` and writes the report to
+   * `/opt/ml/processing/evaluation`.
+   */
   readonly evaluationImage: TrainingImage;
   /**
    * The inference container registered with each model version.
@@ -179,14 +191,14 @@ export interface TrainingPipelineProps {
   /** The quality gate a model must pass to be registered. */
   readonly qualityGate: QualityGate;
   /**
-   * Training instance type; accelerated families only (g4dn, g5, g6, g6e, p3, p3dn, p4d, p4de, p5,
+   * Training instance type, accelerated families only (g4dn, g5, g6, g6e, p3, p3dn, p4d, p4de, p5,
    * p5e, p5en, trn1, trn1n, trn2). The default of the `TrainingInstanceType` pipeline parameter.
    * @default 'ml.g5.xlarge'
    */
   readonly instanceType?: string;
   /**
-   * Number of training instances; more than one runs distributed training (torch distributed settings,
-   * inter-container traffic encryption). The default of the `TrainingInstanceCount` parameter.
+   * Number of training instances (more than one runs distributed training with torch distributed settings
+   * and inter-container traffic encryption). The default of the `TrainingInstanceCount` parameter.
    * @default 1
    */
   readonly instanceCount?: number;
@@ -201,12 +213,12 @@ export interface TrainingPipelineProps {
    */
   readonly maxRuntime?: Duration;
   /**
-   * Use managed spot capacity (up to ~70% cheaper; jobs may wait for capacity and resume from checkpoints).
+   * Use managed spot capacity (up to ~70% cheaper, but jobs may wait for capacity and resume from checkpoints).
    * @default false
    */
   readonly useSpot?: boolean;
   /**
-   * With spot: longest the job may take including waiting for capacity; at least `maxRuntime`.
+   * With spot: longest the job may take including waiting for capacity, at least `maxRuntime`.
    * @default - twice `maxRuntime`
    */
   readonly maxWait?: Duration;
@@ -216,7 +228,7 @@ export interface TrainingPipelineProps {
    */
   readonly hyperparameters?: { [name: string]: string };
   /**
-   * Prefix of the training data in the CURATED zone (the default of the `InputPrefix` parameter; a
+   * Prefix of the training data in the CURATED zone (the default of the `InputPrefix` parameter: a
    * run-time value must stay under it, the role can read nothing else).
    * @default 'training/'
    */
@@ -316,8 +328,9 @@ export interface TrainingPipelineProps {
 
 /**
  * GPU fine-tuning on SageMaker Pipelines: train (optionally spot, distributed) → evaluate → quality
- * gate → register a new version in a model package group; retrained on a schedule and when new data
- * lands; failed executions notify a topic.
+ * gate → register a new version in a model package group.
+ *
+ * The pipeline is retrained on a schedule and when new data lands, and failed executions notify a topic.
  *
  * Jobs are network-isolated, encrypt inter-container traffic, outputs and checkpoints with the key
  * (volumes too, except on instance types with NVMe instance storage, which are hardware-encrypted), and
@@ -347,6 +360,11 @@ export class TrainingPipeline extends Construct {
   /** The security groups of the jobs (only with a VPC). */
   public readonly securityGroups: ec2.ISecurityGroup[] = [];
 
+  /**
+   * @param scope the scope in which to define this construct
+   * @param id the scoped construct id (unique among its siblings)
+   * @param props the pipeline's properties
+   */
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -626,7 +644,11 @@ export class TrainingPipeline extends Construct {
     }
   }
 
-  /** Lets the grantee start executions of this pipeline. */
+  /**
+   * Lets the grantee start executions of this pipeline (`sagemaker:StartPipelineExecution` on its ARN).
+   *
+   * @param grantee the principal to grant
+   */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: START_EXECUTION_ACTIONS, resourceArns: [this.pipelineArn] });
   }

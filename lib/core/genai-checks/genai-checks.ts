@@ -56,9 +56,14 @@ export class GenAIChecks extends NagPack {
 
   /** The plugin name shown in validation reports. */
   public readonly name: string;
-  /** The ids of the pack's rules (always set; optional only because the base class declares it so). */
+  /** The ids of the pack's rules (always set, optional only because the base class declares it so). */
   public readonly ruleIds?: string[];
 
+  /**
+   * @param scope the app (or stage) the pack is registered on, only used with `props.writeSuppressionsToCloudFormation`
+   * (to add the aspect that writes acknowledgements into the template metadata)
+   * @param props cdk-nag's pack options: verbose explanations, acknowledgements written to CloudFormation metadata
+   */
   constructor(scope?: IConstruct, props?: NagPackProps) {
     super(scope, props);
     this.name = GENAI_PACK_NAME;
@@ -66,11 +71,22 @@ export class GenAIChecks extends NagPack {
     this.ruleIds = GENAI_RULES.map((r) => `${GENAI_PACK_NAME}-${r.name}`);
   }
 
-  /** Validates a construct tree directly (tests, or CDK versions without `appConstruct` on the context). */
+  /**
+   * Validates a construct tree directly (tests, or CDK versions without `appConstruct` on the context).
+   *
+   * Returns a report of every finding that is not acknowledged; `success` is true when there is none.
+   *
+   * @param scope the root of the tree to check, e.g. the app or one stack
+   */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     return withMemo(() => super.validateScope(scope));
   }
 
+  /**
+   * Applies every rule of the pack to one CloudFormation resource and records the findings that are not acknowledged.
+   *
+   * @param node the resource to check
+   */
   protected checkResource(node: CfnResource): void {
     for (const rule of GENAI_RULES) {
       this.applyRule({
