@@ -1,4 +1,4 @@
-// npm run bench [-- --only=synth,cost,...] [-- --readme]
+// npm run bench [-- --only=synth,peer,cost,...] [-- --readme]
 // Runs every benchmark section, prints Markdown tables and writes bench/results.json; with --readme it
 // also replaces the block between <!-- bench:start --> and <!-- bench:end --> in README.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const order = [
   ['handler', './handler.mjs'],
   ['packages', './packages.mjs'],
   ['synth', './synth.mjs'],
+  ['peer', './peer-synth.mjs'],
   ['scale', './scale.mjs'],
   ['cost', './cost-report.mjs'],
 ];
