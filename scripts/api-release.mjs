@@ -3,17 +3,21 @@
 // users of any language fails unless its key is listed in api/allowed-breaking-changes.txt.
 // api/released/ is a package folder (assembly and the package.json fields jsii reads), so jsii-diff
 // resolves its dependencies (aws-cdk-lib, constructs, cdk-nag) from this repository's node_modules.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'api', 'released');
 mkdirSync(out, { recursive: true });
-copyFileSync(join(root, '.jsii'), join(out, '.jsii'));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// The copy carries a marked version, so that tools that scan the tree for assemblies (jsii-docgen keys
+// them by name@version) never take it for the current one.
+const version = `${pkg.version}-released`;
+const assembly = JSON.parse(readFileSync(join(root, '.jsii'), 'utf8'));
+writeFileSync(join(out, '.jsii'), JSON.stringify({ ...assembly, version }, null, 2) + '\n');
 const released = {
   name: pkg.name,
-  version: pkg.version,
+  version,
   private: true,
   description: 'The jsii assembly of the last released version (written by npm run api:release; read by jsii-diff in npm test).',
   types: 'index.d.ts',
