@@ -498,7 +498,7 @@ describe('GenAIApi options', () => {
     const stack = new Stack(strictApp(), 'Given');
     const encryptionKey = kms.Key.fromKeyArn(stack, 'K', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     const alarmTopic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:123456789012:ops');
-    const dataLake = SecureDataLake.fromAttributes(stack, 'Lake', {
+    const dataLake = SecureDataLake.fromDataLakeAttributes(stack, 'Lake', {
       encryptionKey,
       feedbackBucket: (new SecureDataLake(stack, 'Real', { encryptionKey }) as SecureDataLake).bucket(DataZone.FEEDBACK),
     });
