@@ -35,7 +35,7 @@ export const NEURON_FAMILIES: readonly string[] = ['inf1', 'inf2', 'trn1', 'trn1
 
 /** Accelerated families a training job may run on (NVIDIA GPUs and AWS Trainium). */
 export const TRAINING_ACCELERATED_FAMILIES: readonly string[] = [
-  'g4dn', 'g5', 'g6', 'g6e', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'trn1', 'trn1n', 'trn2',
+  'g4dn', 'g5', 'g6', 'g6e', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'p6-b200', 'p6-b300', 'p6e-gb200', 'trn1', 'trn1n', 'trn2',
 ];
 
 /** Families without an accelerator, and EBS-backed (a storage key is allowed). */
@@ -288,7 +288,7 @@ export function validateInstanceType(
   if (allowUnlisted) {
     Annotations.of(scope).addInfo(
       `${property} ${instanceType} is not in this library's instance tables (allowUnlistedInstanceType is set): it goes to SageMaker as given, which validates it at deployment.` +
-        (isKnownInstanceFamily(instanceType) ? '' : ` The library does not know the ml.${family} family: it treats its storage as EBS (sets the KMS key) and knows no vCPU or GPU count for it.`),
+        (isKnownInstanceFamily(instanceType) ? '' : ` The library does not know the ml.${family} family: it treats its storage as EBS and sets the KMS key (which SageMaker rejects if the type has local NVMe storage), and knows no vCPU or GPU count for it.`),
     );
     return false;
   }
