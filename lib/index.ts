@@ -27,6 +27,7 @@ export * from './inference/deployment-strategy';
 export * from './inference/model-source';
 
 // Training
+export * from './training/training-pipeline-ref';
 export * from './training/training-pipeline';
 
 // API
