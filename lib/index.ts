@@ -31,6 +31,7 @@ export * from './training/training-pipeline-ref';
 export * from './training/training-pipeline';
 
 // API
+export * from './api/gen-ai-api-ref';
 export * from './api/gen-ai-api';
 
 // Cross-account delivery
