@@ -12,6 +12,7 @@ export { DataZone } from './data-lake/data-zone';
 export * from './data-lake/secure-data-lake';
 
 // Governance
+export * from './audit/audit-trail-ref';
 export * from './audit/audit-trail';
 export { SecurityAlarmDefinition } from './audit/private/security-alarms';
 
