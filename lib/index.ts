@@ -12,6 +12,7 @@ export { DataZone } from './data-lake/data-zone';
 export * from './data-lake/secure-data-lake';
 
 // Governance
+export * from './audit/audit-trail-ref';
 export * from './audit/audit-trail';
 export { SecurityAlarmDefinition } from './audit/private/security-alarms';
 
@@ -27,9 +28,11 @@ export * from './inference/deployment-strategy';
 export * from './inference/model-source';
 
 // Training
+export * from './training/training-pipeline-ref';
 export * from './training/training-pipeline';
 
 // API
+export * from './api/gen-ai-api-ref';
 export * from './api/gen-ai-api';
 
 // Cross-account delivery

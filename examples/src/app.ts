@@ -33,7 +33,7 @@ new AuditTrail(governance, 'AuditTrail', { dataLake: lake, serverAccessLogsBucke
 //    (imported by name, as from another team's account setup).
 const chat = new Stack(app, 'ExampleBedrockChat');
 const chatKey = kms.Key.fromKeyArn(chat, 'LakeKey', chat.formatArn({ service: 'kms', resource: 'key', resourceName: '1234abcd-12ab-34cd-56ef-1234567890ab' }));
-const chatLake = SecureDataLake.fromAttributes(chat, 'Lake', {
+const chatLake = SecureDataLake.fromDataLakeAttributes(chat, 'Lake', {
   encryptionKey: chatKey,
   inferenceCaptureBucket: s3.Bucket.fromBucketName(chat, 'Capture', 'acme-genai-inference-capture'),
   feedbackBucket: s3.Bucket.fromBucketName(chat, 'Feedback', 'acme-genai-feedback'),
@@ -56,7 +56,7 @@ const vpc = ec2.Vpc.fromVpcAttributes(serving, 'Vpc', {
   availabilityZones: ['us-east-1a', 'us-east-1b'],
   privateSubnetIds: ['subnet-0a1b2c3d4e5f67890', 'subnet-0f1e2d3c4b5a69870'],
 });
-const servingLake = SecureDataLake.fromAttributes(serving, 'Lake', {
+const servingLake = SecureDataLake.fromDataLakeAttributes(serving, 'Lake', {
   encryptionKey: kms.Key.fromKeyArn(serving, 'LakeKey', serving.formatArn({ service: 'kms', resource: 'key', resourceName: '1234abcd-12ab-34cd-56ef-1234567890ab' })),
   modelArtifactsBucket: s3.Bucket.fromBucketName(serving, 'Artifacts', 'acme-genai-model-artifacts'),
   inferenceCaptureBucket: s3.Bucket.fromBucketName(serving, 'Capture', 'acme-genai-inference-capture'),

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,12 +14,14 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagBucketArn } from '../core/acknowledgements';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
-import { validateOneOf, validatePattern, validateRange } from '../core/errors';
+import { GenAIValidationError, isUnresolved, validateOneOf, validatePattern, validateRange } from '../core/errors';
+import { validateRestApiName } from '../core/names';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { createAccountLoggingRole, logGroupsArn } from './private/account-logging';
 import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSchema } from './private/models';
+import { IGenAIApi } from './gen-ai-api-ref';
 import { createManagedWebAcl } from './private/web-acl';
 
 /** The stage name, which is also the version in every path: `/v1/generate`, `/v1/feedback`. */
@@ -133,10 +135,17 @@ export interface GenAIApiProps {
    */
   readonly throttlingRateLimit?: number;
   /**
-   * Burst capacity of the stage, in requests.
-   * @default 100
+   * Burst capacity of the stage, in requests: at least `throttlingRateLimit` (API Gateway rejects a usage
+   * plan whose burst is below its rate).
+   * @default - 100, or `throttlingRateLimit` rounded up when that is higher (at most 5000)
    */
   readonly throttlingBurstLimit?: number;
+  /**
+   * The REST API's name (also the `ApiName` dimension of its metrics): 1 to 1024 printable ASCII
+   * characters.
+   * @default - generated from the construct path (at most 64 characters)
+   */
+  readonly restApiName?: string;
   /**
    * Require an API key (`x-api-key`) in addition to the authorization, so the usage plan's quota and
    * throttle apply per key. Keys are added with `api.usagePlan.addApiKey(key)`.
@@ -195,6 +204,106 @@ export interface GenAIApiProps {
 
 const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!_.*'()-]*(\/[A-Za-z0-9!_.*'()-]+)*\/$/;
 
+/** Attributes of a GenAI API that exists already. */
+export interface GenAIApiAttributes {
+  /** The REST API's id. */
+  readonly restApiId: string;
+  /** The REST API's name (the `ApiName` dimension of its metrics). */
+  readonly restApiName: string;
+  /**
+   * The stage the methods are deployed to.
+   * @default GenAIApi.STAGE_NAME ('v1')
+   */
+  readonly stageName?: string;
+}
+
+/** @internal */
+abstract class GenAIApiBase extends Construct implements IGenAIApi {
+  public abstract readonly restApiId: string;
+  public abstract readonly restApiName: string;
+  public abstract readonly stageName: string;
+  public abstract readonly url: string;
+
+  /**
+   * Lets the grantee call `POST /generate` and `POST /feedback` of the stage: the action
+   * `execute-api:Invoke` on exactly those two methods (only effective with IAM authorization).
+   *
+   * @param grantee the principal to grant
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const method = (path: string) =>
+      stack.formatArn({ service: 'execute-api', resource: this.restApiId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, resourceName: `${this.stageName}/POST${path}` });
+    return iam.Grant.addToPrincipal({ grantee, actions: GENAI_API_INVOKE_ACTIONS, resourceArns: [method('/generate'), method('/feedback')] });
+  }
+
+  /**
+   * A metric of the stage: namespace `AWS/ApiGateway`, dimensions `ApiName` and `Stage`, sum per 5
+   * minutes unless `props` say otherwise.
+   *
+   * @param metricName the metric's name, e.g. `Count`
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiName: this.restApiName, Stage: this.stageName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /**
+   * Requests to the stage (`Count`, a count; sum per 5 minutes).
+   *
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metricCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Count', props);
+  }
+
+  /**
+   * Client errors (`4XXError`, a count; sum per 5 minutes): refused by authorization, validation,
+   * throttling or the WAF.
+   *
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metricClientError(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('4XXError', props);
+  }
+
+  /**
+   * Server errors (`5XXError`, a count; sum per 5 minutes): a function failed, timed out or was throttled.
+   *
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metricServerError(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('5XXError', props);
+  }
+
+  /**
+   * Time from receiving a request to returning the response (`Latency`, published in milliseconds;
+   * average per 5 minutes).
+   *
+   * @param props options that override the defaults (average per 5 minutes)
+   */
+  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Latency', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  /**
+   * Time spent in the backend function (`IntegrationLatency`, published in milliseconds; average per 5
+   * minutes).
+   *
+   * @param props options that override the defaults (average per 5 minutes)
+   */
+  public metricIntegrationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('IntegrationLatency', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+}
+
 /**
  * The REST API a business application calls: `POST /v1/generate` (the guardrail function) and
  * `POST /v1/feedback` (ratings and corrections into the FEEDBACK zone of the data lake).
@@ -204,14 +313,43 @@ const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!_.*'()-]*(\/[A-Za-z0-9!_.*'()-]+)
  * (bodies never logged), X-Ray tracing, a regional WAF web ACL, and alarms on 5XX errors and on feedback
  * that could not be written to S3 at once.
  */
-export class GenAIApi extends Construct {
+export class GenAIApi extends GenAIApiBase {
   /** The name of the API's one stage (`/v1/generate`, `/v1/feedback`). */
   public static readonly STAGE_NAME: string = GENAI_API_STAGE;
   /** The actions {@link GenAIApi.grantInvoke} grants. */
   public static readonly INVOKE_ACTIONS: string[] = [...GENAI_API_INVOKE_ACTIONS];
 
+  /**
+   * Imports a GenAI API that exists already (for example one of another stack or app), in the stack's
+   * account and region.
+   *
+   * @param scope the scope in which to define the imported API
+   * @param id the construct id of the imported API
+   * @param attrs the REST API's id and name, and its stage
+   */
+  public static fromApiAttributes(scope: Construct, id: string, attrs: GenAIApiAttributes): IGenAIApi {
+    validatePattern(scope, 'restApiId', attrs.restApiId, /^[a-z0-9]{10}$/, 'a REST API id: 10 lower-case letters and digits, e.g. a1b2c3d4e5');
+    validateRestApiName(scope, 'restApiName', attrs.restApiName);
+    const stageName = attrs.stageName ?? GENAI_API_STAGE;
+    validatePattern(scope, 'stageName', stageName, /^[A-Za-z0-9_-]{1,128}$/, 'a stage name: letters, digits, "_" and "-", at most 128 characters');
+    const stack = Stack.of(scope);
+    class Imported extends GenAIApiBase {
+      public readonly restApiId = attrs.restApiId;
+      public readonly restApiName = attrs.restApiName;
+      public readonly stageName = stageName;
+      public readonly url = `https://${attrs.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}/`;
+    }
+    return new Imported(scope, id);
+  }
+
   /** The REST API. */
   public readonly restApi: apigw.RestApi;
+  /** The REST API's id. */
+  public readonly restApiId: string;
+  /** The REST API's name (`restApiName`, or generated), the `ApiName` dimension of its metrics. */
+  public readonly restApiName: string;
+  /** The stage the methods are deployed to (`v1`). */
+  public readonly stageName: string = GENAI_API_STAGE;
   /** The stage URL, ending with `/` (`https://<id>.execute-api.<region>.amazonaws.com/v1/`). */
   public readonly url: string;
   /** The URL of `POST /v1/generate`. */
@@ -260,9 +398,18 @@ export class GenAIApi extends Construct {
     this.authorizationType = authorization.authorizationType;
     const webAclChoice = props.webAcl ?? ApiWebAcl.managed();
     const rate = props.throttlingRateLimit ?? 50;
-    const burst = props.throttlingBurstLimit ?? 100;
+    const burst = props.throttlingBurstLimit ?? (isUnresolved(rate) ? 100 : Math.min(5000, Math.max(100, Math.ceil(rate))));
     validateRange(this, 'throttlingRateLimit', rate, 1, 10000);
     validateRange(this, 'throttlingBurstLimit', burst, 1, 5000, { integer: true });
+    if (!isUnresolved(rate) && !isUnresolved(burst) && burst < rate) {
+      throw new GenAIValidationError(
+        this,
+        'throttlingBurstLimit',
+        props.throttlingBurstLimit === undefined ? `${burst} (the default)` : burst,
+        `at least throttlingRateLimit (${rate}): API Gateway rejects a usage plan whose burst is below its rate`,
+      );
+    }
+    validateRestApiName(this, 'restApiName', props.restApiName);
     validateRange(this, 'quotaRequestsPerDay', props.quotaRequestsPerDay, 1, 2_000_000_000, { integer: true });
     validateRange(this, 'serverErrorThreshold', props.serverErrorThreshold, 1, 100000, { integer: true });
     validateRange(this, 'webAcl.rateLimitPerIp', webAclChoice._rateLimitPerIp, 10, 2_000_000_000, { integer: true });
@@ -290,7 +437,7 @@ export class GenAIApi extends Construct {
     // --- REST API, stage, logging ------------------------------------------------------------------
     this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
     this.restApi = new apigw.RestApi(this, 'Resource', {
-      restApiName: Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
+      restApiName: props.restApiName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
       description: `GenAI API (generate, feedback) of ${this.node.path}`,
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       // The account logging role is ours (below): no AWS managed policy, and opt-out for shared accounts.
@@ -308,6 +455,8 @@ export class GenAIApi extends Construct {
       },
     });
     const stage = this.restApi.deploymentStage;
+    this.restApiId = this.restApi.restApiId;
+    this.restApiName = this.restApi.restApiName;
     this.url = this.restApi.url;
     this.generateUrl = this.restApi.urlForPath('/generate');
     this.feedbackUrl = this.restApi.urlForPath('/feedback');
@@ -461,7 +610,7 @@ export class GenAIApi extends Construct {
    *
    * @param grantee the principal to grant
    */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+  public override grantInvoke(grantee: iam.IGrantable): iam.Grant {
     if (this.authorizationType !== apigw.AuthorizationType.IAM) {
       Annotations.of(this).addWarningV2(
         'genai-platform-constructs:api-grant-without-iam',

@@ -1,3 +1,7 @@
+import { Annotations, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { GenAIValidationError } from './errors';
+
 /**
  * What the library knows about SageMaker instance families (hosting, training and processing), in one
  * place. Constructs use it to decide whether a KMS key may be set on an instance's storage; the
@@ -31,13 +35,15 @@ export const NEURON_FAMILIES: readonly string[] = ['inf1', 'inf2', 'trn1', 'trn1
 
 /** Accelerated families a training job may run on (NVIDIA GPUs and AWS Trainium). */
 export const TRAINING_ACCELERATED_FAMILIES: readonly string[] = [
-  'g4dn', 'g5', 'g6', 'g6e', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'trn1', 'trn1n', 'trn2',
+  'g4dn', 'g5', 'g6', 'g6e', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'p6-b200', 'p6-b300', 'p6e-gb200', 'trn1', 'trn1n', 'trn2',
 ];
 
 /** Families without an accelerator, and EBS-backed (a storage key is allowed). */
 export const CPU_EBS_FAMILIES: readonly string[] = [
   't2', 't3', 'm4', 'm5', 'm6g', 'm6i', 'm7i', 'm8g', 'c4', 'c5', 'c6g', 'c6gn', 'c6i', 'c6in', 'c7g', 'c7i', 'c8g',
   'r5', 'r6g', 'r6i', 'r7i', 'r8g',
+  // EBS-only families SageMaker offers for training and processing
+  'c5n', 'c8i', 'm8i', 'r8i',
 ];
 
 /** `ml.<family>.<size>` (families may contain a hyphen: `ml.p6-b200.48xlarge`). */
@@ -133,4 +139,166 @@ export function gpuCount(instanceType: string): number | undefined {
   if (family === undefined || size === undefined) return undefined;
   if (!GPU_FAMILIES.includes(family)) return 0;
   return GPU_COUNTS[family]?.[size];
+}
+
+// ---- sizes SageMaker offers, per use ---------------------------------------------------------------
+
+/**
+ * What an instance runs: a real-time or asynchronous endpoint (`hosting`), a training job (`training`) or
+ * a processing job such as an evaluation or a Model Monitor job (`processing`).
+ */
+export type InstanceUse = 'hosting' | 'training' | 'processing';
+
+function sizeTable(table: Record<string, string>): Readonly<Record<string, readonly string[]>> {
+  return Object.fromEntries(Object.entries(table).map(([family, sizes]) => [family, sizes.split(' ')]));
+}
+
+// The instance types SageMaker's API accepts, by family: the enums ProductionVariantInstanceType,
+// TrainingInstanceType and ProcessingInstanceType of the SageMaker API model (@aws-sdk/client-sagemaker
+// 3.1142.0), which are the instance types of the SageMaker pricing and developer guide pages. A type newer
+// than these tables needs `allowUnlistedInstanceType: true` on the construct.
+const HOSTING_SIZES = sizeTable({
+  c4: 'large xlarge 2xlarge 4xlarge 8xlarge', c5: 'large xlarge 2xlarge 4xlarge 9xlarge 18xlarge',
+  c5d: 'large xlarge 2xlarge 4xlarge 9xlarge 18xlarge', c6g: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  c6gd: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  c6gn: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  c6i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  c6in: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  c7g: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  c7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  c8g: 'medium large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge', dl1: '24xlarge',
+  g4dn: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  g5: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g6: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g6e: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g7: '2xlarge 4xlarge 8xlarge 12xlarge 24xlarge 48xlarge', g7e: '2xlarge 4xlarge 8xlarge 12xlarge 24xlarge 48xlarge',
+  inf1: 'xlarge 2xlarge 6xlarge 24xlarge', inf2: 'xlarge 8xlarge 24xlarge 48xlarge',
+  m4: 'xlarge 2xlarge 4xlarge 10xlarge 16xlarge', m5: 'large xlarge 2xlarge 4xlarge 12xlarge 24xlarge',
+  m5d: 'large xlarge 2xlarge 4xlarge 12xlarge 24xlarge',
+  m6g: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  m6gd: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  m6i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  m7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  m8g: 'medium large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  p2: 'xlarge 8xlarge 16xlarge', p3: '2xlarge 8xlarge 16xlarge', p4d: '24xlarge', p4de: '24xlarge',
+  p5: '4xlarge 48xlarge', p5e: '48xlarge', p5en: '48xlarge', 'p6-b200': '48xlarge', 'p6-b300': '48xlarge',
+  'p6e-gb200': '36xlarge', r5: 'large xlarge 2xlarge 4xlarge 12xlarge 24xlarge',
+  r5d: 'large xlarge 2xlarge 4xlarge 12xlarge 24xlarge',
+  r6g: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  r6gd: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  r6i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  r7gd: 'medium large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  r7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  r8g: 'medium large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  t2: 'medium large xlarge 2xlarge', trn1: '2xlarge 32xlarge', trn1n: '32xlarge', trn2: '48xlarge',
+});
+const TRAINING_SIZES = sizeTable({
+  c4: 'xlarge 2xlarge 4xlarge 8xlarge', c5: 'xlarge 2xlarge 4xlarge 9xlarge 18xlarge',
+  c5n: 'xlarge 2xlarge 4xlarge 9xlarge 18xlarge',
+  c6i: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  c7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  c8i: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge 48xlarge 96xlarge',
+  g4dn: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  g5: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g6: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g6e: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g7: '2xlarge 4xlarge 8xlarge 12xlarge 24xlarge 48xlarge', g7e: '2xlarge 4xlarge 8xlarge 12xlarge 24xlarge 48xlarge',
+  m4: 'xlarge 2xlarge 4xlarge 10xlarge 16xlarge', m5: 'large xlarge 2xlarge 4xlarge 12xlarge 24xlarge',
+  m6i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  m7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  m8i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge 48xlarge 96xlarge',
+  p2: 'xlarge 8xlarge 16xlarge', p3: '2xlarge 8xlarge 16xlarge', p3dn: '24xlarge', p4d: '24xlarge', p4de: '24xlarge',
+  p5: '4xlarge 48xlarge', p5e: '48xlarge', p5en: '48xlarge', 'p6-b200': '48xlarge', 'p6-b300': '48xlarge',
+  'p6e-gb200': '36xlarge', r5: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge',
+  r5d: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge',
+  r6i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  r7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  r8i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge 48xlarge 96xlarge',
+  t3: 'medium large xlarge 2xlarge', trn1: '2xlarge 32xlarge', trn1n: '32xlarge', trn2: '48xlarge',
+});
+const PROCESSING_SIZES = sizeTable({
+  c4: 'xlarge 2xlarge 4xlarge 8xlarge', c5: 'xlarge 2xlarge 4xlarge 9xlarge 18xlarge',
+  c6i: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  c7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  c8i: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge 48xlarge 96xlarge',
+  g4dn: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge',
+  g5: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g6: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g6e: 'xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  g7: '2xlarge 4xlarge 8xlarge 12xlarge 24xlarge 48xlarge', g7e: '2xlarge 4xlarge 8xlarge 12xlarge 24xlarge 48xlarge',
+  m4: 'xlarge 2xlarge 4xlarge 10xlarge 16xlarge', m5: 'large xlarge 2xlarge 4xlarge 12xlarge 24xlarge',
+  m6i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  m7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  m8i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge 48xlarge 96xlarge',
+  p2: 'xlarge 8xlarge 16xlarge', p3: '2xlarge 8xlarge 16xlarge', p5: '4xlarge',
+  r5: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge',
+  r5d: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge',
+  r6i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge',
+  r7i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 48xlarge',
+  r8i: 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge 48xlarge 96xlarge',
+  t3: 'medium large xlarge 2xlarge',
+});
+
+/** The sizes SageMaker offers, by use and family (`INSTANCE_SIZES.training.g5` → `['xlarge', ...]`). */
+export const INSTANCE_SIZES: Readonly<Record<InstanceUse, Readonly<Record<string, readonly string[]>>>> = {
+  hosting: HOSTING_SIZES,
+  training: TRAINING_SIZES,
+  processing: PROCESSING_SIZES,
+};
+
+const USE_NAMES: Readonly<Record<InstanceUse, string>> = {
+  hosting: 'hosting (endpoints)',
+  training: 'training jobs',
+  processing: 'processing jobs',
+};
+
+/**
+ * True when SageMaker offers the instance type for `use` (it is in the tables above) and the library
+ * knows its family (its storage decides whether a KMS key may be set).
+ */
+export function isListedInstanceType(instanceType: string, use: InstanceUse): boolean {
+  const m = INSTANCE_TYPE_PATTERN.exec(instanceType);
+  return m !== null && (INSTANCE_SIZES[use][m[1]]?.includes(m[2]) ?? false) && isKnownInstanceFamily(instanceType);
+}
+
+/**
+ * Validates an instance type prop against the tables: `ml.<family>.<size>` of a family the library knows
+ * and a size SageMaker offers for `use`. Tokens are skipped.
+ *
+ * A well-formed type that is not listed fails synthesis, unless `allowUnlisted` is set (the construct's
+ * `allowUnlistedInstanceType`, for types newer than the tables): then it only gets an info annotation.
+ *
+ * @returns true when the type is listed (false for tokens and for unlisted types that were allowed)
+ */
+export function validateInstanceType(
+  scope: IConstruct,
+  property: string,
+  instanceType: string | undefined,
+  use: InstanceUse,
+  allowUnlisted: boolean,
+): boolean {
+  if (instanceType === undefined || Token.isUnresolved(instanceType)) return false;
+  const m = typeof instanceType === 'string' ? INSTANCE_TYPE_PATTERN.exec(instanceType) : null;
+  if (!m) {
+    throw new GenAIValidationError(scope, property, instanceType, `a SageMaker instance type for ${USE_NAMES[use]}: ml.<family>.<size>, e.g. ${use === 'processing' ? 'ml.m5.xlarge' : 'ml.g5.xlarge'}`);
+  }
+  if (isListedInstanceType(instanceType, use)) return true;
+  const [, family, size] = m;
+  const escape = 'or set allowUnlistedInstanceType: true for a type newer than this library\'s instance tables';
+  if (allowUnlisted) {
+    Annotations.of(scope).addInfo(
+      `${property} ${instanceType} is not in this library's instance tables (allowUnlistedInstanceType is set): it goes to SageMaker as given, which validates it at deployment.` +
+        (isKnownInstanceFamily(instanceType) ? '' : ` The library does not know the ml.${family} family: it treats its storage as EBS and sets the KMS key (which SageMaker rejects if the type has local NVMe storage), and knows no vCPU or GPU count for it.`),
+    );
+    return false;
+  }
+  const sizes = INSTANCE_SIZES[use][family];
+  let allowed: string;
+  if (sizes && isKnownInstanceFamily(instanceType)) {
+    allowed = `a size SageMaker offers for ml.${family} ${USE_NAMES[use]}: ${sizes.map((s) => `ml.${family}.${s}`).join(', ')} (no ${size}); ${escape}`;
+  } else {
+    const families = Object.keys(INSTANCE_SIZES[use]).filter((f) => isKnownInstanceFamily(`ml.${f}.xlarge`));
+    allowed = `an instance type of a family SageMaker offers for ${USE_NAMES[use]} and this library knows (${families.join(', ')}); ${escape}`;
+  }
+  throw new GenAIValidationError(scope, property, instanceType, allowed);
 }

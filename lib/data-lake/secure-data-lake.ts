@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -68,6 +69,33 @@ export interface ISecureDataLake extends IConstruct {
    * trailing `/` added), or the whole zone when omitted
    */
   grantWrite(grantee: iam.IGrantable, zone: DataZone, keyPrefix?: string): iam.Grant;
+  /**
+   * Bytes stored in a zone's bucket (`AWS/S3` `BucketSizeBytes`, unit Bytes), one storage class at a time:
+   * a daily storage metric, average per day.
+   *
+   * @param zone the zone (a zone of the lake)
+   * @param props the storage type and options that override the defaults
+   */
+  metricBucketSizeBytes(zone: DataZone, props?: DataLakeStorageMetricOptions): cloudwatch.Metric;
+  /**
+   * Objects (all versions) stored in a zone's bucket (`AWS/S3` `NumberOfObjects`, unit Count, every
+   * storage class): a daily storage metric, average per day.
+   *
+   * @param zone the zone (a zone of the lake)
+   * @param props options that override the defaults (average per day)
+   */
+  metricNumberOfObjects(zone: DataZone, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/** Options of {@link ISecureDataLake.metricBucketSizeBytes}. */
+export interface DataLakeStorageMetricOptions extends cloudwatch.MetricOptions {
+  /**
+   * The storage type (`StorageType` dimension) whose bytes to count. Objects older than the lake's
+   * `intelligentTieringAfter` move to Intelligent-Tiering and count under `IntelligentTieringFAStorage`,
+   * `IntelligentTieringIAStorage`, `IntelligentTieringAIAStorage` and the archive tiers instead.
+   * @default 'StandardStorage'
+   */
+  readonly storageType?: string;
 }
 
 /** Attributes of a data lake that exists already. */
@@ -168,6 +196,42 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
     // GenerateDataKey encrypts new objects; Decrypt is needed to complete multipart uploads.
     this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
     return grant;
+  }
+
+  /**
+   * Bytes stored in a zone's bucket (`AWS/S3` `BucketSizeBytes`, unit Bytes) for one storage type
+   * (`StandardStorage` unless `props.storageType` says otherwise). S3 publishes storage metrics once a day,
+   * so the default is the average per day; an alarm on it needs a period of at least a day.
+   *
+   * @param zone the zone (a zone of the lake)
+   * @param props the storage type and options that override the defaults (average per day)
+   */
+  public metricBucketSizeBytes(zone: DataZone, props: DataLakeStorageMetricOptions = {}): cloudwatch.Metric {
+    const { storageType, ...options } = props;
+    return this.storageMetric('BucketSizeBytes', zone, storageType ?? 'StandardStorage', options);
+  }
+
+  /**
+   * Objects stored in a zone's bucket, every version and storage class (`AWS/S3` `NumberOfObjects`, unit
+   * Count, `StorageType` `AllStorageTypes`). S3 publishes storage metrics once a day, so the default is the
+   * average per day.
+   *
+   * @param zone the zone (a zone of the lake)
+   * @param props options that override the defaults (average per day)
+   */
+  public metricNumberOfObjects(zone: DataZone, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.storageMetric('NumberOfObjects', zone, 'AllStorageTypes', props);
+  }
+
+  private storageMetric(metricName: string, zone: DataZone, storageType: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/S3',
+      metricName,
+      dimensionsMap: { BucketName: this.bucket(zone).bucketName, StorageType: storageType },
+      statistic: cloudwatch.Stats.AVERAGE,
+      period: Duration.days(1),
+      ...props,
+    });
   }
 
   private grantObjects(grantee: iam.IGrantable, bucket: s3.IBucket, actions: string[], keyPrefix?: string): iam.Grant {
@@ -273,7 +337,7 @@ export class SecureDataLake extends DataLakeBase {
    * @param id the construct id of the imported lake
    * @param attrs the key and the zone buckets of the lake
    */
-  public static fromAttributes(scope: Construct, id: string, attrs: SecureDataLakeAttributes): ISecureDataLake {
+  public static fromDataLakeAttributes(scope: Construct, id: string, attrs: SecureDataLakeAttributes): ISecureDataLake {
     class Imported extends DataLakeBase {
       public readonly encryptionKey = attrs.encryptionKey;
       /** @internal */
@@ -294,6 +358,19 @@ export class SecureDataLake extends DataLakeBase {
       throw new GenAIValidationError(lake, 'attrs', 'no buckets', 'at least one zone bucket (rawBucket, curatedBucket, ...)');
     }
     return lake;
+  }
+
+  /**
+   * Imports a lake that exists already.
+   *
+   * @deprecated use {@link SecureDataLake.fromDataLakeAttributes} (the same import, named like the other
+   * import methods of this library and of aws-cdk-lib)
+   * @param scope the scope in which to define the imported lake
+   * @param id the construct id of the imported lake
+   * @param attrs the key and the zone buckets of the lake
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: SecureDataLakeAttributes): ISecureDataLake {
+    return SecureDataLake.fromDataLakeAttributes(scope, id, attrs);
   }
 
   /** The key every zone bucket is encrypted with. */

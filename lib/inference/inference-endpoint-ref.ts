@@ -18,19 +18,19 @@ export interface IInferenceEndpoint extends IConstruct {
    */
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
   /**
-   * Model latency (microseconds, p99 by default) of the endpoint's variant.
+   * Model latency (`ModelLatency`, published by SageMaker in microseconds) of the endpoint's variant.
    *
-   * @param props options that override the defaults (p99 per minute)
+   * @param props options that override the defaults (average per minute; e.g. `{ statistic: 'p99' }`)
    */
   metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /**
-   * Invocations (sum).
+   * Invocations (count, sum).
    *
    * @param props options that override the defaults (sum per minute)
    */
   metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /**
-   * Invocation 5XX errors (sum).
+   * Invocation 5XX errors (count, sum).
    *
    * @param props options that override the defaults (sum per minute)
    */

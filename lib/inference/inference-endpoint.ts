@@ -14,7 +14,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge } from '../core/acknowledgements';
 import { allowServicesToPublish, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
-import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
+import { GenAIValidationError, isUnresolved, validatePattern, validateRange } from '../core/errors';
+import { validateSageMakerName } from '../core/names';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
@@ -24,6 +25,7 @@ import { ModelSource, ModelSourceConfig } from './model-source';
 import { createDataQualityMonitoring } from './private/drift-monitoring';
 import { acknowledgeResources, bucketRef, nagString, normalizePrefix } from './private/nag';
 import { PromotionScalingConfig, createPromotion } from './private/promotion';
+import { claimPromotionGroup } from './private/promotion-groups';
 import {
   CONTAINER_LOG_ACTIONS,
   ECR_AUTH_ACTIONS,
@@ -33,12 +35,12 @@ import {
   VPC_ENI_ACTIONS,
 } from './private/actions';
 import {
-  INSTANCE_TYPE_PATTERN,
   hasLocalNvmeStorage as hasNvmeStorage,
   instanceFamily,
   isGpuInstanceType as isGpu,
   isKnownInstanceFamily as isKnownFamily,
   gpuCount,
+  validateInstanceType,
   vcpuCount,
 } from '../core/instance-types';
 
@@ -143,10 +145,27 @@ export interface InferenceEndpointProps {
    */
   readonly modelPackageGroupName?: string;
   /**
-   * Instance type of the production variant.
+   * Instance type of the production variant: a type SageMaker offers for hosting, of a family this
+   * library knows (see `allowUnlistedInstanceType` for newer ones).
    * @default 'ml.g5.xlarge'
    */
   readonly instanceType?: string;
+  /**
+   * Accept instance types (`instanceType`, the variants' and the monitoring job's) that are not in this
+   * library's instance tables, for types newer than this version of the library: such a type only gets an
+   * info annotation and SageMaker validates it at deployment. The library then treats an unknown family's
+   * storage as EBS (sets the KMS key) and skips `requireGpu` for it. Malformed types fail either way.
+   * @default false
+   */
+  readonly allowUnlistedInstanceType?: boolean;
+  /**
+   * The endpoint's name: lower-case letters, digits and hyphens, at most 63 characters, or at most 40 with
+   * `modelPackageGroupName` or `monitoring` (the promotion function and the monitoring schedule name their
+   * resources `<endpointName>-<suffix>` within SageMaker's 63). Lower case because SageMaker writes
+   * endpoint names in lower case into ARNs, which IAM compares case-sensitively.
+   * @default - generated from the construct path (lower case, at most 40 characters)
+   */
+  readonly endpointName?: string;
   /**
    * Fail synthesis unless `instanceType` is a GPU family (set it when the model needs CUDA).
    * @default false
@@ -357,16 +376,19 @@ abstract class EndpointBase extends Construct implements IInferenceEndpoint {
   }
 
   /**
-   * Model latency (`ModelLatency`, microseconds, p99 by default) of the variant `variantName`.
+   * Model latency (`ModelLatency`) of the variant `variantName`: how long the model container took to
+   * respond. SageMaker publishes it in microseconds (1 s is 1,000,000). Average per minute unless `props`
+   * say otherwise, e.g. `metricLatency({ statistic: 'p99' })` for the 99th percentile (the statistic of the
+   * construct's own latency alarm).
    *
-   * @param props options that override the defaults (p99 per minute)
+   * @param props options that override the defaults (average per minute)
    */
   public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.variantMetric('ModelLatency', { statistic: cloudwatch.Stats.p(99), ...props });
+    return this.variantMetric('ModelLatency', { statistic: cloudwatch.Stats.AVERAGE, ...props });
   }
 
   /**
-   * Invocations (sum) of the variant `variantName`.
+   * Invocations (count, sum per minute) of the variant `variantName`.
    *
    * @param props options that override the defaults (sum per minute)
    */
@@ -375,7 +397,7 @@ abstract class EndpointBase extends Construct implements IInferenceEndpoint {
   }
 
   /**
-   * Invocation 5XX errors (sum) of the variant `variantName`.
+   * Invocation 5XX errors (count, sum per minute) of the variant `variantName`.
    *
    * @param props options that override the defaults (sum per minute)
    */
@@ -384,7 +406,7 @@ abstract class EndpointBase extends Construct implements IInferenceEndpoint {
   }
 
   /**
-   * Invocation 4XX errors (sum) of the variant `variantName`.
+   * Invocation 4XX errors (count, sum per minute) of the variant `variantName`.
    *
    * @param props options that override the defaults (sum per minute)
    */
@@ -453,6 +475,7 @@ export class InferenceEndpoint extends EndpointBase {
    * @param attrs the endpoint's name and the production variant its metrics are about
    */
   public static fromEndpointAttributes(scope: Construct, id: string, attrs: InferenceEndpointAttributes): IInferenceEndpoint {
+    validatePattern(scope, 'endpointName', attrs.endpointName, NAME_PATTERN, 'an endpoint name: letters, digits and hyphens, at most 63 characters');
     class Imported extends EndpointBase {
       public readonly endpointName = attrs.endpointName;
       public readonly variantName = attrs.variantName ?? 'AllTraffic';
@@ -462,8 +485,20 @@ export class InferenceEndpoint extends EndpointBase {
   }
 
   /**
-   * The endpoint's name, generated at synthesis from the construct path (lower case, at most 40
-   * characters). Without `model` it is the name the promotion function gives the endpoint.
+   * Imports an endpoint that exists already by its name, in the stack's account and region (its metrics
+   * are about the variant `AllTraffic`; use {@link fromEndpointAttributes} for another variant).
+   *
+   * @param scope the scope in which to define the imported endpoint
+   * @param id the construct id of the imported endpoint
+   * @param endpointName the endpoint's name
+   */
+  public static fromEndpointName(scope: Construct, id: string, endpointName: string): IInferenceEndpoint {
+    return InferenceEndpoint.fromEndpointAttributes(scope, id, { endpointName });
+  }
+
+  /**
+   * The endpoint's name: `endpointName`, or generated at synthesis from the construct path (lower case, at
+   * most 40 characters). Without `model` it is the name the promotion function gives the endpoint.
    */
   public readonly endpointName: string;
   public readonly endpointArn: string;
@@ -539,8 +574,9 @@ export class InferenceEndpoint extends EndpointBase {
     this.routing = (props.deploymentStrategy ?? DeploymentStrategy.canary(10, Duration.minutes(10))).bind(this);
     this.terminationWaitSeconds = (props.terminationWait ?? Duration.minutes(10)).toSeconds({ integral: false });
     this.validate(props);
+    if (props.modelPackageGroupName !== undefined) claimPromotionGroup(this, props.modelPackageGroupName);
 
-    this.endpointName = Names.uniqueResourceName(this, { maxLength: 40, separator: '-' }).toLowerCase();
+    this.endpointName = props.endpointName ?? Names.uniqueResourceName(this, { maxLength: 40, separator: '-' }).toLowerCase();
     this.endpointArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: this.endpointName });
     this.storageEncryptedWithKey = this.variants.every((v) => !hasNvmeStorage(v.instanceType));
 
@@ -642,6 +678,23 @@ export class InferenceEndpoint extends EndpointBase {
       throw new GenAIValidationError(this, 'model', undefined, 'a ModelSource, or a modelPackageGroupName whose first approved version creates the endpoint');
     }
     validatePattern(this, 'modelPackageGroupName', props.modelPackageGroupName, NAME_PATTERN, 'letters, digits and hyphens, at most 63 characters');
+    const servedGroup = props.model?._modelPackageGroupName;
+    if (servedGroup !== undefined && props.modelPackageGroupName !== undefined && !isUnresolved(props.modelPackageGroupName) && servedGroup !== props.modelPackageGroupName) {
+      throw new GenAIValidationError(
+        this,
+        'modelPackageGroupName',
+        props.modelPackageGroupName,
+        `"${servedGroup}", the group of the model package the endpoint serves (model): otherwise it serves a version of one group and rolls out the approvals of another`,
+      );
+    }
+    const derivesNames = props.modelPackageGroupName !== undefined || props.monitoring !== undefined;
+    validateSageMakerName(
+      this,
+      'endpointName',
+      props.endpointName,
+      derivesNames ? 40 : 63,
+      derivesNames ? 'at most 40 with modelPackageGroupName or monitoring: the promotion function and the monitoring schedule name their resources <endpointName>-<suffix> within SageMaker\'s 63' : '',
+    );
     const rollbackVariants = props.rollbackAlarmVariants ?? this.variantNames;
     for (const name of props.rollbackAlarmVariants ?? []) {
       if (!this.variantNames.includes(name)) {
@@ -687,7 +740,7 @@ export class InferenceEndpoint extends EndpointBase {
       if (this.samplingPercentage === 0) {
         throw new GenAIValidationError(this, 'captureSamplingPercentage', 0, 'from 1 to 100 when monitoring is set (Model Monitor reads the captured data)');
       }
-      validatePattern(this, 'monitoring.instanceType', props.monitoring.instanceType, INSTANCE_TYPE_PATTERN, 'a SageMaker processing instance type such as ml.m5.xlarge');
+      validateInstanceType(this, 'monitoring.instanceType', props.monitoring.instanceType, 'processing', props.allowUnlistedInstanceType ?? false);
       validatePattern(this, 'monitoring.scheduleExpression', props.monitoring.scheduleExpression, /^cron\(.+\)$/, 'a cron(...) expression');
       validateRange(this, 'monitoring.maxRuntime (seconds)', props.monitoring.maxRuntime?.toSeconds({ integral: false }), 60, 86400, { integer: true });
     }
@@ -701,7 +754,8 @@ export class InferenceEndpoint extends EndpointBase {
     const instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
     const lowest = this.isAsync ? 0 : 1;
     const endpointMin = props.minCapacity ?? lowest;
-    validatePattern(this, 'instanceType', instanceType, INSTANCE_TYPE_PATTERN, 'a SageMaker hosting instance type such as ml.g5.xlarge');
+    const allowUnlisted = props.allowUnlistedInstanceType ?? false;
+    validateInstanceType(this, 'instanceType', instanceType, 'hosting', allowUnlisted);
     validateRange(this, 'minCapacity', endpointMin, lowest, 1000, { integer: true });
     validateRange(this, 'maxCapacity', props.maxCapacity, 1, 1000, { integer: true });
     if (props.maxCapacity !== undefined && !Token.isUnresolved(props.maxCapacity) && !Token.isUnresolved(endpointMin) && props.maxCapacity < endpointMin) {
@@ -732,9 +786,10 @@ export class InferenceEndpoint extends EndpointBase {
       seen.set(key, o.variantName);
       const type = o.instanceType ?? instanceType;
       if (o.instanceType !== undefined) {
-        validatePattern(this, prop('instanceType'), type, INSTANCE_TYPE_PATTERN, 'a SageMaker hosting instance type such as ml.g5.xlarge');
+        validateInstanceType(this, prop('instanceType'), type, 'hosting', allowUnlisted);
       }
-      if (props.requireGpu && !Token.isUnresolved(type) && !isGpu(type)) {
+      // An unlisted family (allowed by allowUnlistedInstanceType) may or may not have a GPU: not checked.
+      if (props.requireGpu && !Token.isUnresolved(type) && isKnownFamily(type) && !isGpu(type)) {
         throw new GenAIValidationError(
           this,
           o.instanceType !== undefined ? prop('instanceType') : 'instanceType',
@@ -767,7 +822,10 @@ export class InferenceEndpoint extends EndpointBase {
     return variants;
   }
 
-  /** Notes on instance types: NVMe storage (info), unknown families and Inf1 without traffic shifting (warnings). */
+  /**
+   * Notes on instance types: NVMe storage (info) and Inf1 without traffic shifting (warning). Types the
+   * tables do not list were annotated when they were validated.
+   */
   private annotateInstanceTypes(): void {
     const nvme = this.variants.filter((v) => hasNvmeStorage(v.instanceType)).map((v) => v.instanceType);
     if (nvme.length > 0) {
@@ -776,14 +834,6 @@ export class InferenceEndpoint extends EndpointBase {
         `${[...new Set(nvme)].join(', ')} ${nvme.length > 1 ? 'have' : 'has'} local NVMe storage: SageMaker encrypts it with a hardware module and rejects a KMS key, so the endpoint config has no KmsKeyId (capture and outputs still use the lake key).`,
       );
       if (this.endpointConfig) acknowledge(this.endpointConfig, Acknowledgements.sagemakerNvmeStorage);
-    }
-    for (const v of this.variants) {
-      if (!hasNvmeStorage(v.instanceType) && !isKnownFamily(v.instanceType)) {
-        Annotations.of(this).addWarningV2(
-          'genai:inference:unknownInstanceFamily',
-          `${v.instanceType} is not a family this library knows; the endpoint config sets a KMS key, which SageMaker rejects if the type has local NVMe storage.`,
-        );
-      }
     }
     if (this.variants.some((v) => instanceFamily(v.instanceType) === 'inf1') && this.routing.shiftType !== 'ALL_AT_ONCE') {
       Annotations.of(this).addWarningV2(

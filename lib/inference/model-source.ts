@@ -96,6 +96,17 @@ export class ModelSource {
     private readonly repository?: ecr.IRepository,
   ) {}
 
+  /**
+   * The model package group of a registry version, when the ARN names it literally (undefined for images
+   * and when the group is a token).
+   *
+   * @internal
+   */
+  public get _modelPackageGroupName(): string | undefined {
+    if (this.kind !== 'package' || typeof this.reference !== 'string') return undefined;
+    return /:model-package\/([A-Za-z0-9-]{1,63})\/\d+$/.exec(this.reference)?.[1];
+  }
+
   /** True for a model registry version. */
   public get isModelPackage(): boolean {
     return this.kind === 'package';

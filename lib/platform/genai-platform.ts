@@ -6,17 +6,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AuditTrail } from '../audit/audit-trail';
 import { createKey, createNotificationTopic } from '../core/encryption';
+import { GenAIValidationError, isUnresolved } from '../core/errors';
+import { validateTagValue } from '../core/names';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake, SecureDataLake } from '../data-lake/secure-data-lake';
 import { DeploymentStrategy } from '../inference/deployment-strategy';
-import { DriftMonitoringOptions, InferenceEndpoint, ProductionVariantOptions } from '../inference/inference-endpoint';
+import { DriftMonitoringOptions, InferenceEndpoint, InferenceEndpointProps, ProductionVariantOptions } from '../inference/inference-endpoint';
 import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
 import { ModelSource } from '../inference/model-source';
 import { ApiAuthorization, ApiWebAcl, GenAIApi } from '../api/gen-ai-api';
 import { Guardrail, GuardrailProps, IGuardrail } from '../guardrails/guardrail';
 import { GuardrailFunction } from '../guardrails/guardrail-function';
 import { ModelTarget } from '../guardrails/model-target';
-import { QualityGate, TrainingImage, TrainingPipeline } from '../training/training-pipeline';
+import { QualityGate, TrainingImage, TrainingPipeline, TrainingPipelineProps } from '../training/training-pipeline';
 import { PlatformProfile } from './profile';
 
 /** The fine-tuning part of the platform (see {@link TrainingPipeline} for what each option does). */
@@ -68,6 +70,23 @@ export interface PlatformTrainingOptions {
    * @default true
    */
   readonly retrainOnFeedback?: boolean;
+  /**
+   * The pipeline's name (see {@link TrainingPipelineProps.pipelineName}).
+   * @default - generated from the construct path
+   */
+  readonly pipelineName?: string;
+  /**
+   * The name of the model package group (registry) the pipeline creates, which the platform endpoint
+   * promotes from (see {@link TrainingPipelineProps.modelPackageGroupName}).
+   * @default - generated from the construct path
+   */
+  readonly modelPackageGroupName?: string;
+  /**
+   * Accept a training or evaluation instance type newer than the library's instance tables (see
+   * {@link TrainingPipelineProps.allowUnlistedInstanceType}).
+   * @default false
+   */
+  readonly allowUnlistedInstanceType?: boolean;
 }
 
 /** The serving part of the platform (see {@link InferenceEndpoint}). */
@@ -113,6 +132,17 @@ export interface PlatformInferenceOptions {
    * @default - no drift monitoring
    */
   readonly monitoring?: DriftMonitoringOptions;
+  /**
+   * The endpoint's name (see {@link InferenceEndpointProps.endpointName}).
+   * @default - generated from the construct path
+   */
+  readonly endpointName?: string;
+  /**
+   * Accept an instance type newer than the library's instance tables (see
+   * {@link InferenceEndpointProps.allowUnlistedInstanceType}).
+   * @default false
+   */
+  readonly allowUnlistedInstanceType?: boolean;
 }
 
 /** Properties of {@link GenAIPlatform}. */
@@ -138,7 +168,8 @@ export interface GenAIPlatformProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Cost centre tag on every resource.
+   * Cost centre tag (`cost-center`) on every resource: 1 to 256 letters, digits, spaces and
+   * `_ . : / = + - @` (the AWS tag rules).
    * @default - no cost-centre tag
    */
   readonly costCenter?: string;
@@ -235,9 +266,16 @@ export class GenAIPlatform extends Construct {
     this.profile = props.profile ?? PlatformProfile.DEV;
     const removalPolicy = props.removalPolicy ?? this.profile.removalPolicy;
 
+    // Tag values are checked here, once, instead of by CloudFormation on every tagged resource.
+    validateTagValue(this, 'profile.name', this.profile.name, 'profile');
+    validateTagValue(this, 'costCenter', props.costCenter, 'cost-center');
+    const { apiRateLimit, apiBurstLimit } = this.profile;
+    if (!isUnresolved(apiRateLimit) && !isUnresolved(apiBurstLimit) && apiBurstLimit < apiRateLimit) {
+      throw new GenAIValidationError(this, 'profile.apiBurstLimit', apiBurstLimit, `at least the profile's apiRateLimit (${apiRateLimit}): API Gateway rejects a usage plan whose burst is below its rate`);
+    }
     Tags.of(this).add('project', 'genai-platform');
     Tags.of(this).add('profile', this.profile.name);
-    if (props.costCenter) Tags.of(this).add('cost-center', props.costCenter);
+    if (props.costCenter !== undefined) Tags.of(this).add('cost-center', props.costCenter);
 
     this.dataLake = props.dataLake ?? new SecureDataLake(this, 'DataLake', { encryptionKey: props.encryptionKey, removalPolicy });
     this.operationsKey = createKey(this, 'OperationsKey', `Encrypts logs, queues and topics of ${this.node.path}`, removalPolicy);
@@ -343,6 +381,9 @@ export class GenAIPlatform extends Construct {
           : undefined,
       alarmTopic: this.alarmTopic,
       removalPolicy,
+      pipelineName: options.pipelineName,
+      modelPackageGroupName: options.modelPackageGroupName,
+      allowUnlistedInstanceType: options.allowUnlistedInstanceType,
     });
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({ markdown: `## Training: pipeline \`${pipeline.pipelineName}\`, registry \`${pipeline.modelPackageGroupName}\``, width: 24, height: 1 }),
@@ -352,6 +393,16 @@ export class GenAIPlatform extends Construct {
 
   private createInference(options: PlatformInferenceOptions, removalPolicy: RemovalPolicy): InferenceEndpoint {
     const profile = this.profile;
+    const served = options.model?._modelPackageGroupName;
+    const registry = this.trainingPipeline?.modelPackageGroupName;
+    if (served !== undefined && registry !== undefined && !isUnresolved(registry) && served !== registry) {
+      throw new GenAIValidationError(
+        this,
+        'inference.model',
+        `a version of "${served}"`,
+        `a version of the training pipeline's model package group "${registry}", which the endpoint promotes from (name the group with training.modelPackageGroupName), or no inference.model`,
+      );
+    }
     const endpoint = new InferenceEndpoint(this, 'Inference', {
       dataLake: this.dataLake,
       model: options.model,
@@ -370,6 +421,8 @@ export class GenAIPlatform extends Construct {
       alarmTopic: this.alarmTopic,
       logRetention: profile.logRetention,
       removalPolicy,
+      endpointName: options.endpointName,
+      allowUnlistedInstanceType: options.allowUnlistedInstanceType,
     });
     this.dashboard.addWidgets(...endpoint.widgets);
     return endpoint;

@@ -1,4 +1,5 @@
 import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,7 +12,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
 import { createNotificationTopic } from '../core/encryption';
-import { GenAIValidationError, validateRange } from '../core/errors';
+import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
+import { validateSageMakerName } from '../core/names';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import {
@@ -34,7 +36,10 @@ import {
   INSTANCE_TYPE_PATTERN,
   hasLocalNvmeStorage as hasNvmeStorage,
   isAcceleratedTrainingType,
+  isKnownInstanceFamily,
+  validateInstanceType,
 } from '../core/instance-types';
+import { ITrainingPipeline } from './training-pipeline-ref';
 
 /** A CDK token in a string (`${Token[AWS.Region.12]}`): allowed for the account, region and URL suffix only. */
 const TOKEN = '\\$\\{Token\\[[A-Za-z0-9._-]+\\]\\}';
@@ -192,10 +197,33 @@ export interface TrainingPipelineProps {
   readonly qualityGate: QualityGate;
   /**
    * Training instance type, accelerated families only (g4dn, g5, g6, g6e, p3, p3dn, p4d, p4de, p5,
-   * p5e, p5en, trn1, trn1n, trn2). The default of the `TrainingInstanceType` pipeline parameter.
+   * p5e, p5en, p6-b200, p6-b300, p6e-gb200, trn1, trn1n, trn2), in a size SageMaker offers for training
+   * (see `allowUnlistedInstanceType` for newer types). The default of the `TrainingInstanceType`
+   * pipeline parameter.
    * @default 'ml.g5.xlarge'
    */
   readonly instanceType?: string;
+  /**
+   * Accept instance types (`instanceType`, `evaluationInstanceType`) that are not in this library's
+   * instance tables, for types newer than this version of the library: such a type only gets an info
+   * annotation and SageMaker validates it when the pipeline runs. The library then treats an unknown
+   * family's storage as EBS (sets the volume KMS key). Malformed types, and known families that are not
+   * accelerated for `instanceType`, fail either way.
+   * @default false
+   */
+  readonly allowUnlistedInstanceType?: boolean;
+  /**
+   * The pipeline's name: lower-case letters, digits and hyphens, at most 256 characters (lower case
+   * because SageMaker writes pipeline names in lower case into ARNs, which IAM compares case-sensitively).
+   * @default - generated from the construct path (lower case, at most 80 characters)
+   */
+  readonly pipelineName?: string;
+  /**
+   * The name of the model package group (registry) the pipeline creates and registers versions in:
+   * lower-case letters, digits and hyphens, at most 63 characters.
+   * @default - generated from the construct path (lower case, at most 63 characters)
+   */
+  readonly modelPackageGroupName?: string;
   /**
    * Number of training instances (more than one runs distributed training with torch distributed settings
    * and inter-container traffic encryption). The default of the `TrainingInstanceCount` parameter.
@@ -326,6 +354,100 @@ export interface TrainingPipelineProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** Attributes of a training pipeline that exists already. */
+export interface TrainingPipelineAttributes {
+  /** The pipeline's name. */
+  readonly pipelineName: string;
+  /**
+   * The model package group (registry) the pipeline registers versions in.
+   * @default - unknown: reading `modelPackageGroupName` or `modelPackageGroupArn` of the import throws
+   */
+  readonly modelPackageGroupName?: string;
+}
+
+/** Namespace of the SageMaker Pipelines execution metrics. */
+const PIPELINE_METRICS_NAMESPACE = 'AWS/Sagemaker/ModelBuildingPipeline';
+
+/** @internal */
+abstract class TrainingPipelineBase extends Construct implements ITrainingPipeline {
+  public abstract readonly pipelineName: string;
+  public abstract readonly pipelineArn: string;
+  public abstract readonly modelPackageGroupName: string;
+  public abstract readonly modelPackageGroupArn: string;
+
+  /**
+   * Lets the grantee start executions of this pipeline (`sagemaker:StartPipelineExecution` on its ARN).
+   *
+   * @param grantee the principal to grant
+   */
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: START_EXECUTION_ACTIONS, resourceArns: [this.pipelineArn] });
+  }
+
+  /**
+   * A metric of this pipeline's executions: namespace `AWS/Sagemaker/ModelBuildingPipeline`, dimension
+   * `PipelineName`, sum per 5 minutes unless `props` say otherwise.
+   *
+   * @param metricName the metric's name, e.g. `ExecutionFailed`
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: PIPELINE_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { PipelineName: this.pipelineName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /**
+   * Executions started (`ExecutionStarted`, a count; sum per 5 minutes).
+   *
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metricExecutionStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionStarted', props);
+  }
+
+  /**
+   * Executions that succeeded (`ExecutionSucceeded`, a count; sum per 5 minutes).
+   *
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metricExecutionSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionSucceeded', props);
+  }
+
+  /**
+   * Executions that failed (`ExecutionFailed`, a count; sum per 5 minutes).
+   *
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metricExecutionFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionFailed', props);
+  }
+
+  /**
+   * Executions that were stopped (`ExecutionStopped`, a count; sum per 5 minutes).
+   *
+   * @param props options that override the defaults (sum per 5 minutes)
+   */
+  public metricExecutionStopped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionStopped', props);
+  }
+
+  /**
+   * How long executions took (`ExecutionDuration`, published in milliseconds; average per 5 minutes).
+   *
+   * @param props options that override the defaults (average per 5 minutes)
+   */
+  public metricExecutionDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionDuration', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+}
+
 /**
  * GPU fine-tuning on SageMaker Pipelines: train (optionally spot, distributed) → evaluate → quality
  * gate → register a new version in a model package group.
@@ -336,7 +458,49 @@ export interface TrainingPipelineProps {
  * (volumes too, except on instance types with NVMe instance storage, which are hardware-encrypted), and
  * run as a role that can only touch this pipeline's jobs, registry and lake prefixes.
  */
-export class TrainingPipeline extends Construct {
+export class TrainingPipeline extends TrainingPipelineBase {
+  /**
+   * Imports a pipeline that exists already, in the stack's account and region, with the model package
+   * group it registers versions in (needed to read `modelPackageGroupName` of the import).
+   *
+   * @param scope the scope in which to define the imported pipeline
+   * @param id the construct id of the imported pipeline
+   * @param attrs the pipeline's name and model package group
+   */
+  public static fromPipelineAttributes(scope: Construct, id: string, attrs: TrainingPipelineAttributes): ITrainingPipeline {
+    validatePattern(scope, 'pipelineName', attrs.pipelineName, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/, 'a SageMaker pipeline name: letters, digits and hyphens, at most 256 characters');
+    validatePattern(scope, 'modelPackageGroupName', attrs.modelPackageGroupName, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'a model package group name: letters, digits and hyphens, at most 63 characters');
+    const stack = Stack.of(scope);
+    // SageMaker writes pipeline names in lower case into ARNs (IAM compares ARNs case-sensitively).
+    const lower = (name: string) => (Token.isUnresolved(name) ? name : name.toLowerCase());
+    class Imported extends TrainingPipelineBase {
+      public readonly pipelineName = attrs.pipelineName;
+      public readonly pipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: lower(attrs.pipelineName) });
+      public get modelPackageGroupName(): string {
+        if (attrs.modelPackageGroupName === undefined) {
+          throw new GenAIValidationError(this, 'modelPackageGroupName', undefined, 'a pipeline imported with TrainingPipeline.fromPipelineAttributes(scope, id, { pipelineName, modelPackageGroupName })');
+        }
+        return attrs.modelPackageGroupName;
+      }
+      public get modelPackageGroupArn(): string {
+        return stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: lower(this.modelPackageGroupName) });
+      }
+    }
+    return new Imported(scope, id);
+  }
+
+  /**
+   * Imports a pipeline that exists already by its name, in the stack's account and region. Its model
+   * package group is unknown: use {@link fromPipelineAttributes} to read `modelPackageGroupName`.
+   *
+   * @param scope the scope in which to define the imported pipeline
+   * @param id the construct id of the imported pipeline
+   * @param pipelineName the pipeline's name
+   */
+  public static fromPipelineName(scope: Construct, id: string, pipelineName: string): ITrainingPipeline {
+    return TrainingPipeline.fromPipelineAttributes(scope, id, { pipelineName });
+  }
+
   /** The pipeline's name. */
   public readonly pipelineName: string;
   /** The pipeline's ARN. */
@@ -378,9 +542,13 @@ export class TrainingPipeline extends Construct {
 
     // ---- validation -------------------------------------------------------------------------------
     const instanceType = props.instanceType ?? 'ml.g5.xlarge';
-    if (!Token.isUnresolved(instanceType) && !isAcceleratedTrainingType(instanceType)) {
-      throw new GenAIValidationError(this, 'instanceType', instanceType, `an accelerated training type ml.<family>.<size> of the families ${TRAINING_ACCELERATED_FAMILIES.join(', ')}`);
+    const allowUnlisted = props.allowUnlistedInstanceType ?? false;
+    // A family the library knows must be accelerated; an unknown one needs allowUnlistedInstanceType.
+    const knownFamily = typeof instanceType === 'string' && INSTANCE_TYPE_PATTERN.test(instanceType) && isKnownInstanceFamily(instanceType);
+    if (!Token.isUnresolved(instanceType) && (knownFamily || !allowUnlisted) && !isAcceleratedTrainingType(instanceType)) {
+      throw new GenAIValidationError(this, 'instanceType', instanceType, `an accelerated training type ml.<family>.<size> of the families ${TRAINING_ACCELERATED_FAMILIES.join(', ')} (or, for a type newer than this library's instance tables, set allowUnlistedInstanceType: true)`);
     }
+    validateInstanceType(this, 'instanceType', instanceType, 'training', allowUnlisted);
     const instanceCount = props.instanceCount ?? 1;
     validateRange(this, 'instanceCount', instanceCount, 1, 100, { integer: true });
     const volumeGb = this.sizeGb('volumeSize', props.volumeSize ?? Size.gibibytes(100));
@@ -400,9 +568,7 @@ export class TrainingPipeline extends Construct {
     const evaluationDataPrefix = this.prefix('evaluationDataPrefix', props.evaluationDataPrefix ?? 'evaluation/');
     const feedbackPrefix = props.feedbackPrefix !== undefined ? this.prefix('feedbackPrefix', props.feedbackPrefix) : undefined;
     const evaluationInstanceType = props.evaluationInstanceType ?? 'ml.m5.xlarge';
-    if (!Token.isUnresolved(evaluationInstanceType) && !INSTANCE_TYPE_PATTERN.test(evaluationInstanceType)) {
-      throw new GenAIValidationError(this, 'evaluationInstanceType', evaluationInstanceType, 'a SageMaker processing instance type ml.<family>.<size>, e.g. ml.m5.xlarge');
-    }
+    validateInstanceType(this, 'evaluationInstanceType', evaluationInstanceType, 'processing', allowUnlisted);
     const reportFile = props.evaluationReportFile ?? 'evaluation.json';
     if (!Token.isUnresolved(reportFile) && !/^[A-Za-z0-9_.-]{1,200}\.json$/.test(reportFile)) {
       throw new GenAIValidationError(this, 'evaluationReportFile', reportFile, 'a file name ending in .json (letters, digits, "_", "-", ".")');
@@ -419,12 +585,14 @@ export class TrainingPipeline extends Construct {
     const inferenceImage = props.inferenceImage ? this.image('inferenceImage', props.inferenceImage) : trainingImage;
 
     // ---- names, key, registry ---------------------------------------------------------------------
-    this.pipelineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }).toLowerCase();
+    validateSageMakerName(this, 'pipelineName', props.pipelineName, 256);
+    validateSageMakerName(this, 'modelPackageGroupName', props.modelPackageGroupName, 63);
+    this.pipelineName = props.pipelineName ?? Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }).toLowerCase();
     this.pipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName });
     this.artifactsPrefix = props.artifactsPrefix !== undefined ? this.prefix('artifactsPrefix', props.artifactsPrefix) : `pipelines/${this.pipelineName}/`;
     const key = props.encryptionKey ?? lake.encryptionKey;
 
-    this.modelPackageGroupName = Names.uniqueResourceName(this, { maxLength: 63, separator: '-' }).toLowerCase();
+    this.modelPackageGroupName = props.modelPackageGroupName ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-' }).toLowerCase();
     this.modelPackageGroup = new sagemaker.CfnModelPackageGroup(this, 'ModelPackageGroup', {
       modelPackageGroupName: this.modelPackageGroupName,
       modelPackageGroupDescription: `Model versions trained by ${this.node.path}`,
@@ -642,15 +810,6 @@ export class TrainingPipeline extends Construct {
         removalPolicy: props.removalPolicy,
       });
     }
-  }
-
-  /**
-   * Lets the grantee start executions of this pipeline (`sagemaker:StartPipelineExecution` on its ARN).
-   *
-   * @param grantee the principal to grant
-   */
-  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: START_EXECUTION_ACTIONS, resourceArns: [this.pipelineArn] });
   }
 
   private image(property: string, image: TrainingImage | undefined) {

@@ -498,7 +498,7 @@ describe('GenAIApi options', () => {
     const stack = new Stack(strictApp(), 'Given');
     const encryptionKey = kms.Key.fromKeyArn(stack, 'K', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     const alarmTopic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:123456789012:ops');
-    const dataLake = SecureDataLake.fromAttributes(stack, 'Lake', {
+    const dataLake = SecureDataLake.fromDataLakeAttributes(stack, 'Lake', {
       encryptionKey,
       feedbackBucket: (new SecureDataLake(stack, 'Real', { encryptionKey }) as SecureDataLake).bucket(DataZone.FEEDBACK),
     });
@@ -533,6 +533,71 @@ describe('GenAIApi options', () => {
   });
 });
 
+describe('GenAIApi name, throttling default, import and metrics', () => {
+  test('restApiName names the REST API and its metrics; the default stays generated', () => {
+    const { api, template } = apiStack({ restApiName: 'acme-genai-prod' });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'acme-genai-prod' });
+    expect(api.restApiName).toBe('acme-genai-prod');
+    expect(api.metricCount().dimensions).toEqual({ ApiName: 'acme-genai-prod', Stage: 'v1' });
+    const generated = apiStack();
+    expect(generated.api.restApiName).toMatch(/^S-Api-[A-Z0-9]+$/);
+    generated.template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: generated.api.restApiName });
+  });
+
+  test('a rate above 100 without a burst gets a burst equal to the rate (API Gateway rejects a lower one)', () => {
+    const { template } = apiStack({ throttlingRateLimit: 250.5 });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 250.5, ThrottlingBurstLimit: 251 })] });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 250.5, BurstLimit: 251 } });
+  });
+
+  test('metrics: AWS/ApiGateway with ApiName and Stage, sums for counts, averages for latencies', () => {
+    const { api, stack } = apiStack();
+    const dimensions = { ApiName: api.restApiName, Stage: 'v1' };
+    for (const [metric, name, statistic] of [
+      [api.metricCount(), 'Count', 'Sum'],
+      [api.metricClientError(), '4XXError', 'Sum'],
+      [api.metricServerError(), '5XXError', 'Sum'],
+      [api.metricLatency(), 'Latency', 'Average'],
+      [api.metricIntegrationLatency(), 'IntegrationLatency', 'Average'],
+    ] as const) {
+      expect(metric).toMatchObject({ namespace: 'AWS/ApiGateway', metricName: name, statistic, dimensions });
+      expect(metric.period.toSeconds()).toBe(300);
+      expect(metric.unit).toBeUndefined();
+    }
+    expect(api.metricLatency({ statistic: 'p99' }).statistic).toBe('p99');
+    expect(stack.resolve(api.restApiId)).toEqual({ Ref: logicalId(stack, api.restApi) });
+  });
+
+  test('fromApiAttributes: URL, grants and metrics of an existing API', () => {
+    const stack = new Stack(strictApp(), 'Client', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const imported = GenAIApi.fromApiAttributes(stack, 'Existing', { restApiId: 'a1b2c3d4e5', restApiName: 'acme-genai-prod' });
+    expect(imported.stageName).toBe('v1');
+    expect(stack.resolve(imported.url)).toEqual({ 'Fn::Join': ['', ['https://a1b2c3d4e5.execute-api.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/v1/']] });
+    expect(imported.metricServerError()).toMatchObject({ metricName: '5XXError', dimensions: { ApiName: 'acme-genai-prod', Stage: 'v1' } });
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    imported.grantInvoke(role);
+    expect(policyStatements(Template.fromStack(stack), /^Caller/)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: [
+          'arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5/v1/POST/feedback',
+          'arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5/v1/POST/generate',
+        ],
+      },
+    ]);
+    const staged = GenAIApi.fromApiAttributes(stack, 'Staged', { restApiId: 'a1b2c3d4e5', restApiName: 'x', stageName: 'prod' });
+    expect(staged.metricCount().dimensions).toEqual({ ApiName: 'x', Stage: 'prod' });
+  });
+
+  test('fromApiAttributes rejects what API Gateway would not have', () => {
+    const stack = new Stack(strictApp(), 'S');
+    expect(() => GenAIApi.fromApiAttributes(stack, 'A', { restApiId: 'https://a1b2c3d4e5.execute-api', restApiName: 'x' })).toThrow(/^S: invalid restApiId: got "https:\/\/a1b2c3d4e5.execute-api"; allowed: a REST API id/);
+    expect(() => GenAIApi.fromApiAttributes(stack, 'B', { restApiId: 'a1b2c3d4e5', restApiName: '' })).toThrow(/invalid restApiName: got ""/);
+    expect(() => GenAIApi.fromApiAttributes(stack, 'C', { restApiId: 'a1b2c3d4e5', restApiName: 'x', stageName: 'v 1' })).toThrow(/invalid stageName: got "v 1"/);
+  });
+});
+
 describe('GenAIApi.grantInvoke', () => {
   test('execute-api:Invoke on exactly POST /generate and POST /feedback of stage v1', () => {
     const { stack, api } = apiStack();
@@ -553,6 +618,12 @@ describe('GenAIApi validation', () => {
   test.each<[string, Extra, RegExp]>([
     ['throttlingRateLimit', { throttlingRateLimit: 0 }, /S\/Api: invalid throttlingRateLimit: got 0; allowed: a number from 1 to 10000/],
     ['throttlingBurstLimit', { throttlingBurstLimit: 1.5 }, /invalid throttlingBurstLimit: got 1.5; allowed: an integer from 1 to 5000/],
+    ['a burst below the rate', { throttlingRateLimit: 200, throttlingBurstLimit: 150 }, /S\/Api: invalid throttlingBurstLimit: got 150; allowed: at least throttlingRateLimit \(200\): API Gateway rejects a usage plan whose burst is below its rate/],
+    ['a default burst below a rate above 5000', { throttlingRateLimit: 6000 }, /S\/Api: invalid throttlingBurstLimit: got "5000 \(the default\)"; allowed: at least throttlingRateLimit \(6000\)/],
+    ['an empty restApiName', { restApiName: '' }, /S\/Api: invalid restApiName: got ""; allowed: 1 to 1024 printable ASCII characters, not only spaces \(the name is the ApiName dimension of the API Gateway metrics\)/],
+    ['a blank restApiName', { restApiName: '   ' }, /invalid restApiName: got "   "/],
+    ['a restApiName with a line break', { restApiName: 'genai\napi' }, /invalid restApiName: got "genai\\napi"/],
+    ['a restApiName over 1024 characters', { restApiName: 'a'.repeat(1025) }, /invalid restApiName: got "a{1025}"/],
     ['quotaRequestsPerDay', { quotaRequestsPerDay: 0, apiKeyRequired: true }, /invalid quotaRequestsPerDay: got 0/],
     ['serverErrorThreshold', { serverErrorThreshold: 0 }, /invalid serverErrorThreshold: got 0/],
     ['rateLimitPerIp', { webAcl: ApiWebAcl.managed({ rateLimitPerIp: 5 }) }, /invalid webAcl.rateLimitPerIp: got 5; allowed: an integer from 10 to 2000000000/],

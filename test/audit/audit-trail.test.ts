@@ -146,6 +146,36 @@ describe('AuditTrail props', () => {
   });
 });
 
+describe('AuditTrail import and metrics', () => {
+  test('trailArn and trailName of a created trail; each security alarm\'s metric is the one its alarm watches', () => {
+    const { stack, trail, template } = trailStack({}, false);
+    expect(stack.resolve(trail.trailArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Audit[A-Za-z0-9]+$/), 'Arn'] });
+    expect(stack.resolve(trail.trailName)).toEqual({ Ref: stack.resolve((trail.trail.node.defaultChild as any).logicalId) });
+    for (const def of SECURITY_ALARMS) {
+      const metric = trail.metricSecurityAlarm(def.id);
+      expect(metric).toMatchObject({ namespace: 'GenAIPlatform/AuditTrail', metricName: def.id, statistic: 'Sum', dimensions: undefined });
+      expect(metric.period.toSeconds()).toBe(300);
+      // the alarm of the same id evaluates exactly this metric
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: metric.namespace, MetricName: metric.metricName, Statistic: 'Sum', Period: 300, Dimensions: Match.absent(), Unit: Match.absent() });
+    }
+    expect(trail.metricSecurityAlarm('RootAccountUsage', { period: Duration.hours(1) }).period.toSeconds()).toBe(3600);
+    expect(() => trail.metricSecurityAlarm('RootLogin')).toThrow(/^S\/Audit: invalid alarmId: got "RootLogin"; allowed: the id of a security alarm: UnauthorizedApiCalls, RootAccountUsage, .*ConsoleSignInWithoutMfa/);
+  });
+
+  test('fromTrailArn and fromTrailAttributes: the ARN, the name from it, and the security metrics', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const arn = 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail';
+    const imported = AuditTrail.fromTrailArn(stack, 'Org', arn);
+    expect(imported.trailArn).toBe(arn);
+    expect(stack.resolve(imported.trailName)).toBe('org-trail');
+    expect(imported.metricSecurityAlarm('IamPolicyChanges')).toMatchObject({ namespace: 'GenAIPlatform/AuditTrail', metricName: 'IamPolicyChanges', statistic: 'Sum' });
+    const same = AuditTrail.fromTrailAttributes(stack, 'Same', { trailArn: arn });
+    expect(stack.resolve(same.trailName)).toBe('org-trail');
+    expect(() => AuditTrail.fromTrailArn(stack, 'Bad', 'org-trail')).toThrow(/^S: invalid trailArn: got "org-trail"; allowed: a trail ARN: arn:<partition>:cloudtrail:<region>:<account>:trail\/<name>/);
+    expect(() => imported.metricSecurityAlarm('Nope')).toThrow(/S\/Org: invalid alarmId: got "Nope"/);
+  });
+});
+
 describe('AuditTrail bad input', () => {
   test.each<[string, ConstructorParameters<typeof AuditTrail>[2], RegExp]>([
     ['a log retention CloudWatch does not offer', { logRetention: 42 as logs.RetentionDays }, /S\/Audit: invalid logRetention: got 42; allowed: a logs.RetentionDays value \(days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, or INFINITE\)/],

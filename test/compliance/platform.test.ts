@@ -3,8 +3,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { platformProps } from '../../bin/platform-props';
 import { GenAIPlatformStack, PlatformProfile } from '../../lib';
 import { complianceFindings, ComplianceMatrix, strictApp } from '../helpers/compliance';
+import { registryVersionOf } from '../helpers/platform-registry';
 
-const MODEL = 'arn:aws:sagemaker:us-east-1:111122223333:model-package/genai-llm/3';
 
 /**
  * The full compliance matrix of the platform: both profiles, with and without a served model, and the
@@ -15,8 +15,9 @@ const matrix = new ComplianceMatrix();
 const cases: [string, string, PlatformProfile, string | undefined][] = [
   ['DevFirst', 'dev, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.DEV, undefined],
   ['ProdFirst', 'prod, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.PROD, undefined],
-  ['DevModel', 'dev, serving a registry version', PlatformProfile.DEV, MODEL],
-  ['ProdModel', 'prod, serving a registry version', PlatformProfile.PROD, MODEL],
+  // a version of the registry the stack's own training pipeline creates (the endpoint promotes from it)
+  ['DevModel', 'dev, serving a registry version', PlatformProfile.DEV, registryVersionOf('DevModel')],
+  ['ProdModel', 'prod, serving a registry version', PlatformProfile.PROD, registryVersionOf('ProdModel')],
 ];
 for (const [name, , profile, modelPackageArn] of cases) {
   matrix.add(name, (app: App) => new GenAIPlatformStack(app, name, { platform: platformProps(profile, modelPackageArn) }));

@@ -194,11 +194,11 @@ describe('SecureDataLake grants', () => {
     expect(JSON.stringify(doc)).not.toMatch(/Delete/);
   });
 
-  test('fromAttributes: an existing lake grants the same way and knows only its zones', () => {
+  test('fromDataLakeAttributes: an existing lake grants the same way and knows only its zones', () => {
     const stack = new Stack(strictApp(), 'S');
     const key = kms.Key.fromKeyArn(stack, 'K', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     const curated = s3.Bucket.fromBucketName(stack, 'C', 'existing-curated');
-    const lake = SecureDataLake.fromAttributes(stack, 'Existing', { encryptionKey: key, curatedBucket: curated });
+    const lake = SecureDataLake.fromDataLakeAttributes(stack, 'Existing', { encryptionKey: key, curatedBucket: curated });
     expect(lake.zones).toEqual([DataZone.CURATED]);
     expect(lake.bucket(DataZone.CURATED)).toBe(curated);
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
@@ -212,6 +212,37 @@ describe('SecureDataLake grants', () => {
       },
     });
     expect(() => lake.bucket(DataZone.RAW)).toThrow(/Existing: invalid zone: got "raw"; allowed: a zone this lake has: curated/);
+  });
+
+  test('fromAttributes (deprecated) still imports the same lake; no bucket at all is an error', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const key = kms.Key.fromKeyArn(stack, 'K', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const raw = s3.Bucket.fromBucketName(stack, 'R', 'existing-raw');
+    const lake = SecureDataLake.fromAttributes(stack, 'Old', { encryptionKey: key, rawBucket: raw });
+    expect(lake.zones).toEqual([DataZone.RAW]);
+    expect(lake.bucket(DataZone.RAW)).toBe(raw);
+    expect(() => SecureDataLake.fromDataLakeAttributes(stack, 'Empty', { encryptionKey: key })).toThrow(/S\/Empty: invalid attrs: got "no buckets"; allowed: at least one zone bucket/);
+  });
+
+  test('storage metrics per zone: daily S3 metrics with the bucket and storage type, for new and imported lakes', () => {
+    const { stack, lake } = lakeStack();
+    const size = lake.metricBucketSizeBytes(DataZone.CURATED);
+    expect(size).toMatchObject({ namespace: 'AWS/S3', metricName: 'BucketSizeBytes', statistic: 'Average', dimensions: { BucketName: lake.bucket(DataZone.CURATED).bucketName, StorageType: 'StandardStorage' } });
+    expect(size.period.toSeconds()).toBe(86400);
+    expect(size.unit).toBeUndefined(); // documented as Bytes; no unit filter, as in aws-cdk-lib
+    expect(stack.resolve(size.dimensions!.BucketName)).toEqual({ Ref: expect.stringMatching(/^LakeCuratedBucket/) });
+    expect(lake.metricBucketSizeBytes(DataZone.RAW, { storageType: 'IntelligentTieringIAStorage', statistic: 'Maximum' })).toMatchObject({
+      statistic: 'Maximum',
+      dimensions: { StorageType: 'IntelligentTieringIAStorage' },
+    });
+    const objects = lake.metricNumberOfObjects(DataZone.FEEDBACK, { period: Duration.days(2) });
+    expect(objects).toMatchObject({ namespace: 'AWS/S3', metricName: 'NumberOfObjects', statistic: 'Average', dimensions: { StorageType: 'AllStorageTypes' } });
+    expect(objects.period.toSeconds()).toBe(2 * 86400);
+    const other = new Stack(strictApp(), 'T');
+    const key = kms.Key.fromKeyArn(other, 'K', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const imported = SecureDataLake.fromDataLakeAttributes(other, 'Existing', { encryptionKey: key, curatedBucket: s3.Bucket.fromBucketName(other, 'C', 'existing-curated') });
+    expect(imported.metricNumberOfObjects(DataZone.CURATED).dimensions).toEqual({ BucketName: 'existing-curated', StorageType: 'AllStorageTypes' });
+    expect(() => imported.metricBucketSizeBytes(DataZone.RAW)).toThrow(/Existing: invalid zone: got "raw"; allowed: a zone this lake has: curated/);
   });
 });
 

@@ -4,6 +4,8 @@ import { DeploymentStrategy, InferenceEndpoint, ModelSource, SecureDataLake } fr
 import { ComplianceMatrix } from '../helpers/compliance';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';
+/** A version of another group: two endpoints of one app must not promote from the same group. */
+const packageOf = (group: string) => `arn:aws:sagemaker:us-east-1:123456789012:model-package/${group}/3`;
 const TGI = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04';
 const MONITOR = '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest';
 
@@ -59,8 +61,8 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
     });
     new InferenceEndpoint(stack, 'Endpoint', {
       dataLake: lake,
-      model: ModelSource.fromModelPackage(PACKAGE),
-      modelPackageGroupName: 'llm',
+      model: ModelSource.fromModelPackage(packageOf('llm-vpc')),
+      modelPackageGroupName: 'llm-vpc',
       minCapacity: 2,
       vpc,
       monitoring: { imageUri: MONITOR, baselineStatisticsKey: 's.json', baselineConstraintsKey: 'c.json' },
@@ -74,7 +76,7 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
   matrix.add('Empty', (app) => {
     const stack = new Stack(app, 'Empty');
     const lake = new SecureDataLake(stack, 'Lake');
-    new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm' });
+    new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm-empty' });
   });
   test('promotion only (no model yet): zero findings', () => {
     expect(matrix.findings('Empty')).toEqual([]);
@@ -83,7 +85,7 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
   matrix.add('EmptyAsync', (app) => {
     const stack = new Stack(app, 'EmptyAsync');
     const lake = new SecureDataLake(stack, 'Lake');
-    new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm', asyncInference: {}, instanceType: 'ml.m5.xlarge' });
+    new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, modelPackageGroupName: 'llm-async', asyncInference: {}, instanceType: 'ml.m5.xlarge' });
   });
   test('promotion only, asynchronous (the function registers scale-to-zero scaling): zero findings', () => {
     expect(matrix.findings('EmptyAsync')).toEqual([]);
@@ -94,8 +96,8 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
     const lake = new SecureDataLake(stack, 'Lake');
     new InferenceEndpoint(stack, 'Endpoint', {
       dataLake: lake,
-      model: ModelSource.fromModelPackage(PACKAGE),
-      modelPackageGroupName: 'llm',
+      model: ModelSource.fromModelPackage(packageOf('llm-variants')),
+      modelPackageGroupName: 'llm-variants',
       requireGpu: true,
       minCapacity: 2,
       maxCapacity: 6,

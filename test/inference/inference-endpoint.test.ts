@@ -1,12 +1,14 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeploymentStrategy, InferenceEndpoint, InferenceEndpointProps, ModelSource, SecureDataLake } from '../../lib';
+import { Construct } from 'constructs';
 import { strictApp } from '../helpers/compliance';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';
@@ -23,6 +25,13 @@ function build(props: Partial<InferenceEndpointProps> = {}, withModel = true) {
   });
   return { stack, lake, endpoint, template: Template.fromStack(stack) };
 }
+
+/** An imported lake with the zones an endpoint uses (cheaper than a new lake per endpoint). */
+const LAKE_ATTRS = (scope: Construct) => ({
+  encryptionKey: kms.Key.fromKeyArn(scope, 'LakeKey', Stack.of(scope).formatArn({ service: 'kms', resource: 'key', resourceName: '1234abcd-12ab-34cd-56ef-1234567890ab' })),
+  modelArtifactsBucket: s3.Bucket.fromBucketName(scope, 'Artifacts', 'acme-model-artifacts'),
+  inferenceCaptureBucket: s3.Bucket.fromBucketName(scope, 'Capture', 'acme-inference-capture'),
+});
 
 const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}`) });
 /** The same as `ref`/`arnOf`, for plain jest matchers. */
@@ -201,10 +210,15 @@ describe('InferenceEndpoint props', () => {
     expect(endpoint.widgets).toHaveLength(5);
   });
 
-  test('an unknown instance family keeps the key and warns', () => {
-    const { stack, template } = build({ instanceType: 'ml.x99.large' });
-    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: arnOf('EndpointKey') });
-    Annotations.fromStack(stack).hasWarning('/S/Endpoint', Match.stringLikeRegexp('not a family this library knows'));
+  test('an unknown instance family fails synthesis unless allowUnlistedInstanceType: then it keeps the key and is only noted', () => {
+    expect(() => build({ instanceType: 'ml.x99.large' })).toThrow(
+      /S\/Endpoint: invalid instanceType: got "ml.x99.large"; allowed: an instance type of a family SageMaker offers for hosting \(endpoints\) and this library knows \(.*\); or set allowUnlistedInstanceType: true/,
+    );
+    const { stack, template } = build({ instanceType: 'ml.x99.large', allowUnlistedInstanceType: true });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: arnOf('EndpointKey'), ProductionVariants: [Match.objectLike({ InstanceType: 'ml.x99.large' })] });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasInfo('/S/Endpoint', Match.stringLikeRegexp('instanceType ml.x99.large is not in this library.s instance tables .*sets the KMS key'));
+    annotations.hasNoWarning('/S/Endpoint', Match.anyValue());
   });
 
   test('Inf1 with a canary warns that SageMaker falls back to all at once; all at once does not', () => {
@@ -717,7 +731,9 @@ describe('grants, metrics and import', () => {
   test('metrics carry endpoint and variant dimensions', () => {
     const { stack, endpoint } = build({ variantName: 'Blue' });
     const dims = { EndpointName: endpoint.endpointName, VariantName: 'Blue' };
-    expect(endpoint.metricLatency()).toMatchObject({ namespace: 'AWS/SageMaker', metricName: 'ModelLatency', statistic: 'p99', dimensions: dims });
+    expect(endpoint.metricLatency()).toMatchObject({ namespace: 'AWS/SageMaker', metricName: 'ModelLatency', statistic: 'Average', dimensions: dims });
+    expect(endpoint.metricLatency().period.toSeconds()).toBe(60);
+    expect(endpoint.metricLatency({ statistic: 'p99' })).toMatchObject({ metricName: 'ModelLatency', statistic: 'p99', dimensions: dims });
     expect(endpoint.metricInvocations()).toMatchObject({ metricName: 'Invocations', statistic: 'Sum', dimensions: dims });
     expect(endpoint.metricErrors({ period: Duration.minutes(5) })).toMatchObject({ metricName: 'Invocation5XXErrors', statistic: 'Sum', dimensions: dims });
     expect(endpoint.metricErrors({ period: Duration.minutes(5) }).period.toSeconds()).toBe(300);
@@ -835,7 +851,17 @@ describe('InferenceEndpoint validation', () => {
     ['monitoring longer than a day', { monitoring: { imageUri: MONITOR, baselineConstraintsKey: 'c', baselineStatisticsKey: 's', maxRuntime: Duration.hours(25) } }, /invalid monitoring.maxRuntime \(seconds\): got 90000/],
     ['CPU family when a GPU is required', { instanceType: 'ml.c5.xlarge', requireGpu: true }, /S\/Endpoint: invalid instanceType: got "ml.c5.xlarge"; allowed: a GPU family \(requireGpu is set\)/],
     ['Inferentia when a GPU is required', { instanceType: 'ml.inf2.xlarge', requireGpu: true }, /invalid instanceType: got "ml.inf2.xlarge"; allowed: a GPU family/],
-    ['malformed instance type', { instanceType: 'g5.xlarge' }, /invalid instanceType: got "g5.xlarge"; allowed: a SageMaker hosting instance type/],
+    ['malformed instance type', { instanceType: 'g5.xlarge' }, /invalid instanceType: got "g5.xlarge"; allowed: a SageMaker instance type for hosting \(endpoints\): ml.<family>.<size>/],
+    ['an instance size that does not exist', { instanceType: 'ml.g5.huge' }, /S\/Endpoint: invalid instanceType: got "ml.g5.huge"; allowed: a size SageMaker offers for ml.g5 hosting \(endpoints\): ml.g5.xlarge, ml.g5.2xlarge, .* \(no huge\); or set allowUnlistedInstanceType: true/],
+    ['a training-only family', { instanceType: 'ml.p3dn.24xlarge' }, /invalid instanceType: got "ml.p3dn.24xlarge"; allowed: an instance type of a family SageMaker offers for hosting/],
+    ['a variant size that does not exist', { variants: [{ variantName: 'Gpu' }, { variantName: 'Cheap', instanceType: 'ml.g4dn.3xlarge' }] }, /S\/Endpoint: invalid variants\[1\].instanceType: got "ml.g4dn.3xlarge"; allowed: a size SageMaker offers for ml.g4dn/],
+    ['a monitoring instance size that does not exist', { monitoring: { imageUri: MONITOR, baselineConstraintsKey: 'c', baselineStatisticsKey: 's', instanceType: 'ml.m5.huge' } }, /invalid monitoring.instanceType: got "ml.m5.huge"; allowed: a size SageMaker offers for ml.m5 processing jobs/],
+    ['promoting from another group than the served package', { modelPackageGroupName: 'other-llm' }, /S\/Endpoint: invalid modelPackageGroupName: got "other-llm"; allowed: "llm", the group of the model package the endpoint serves \(model\)/],
+    ['an endpoint name with capitals', { endpointName: 'Llm-Prod' }, /S\/Endpoint: invalid endpointName: got "Llm-Prod"; allowed: lower-case letters, digits and hyphens, starting and ending with a letter or digit, 1 to 63 characters/],
+    ['an endpoint name with an underscore', { endpointName: 'llm_prod' }, /invalid endpointName: got "llm_prod"/],
+    ['an endpoint name ending in a hyphen', { endpointName: 'llm-' }, /invalid endpointName: got "llm-"/],
+    ['an endpoint name over 63 characters', { endpointName: 'a'.repeat(64) }, /invalid endpointName: got "a{64}"; allowed: .*1 to 63 characters$/],
+    ['an endpoint name over 40 characters with promotion', { endpointName: 'a'.repeat(41), modelPackageGroupName: 'llm' }, /invalid endpointName: got "a{41}"; allowed: .*1 to 40 characters \(at most 40 with modelPackageGroupName or monitoring: the promotion function and the monitoring schedule name their resources <endpointName>-<suffix>/],
     ['bad variant name', { variantName: 'all traffic' }, /invalid variantName: got "all traffic"/],
     ['bad group name', { modelPackageGroupName: 'my_group' }, /invalid modelPackageGroupName: got "my_group"/],
     ['neither model nor group', {}, /invalid model: got undefined; allowed: a ModelSource, or a modelPackageGroupName/, false],
@@ -865,6 +891,7 @@ describe('InferenceEndpoint validation', () => {
     ['negative weight', { variants: [{ variantName: 'Gpu', initialVariantWeight: -1 }] }, /invalid variants\[0\].initialVariantWeight: got -1/],
     ['every weight 0', { variants: [{ variantName: 'Gpu', initialVariantWeight: 0 }] }, /invalid variants: got "every initialVariantWeight is 0"/],
     ['malformed variant instance type', { variants: [{ variantName: 'Gpu', instanceType: 'gpu' }] }, /invalid variants\[0\].instanceType: got "gpu"/],
+    ['a malformed instance type also with allowUnlistedInstanceType', { instanceType: 'g7.xlarge', allowUnlistedInstanceType: true }, /invalid instanceType: got "g7.xlarge"; allowed: a SageMaker instance type/],
     ['several variants on an async endpoint', { asyncInference: {}, variants: [{ variantName: 'Gpu' }, { variantName: 'Cheap', instanceType: 'ml.g4dn.xlarge' }] }, /invalid variants: got "2 variants"; allowed: exactly one variant with asyncInference/],
     ['CPU threshold above 100%', { cpuUtilizationThreshold: 120 }, /invalid cpuUtilizationThreshold: got 120; allowed: a number from 1 to 100/],
     ['GPU threshold 0', { gpuUtilizationThreshold: 0 }, /invalid gpuUtilizationThreshold: got 0/],
@@ -880,5 +907,110 @@ describe('InferenceEndpoint validation', () => {
       expect(e.constructPath).toBe('S/Endpoint');
       expect(e.property).toBe('maxCapacity');
     }
+  });
+});
+
+describe('physical name, instance tables, one promotion function per model package group', () => {
+  test('endpointName names the endpoint, its ARN, grants, metrics and the promotion function\'s resources', () => {
+    const { stack, endpoint, template } = build({ endpointName: 'acme-llm-prod', modelPackageGroupName: 'llm' });
+    expect(endpoint.endpointName).toBe('acme-llm-prod');
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', { EndpointName: 'acme-llm-prod' });
+    expect(stack.resolve(endpoint.endpointArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':endpoint/acme-llm-prod']] });
+    expect(endpoint.metricInvocations().dimensions).toEqual({ EndpointName: 'acme-llm-prod', VariantName: 'AllTraffic' });
+    expect(parsedPromotionConfig(template).endpointName).toBe('acme-llm-prod');
+  });
+
+  test('without promotion or monitoring the name may use all 63 characters SageMaker allows', () => {
+    const name = `llm-${'a'.repeat(59)}`;
+    build({ endpointName: name }).template.hasResourceProperties('AWS::SageMaker::Endpoint', { EndpointName: name });
+  });
+
+  test('the default name stays generated from the construct path', () => {
+    const { endpoint, template } = build();
+    expect(endpoint.endpointName).toMatch(/^s-endpoint-[a-z0-9]+$/);
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', { EndpointName: endpoint.endpointName });
+  });
+
+  test('allowUnlistedInstanceType: a newer variant type is noted, not checked for a GPU, and SageMaker gets it as given', () => {
+    const { stack, template } = build({ requireGpu: true, allowUnlistedInstanceType: true, variants: [{ variantName: 'G5' }, { variantName: 'G7', instanceType: 'ml.g7.2xlarge' }] });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge' }), Match.objectLike({ InstanceType: 'ml.g7.2xlarge' })],
+    });
+    Annotations.fromStack(stack).hasInfo('/S/Endpoint', Match.stringLikeRegexp('variants\\[1\\].instanceType ml.g7.2xlarge is not in this library.s instance tables'));
+    // a known family that is not a GPU still fails requireGpu with the escape hatch
+    expect(() => build({ requireGpu: true, allowUnlistedInstanceType: true, instanceType: 'ml.m5.xlarge' })).toThrow(/invalid instanceType: got "ml.m5.xlarge"; allowed: a GPU family/);
+  });
+
+  test('the served package and the promoted group agree: literal ARNs, ARNs with tokens, token groups', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const lake = new SecureDataLake(stack, 'Lake');
+    const arn = stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: 'team-llm/4' });
+    new InferenceEndpoint(stack, 'Pinned', { dataLake: lake, model: ModelSource.fromModelPackage(arn), modelPackageGroupName: 'team-llm' });
+    expect(() => new InferenceEndpoint(stack, 'Mixed', { dataLake: lake, model: ModelSource.fromModelPackage(arn), modelPackageGroupName: 'team-llm-2' })).toThrow(
+      /S\/Mixed: invalid modelPackageGroupName: got "team-llm-2"; allowed: "team-llm", the group of the model package/,
+    );
+    // a token group (e.g. from a parameter) is not compared
+    const group = new CfnParameter(stack, 'Group').valueAsString;
+    expect(() => new InferenceEndpoint(stack, 'FromParameter', { dataLake: lake, model: ModelSource.fromModelPackage(PACKAGE), modelPackageGroupName: group })).not.toThrow();
+  });
+
+  describe('two endpoints promoting from one group', () => {
+    const endpointIn = (stack: Stack, id: string, group: string | undefined) => {
+      const lakeScope = new Construct(stack, `${id}Lake`);
+      const dataLake = SecureDataLake.fromDataLakeAttributes(lakeScope, 'Lake', LAKE_ATTRS(lakeScope));
+      return new InferenceEndpoint(stack, id, { dataLake, modelPackageGroupName: group, model: group ? undefined : ModelSource.fromModelPackage(PACKAGE) });
+    };
+
+    test('in two stacks of one app (both environment-agnostic): the second fails, naming the first', () => {
+      const app = strictApp();
+      endpointIn(new Stack(app, 'Blue'), 'Endpoint', 'llm');
+      expect(() => endpointIn(new Stack(app, 'Green'), 'Endpoint', 'llm')).toThrow(
+        /^Green\/Endpoint: invalid modelPackageGroupName: got "llm"; allowed: a model package group that no other InferenceEndpoint of this app promotes from in the same account and region: Blue\/Endpoint promotes from "llm" already, and two promotion functions would race on every approval/,
+      );
+    });
+
+    test('in two stages of one app with the same environment: the second fails', () => {
+      const app = strictApp();
+      const env = { account: '111122223333', region: 'eu-west-1' };
+      endpointIn(new Stack(new Stage(app, 'Dev', { env }), 'Serving'), 'Endpoint', 'llm');
+      expect(() => endpointIn(new Stack(new Stage(app, 'Test', { env }), 'Serving'), 'Endpoint', 'llm')).toThrow(/Test\/Serving\/Endpoint: invalid modelPackageGroupName: got "llm".*Dev\/Serving\/Endpoint promotes from "llm" already/);
+    });
+
+    test('other accounts or regions, other groups, token groups and endpoints without promotion do not collide', () => {
+      const app = strictApp();
+      endpointIn(new Stack(app, 'Eu', { env: { account: '111122223333', region: 'eu-west-1' } }), 'Endpoint', 'llm');
+      endpointIn(new Stack(app, 'Us', { env: { account: '111122223333', region: 'us-east-1' } }), 'Endpoint', 'llm');
+      endpointIn(new Stack(app, 'Other', { env: { account: '444455556666', region: 'eu-west-1' } }), 'Endpoint', 'llm');
+      const stack = new Stack(app, 'Same', { env: { account: '111122223333', region: 'eu-west-1' } });
+      endpointIn(stack, 'OtherGroup', 'llm-2');
+      endpointIn(stack, 'NoPromotion', undefined);
+      const token = new CfnParameter(stack, 'Group').valueAsString;
+      endpointIn(stack, 'TokenA', token);
+      expect(() => endpointIn(stack, 'TokenB', token)).not.toThrow();
+      expect(() => endpointIn(stack, 'Again', 'llm')).toThrow(/Same\/Again: invalid modelPackageGroupName: got "llm".*Eu\/Endpoint promotes from "llm" already/);
+    });
+  });
+});
+
+describe('metrics as aws-cdk-lib users expect them', () => {
+  test('an alarm on metricLatency() watches the average, without a unit filter; the construct\'s own latency alarms keep their percentiles', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const endpoint = new InferenceEndpoint(stack, 'Endpoint', { dataLake: new SecureDataLake(stack, 'Lake'), model: ModelSource.fromModelPackage(PACKAGE) });
+    endpoint.metricLatency().createAlarm(stack, 'MyLatency', { threshold: 2_000_000, evaluationPeriods: 1 });
+    const template = Template.fromStack(stack);
+    const mine = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).find(([id]) => id.startsWith('MyLatency'))![1] as any;
+    expect(mine.Properties).toMatchObject({ MetricName: 'ModelLatency', Statistic: 'Average', Period: 60 });
+    expect(mine.Properties.Unit).toBeUndefined();
+    expect(mine.Properties.ExtendedStatistic).toBeUndefined();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ModelLatency', ExtendedStatistic: 'p99', Period: 60 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ModelLatency', ExtendedStatistic: 'p50', Period: 300 });
+  });
+
+  test('fromEndpointName: an existing endpoint by name, metrics about AllTraffic; a bad name fails', () => {
+    const stack = new Stack(strictApp(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const imported = InferenceEndpoint.fromEndpointName(stack, 'Existing', 'my-llm');
+    expect(stack.resolve(imported.endpointArn)).toBe('arn:aws:sagemaker:eu-west-1:123456789012:endpoint/my-llm');
+    expect(imported.metricErrors()).toMatchObject({ metricName: 'Invocation5XXErrors', statistic: 'Sum', dimensions: { EndpointName: 'my-llm', VariantName: 'AllTraffic' } });
+    expect(() => InferenceEndpoint.fromEndpointName(stack, 'Bad', 'my llm')).toThrow(/^S: invalid endpointName: got "my llm"; allowed: an endpoint name/);
   });
 });

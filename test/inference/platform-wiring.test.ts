@@ -10,7 +10,7 @@ import { ComplianceMatrix } from '../helpers/compliance';
 const matrix = new ComplianceMatrix();
 const cases: [string, string, PlatformProfile, string | undefined][] = [
   ['Dev', 'dev, no model yet (promotion only)', PlatformProfile.DEV, undefined],
-  ['Prod', 'prod, serving a registry version', PlatformProfile.PROD, 'arn:aws:sagemaker:us-east-1:123456789012:model-package/genai-llm/1'],
+  ['Prod', 'prod, serving a registry version', PlatformProfile.PROD, 'arn:aws:sagemaker:us-east-1:123456789012:model-package/genai-llm-prod/1'],
 ];
 for (const [name, , profile, modelPackageArn] of cases) {
   matrix.add(name, (app: App) => {
@@ -22,7 +22,8 @@ for (const [name, , profile, modelPackageArn] of cases) {
       encryptionKey: platform.operationsKey,
       alarmTopic: platform.alarmTopic,
       model: modelPackageArn ? ModelSource.fromModelPackage(modelPackageArn) : undefined,
-      modelPackageGroupName: 'genai-llm',
+      // one group per endpoint of the app (the two configurations share one app)
+      modelPackageGroupName: `genai-llm-${name.toLowerCase()}`,
       instanceType: 'ml.g5.xlarge',
       requireGpu: true,
       minCapacity: prod ? 2 : 1,

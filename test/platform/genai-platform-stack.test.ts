@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
-import { GenAIPlatform, GenAIPlatformStack, InferenceEndpoint, PlatformProfile } from '../../lib';
+import { GenAIPlatform, GenAIPlatformProps, GenAIPlatformStack, InferenceEndpoint, PlatformProfile } from '../../lib';
 import { strictApp, validatingEnv } from '../helpers/compliance';
+import { registryVersionOf } from '../helpers/platform-registry';
 
 describe('GenAIPlatformStack', () => {
   test.each([
@@ -55,7 +56,8 @@ describe('bin/genai-platform.ts', () => {
 describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { platformProps } = require('../../bin/platform-props');
-  const MODEL = 'arn:aws:sagemaker:us-east-1:111122223333:model-package/genai-llm/3';
+  // a version of the registry the platform of stack P creates (the endpoint serves only its own group)
+  const MODEL = registryVersionOf('P');
 
   function synth(profile: PlatformProfile, model?: string) {
     const app = strictApp();
@@ -138,7 +140,7 @@ describe('GenAIPlatform: where generation goes', () => {
   });
 
   test('serving a registry version from the first deploy: the endpoint, no fallback', () => {
-    const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.PROD, 'arn:aws:sagemaker:us-east-1:111122223333:model-package/llm/1') });
+    const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.PROD, registryVersionOf('P', 1)) });
     const env = envOf(Template.fromStack(stack));
     expect(env.MODEL_KIND).toBe('sagemaker');
     expect(env.FALLBACK_MODEL_ID).toBeUndefined();
@@ -172,5 +174,57 @@ describe('GenAIPlatform: where generation goes', () => {
     });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MODEL_KIND: 'sagemaker' }) }, ReservedConcurrentExecutions: 50 });
     expect(Object.keys(template.findOutputs('*'))).toEqual(expect.arrayContaining(['ApiUrl', 'ReviewQueueUrl']));
+  });
+});
+
+describe('GenAIPlatform: synth errors instead of deploy-time failures', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { platformProps } = require('../../bin/platform-props');
+  const platformIn = (props: GenAIPlatformProps) => new GenAIPlatform(new Stack(strictApp(), 'P'), 'Platform', props);
+
+  test.each<[string, GenAIPlatformProps, RegExp]>([
+    ['an empty profile name', { profile: PlatformProfile.custom({ name: '' }) }, /^P\/Platform: invalid profile.name: got ""; allowed: a value for the "profile" tag of every resource: 1 to 256 letters, digits, spaces and _ . : \/ = \+ - @ \(the AWS tag rules\), not starting with "aws:"$/],
+    ['a profile name with invalid characters', { profile: PlatformProfile.custom({ name: 'dev#2' }) }, /P\/Platform: invalid profile.name: got "dev#2"/],
+    ['a cost center with invalid characters', { costCenter: 'cc;42' }, /^P\/Platform: invalid costCenter: got "cc;42"; allowed: a value for the "cost-center" tag of every resource/],
+    ['an empty cost center', { costCenter: '' }, /invalid costCenter: got ""/],
+    ['a cost center over 256 characters', { costCenter: 'c'.repeat(257) }, /invalid costCenter: got "c{257}"/],
+    ['a cost center with the reserved prefix', { costCenter: 'AWS:billing' }, /invalid costCenter: got "AWS:billing"; .*not starting with "aws:"/],
+    ['a profile burst below its rate', { profile: PlatformProfile.custom({ name: 'lab', apiRateLimit: 50, apiBurstLimit: 20 }) }, /^P\/Platform: invalid profile.apiBurstLimit: got 20; allowed: at least the profile's apiRateLimit \(50\): API Gateway rejects/],
+  ])('%s', (_name, props, message) => {
+    expect(() => platformIn(props)).toThrow(message);
+  });
+
+  test('tag values with Unicode letters, spaces and the allowed punctuation are accepted', () => {
+    const stack = new Stack(strictApp(), 'P');
+    new GenAIPlatform(stack, 'Platform', { profile: PlatformProfile.custom({ name: 'Zürich lab' }), costCenter: 'CC-42/ops:ml_team+1@emea.example' });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      Tags: Match.arrayWith([{ Key: 'cost-center', Value: 'CC-42/ops:ml_team+1@emea.example' }, { Key: 'profile', Value: 'Zürich lab' }]),
+    });
+  });
+
+  test('serving a version of another group than the training pipeline\'s registry names inference.model', () => {
+    const props = platformProps(PlatformProfile.DEV, 'arn:aws:sagemaker:us-east-1:111122223333:model-package/llm/1');
+    expect(() => platformIn(props)).toThrow(
+      /^P\/Platform: invalid inference.model: got "a version of \\"llm\\""; allowed: a version of the training pipeline's model package group "p-platform-training-[a-z0-9]+", which the endpoint promotes from \(name the group with training.modelPackageGroupName\), or no inference.model$/,
+    );
+  });
+
+  test('names and the instance-table escape hatch reach the pipeline and the endpoint', () => {
+    const base = platformProps(PlatformProfile.DEV, 'arn:aws:sagemaker:us-east-1:111122223333:model-package/acme-llm/4');
+    const platform = platformIn({
+      ...base,
+      training: { ...base.training, pipelineName: 'acme-finetune', modelPackageGroupName: 'acme-llm', instanceType: 'ml.g7.2xlarge', allowUnlistedInstanceType: true },
+      inference: { ...base.inference, endpointName: 'acme-llm', instanceType: 'ml.g7e.2xlarge', allowUnlistedInstanceType: true },
+    });
+    expect(platform.trainingPipeline!.pipelineName).toBe('acme-finetune');
+    expect(platform.trainingPipeline!.modelPackageGroupName).toBe('acme-llm');
+    expect(platform.inferenceEndpoint!.endpointName).toBe('acme-llm');
+    const stack = Stack.of(platform);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g7e.2xlarge' })] });
+    const infos = Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('is not in this library.s instance tables'));
+    expect(infos.map((i) => i.id).sort()).toEqual(['/P/Platform/Inference', '/P/Platform/Training']);
+    // without the escape hatch the same types fail
+    expect(() => platformIn({ ...base, training: { ...base.training, modelPackageGroupName: 'acme-llm', instanceType: 'ml.g7.2xlarge' } })).toThrow(/P\/Platform\/Training: invalid instanceType: got "ml.g7.2xlarge"/);
   });
 });

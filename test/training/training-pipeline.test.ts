@@ -561,7 +561,7 @@ describe('TrainingPipeline prop branches', () => {
   test('works with an imported lake that has the zones it needs', () => {
     const stack = new Stack(new App(), 'Imported');
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111122223333:key/abcd');
-    const lake: ISecureDataLake = SecureDataLake.fromAttributes(stack, 'Lake', {
+    const lake: ISecureDataLake = SecureDataLake.fromDataLakeAttributes(stack, 'Lake', {
       encryptionKey: key,
       curatedBucket: s3.Bucket.fromBucketName(stack, 'Curated', 'curated-bucket'),
       modelArtifactsBucket: s3.Bucket.fromBucketName(stack, 'Artifacts', 'artifacts-bucket'),
@@ -586,6 +586,37 @@ describe('TrainingPipeline validation', () => {
     expectError({ instanceType: 'ml.m5.xlarge' }, /Stack\/Pipeline: invalid instanceType: got "ml.m5.xlarge"; allowed: an accelerated training type .*g4dn, g5, g6, g6e, p3, .*trn2/);
     expectError({ instanceType: 'ml.inf2.xlarge' }, /invalid instanceType: got "ml.inf2.xlarge"/);
     expectError({ instanceType: 'g5.xlarge' }, /invalid instanceType: got "g5.xlarge"/);
+  });
+
+  test('instance sizes and families SageMaker does not offer for training or processing', () => {
+    expectError({ instanceType: 'ml.g5.huge' }, /Stack\/Pipeline: invalid instanceType: got "ml.g5.huge"; allowed: a size SageMaker offers for ml.g5 training jobs: ml.g5.xlarge, .*ml.g5.48xlarge \(no huge\); or set allowUnlistedInstanceType: true/);
+    expectError({ instanceType: 'ml.p5.24xlarge' }, /invalid instanceType: got "ml.p5.24xlarge"; allowed: a size SageMaker offers for ml.p5 training jobs: ml.p5.4xlarge, ml.p5.48xlarge/);
+    expectError({ instanceType: 'ml.g7.2xlarge' }, /invalid instanceType: got "ml.g7.2xlarge"; allowed: an accelerated training type .*or, for a type newer than this library's instance tables, set allowUnlistedInstanceType: true/);
+    expectError({ evaluationInstanceType: 'ml.m5.huge' }, /Stack\/Pipeline: invalid evaluationInstanceType: got "ml.m5.huge"; allowed: a size SageMaker offers for ml.m5 processing jobs/);
+    expectError({ evaluationInstanceType: 'ml.p4d.24xlarge' }, /invalid evaluationInstanceType: got "ml.p4d.24xlarge"; allowed: an instance type of a family SageMaker offers for processing jobs/);
+  });
+
+  test('allowUnlistedInstanceType: a newer type is noted and used as given; a known CPU family still fails', () => {
+    const b = build({ instanceType: 'ml.g7.2xlarge', evaluationInstanceType: 'ml.m5.96xlarge', allowUnlistedInstanceType: true });
+    expect(b.definition.Parameters).toEqual(expect.arrayContaining([{ Name: 'TrainingInstanceType', Type: 'String', DefaultValue: 'ml.g7.2xlarge' }]));
+    expect(step(b.definition, 'Evaluate').Arguments.ProcessingResources.ClusterConfig.InstanceType).toBe('ml.m5.96xlarge');
+    const annotations = Annotations.fromStack(b.stack);
+    annotations.hasInfo('/Stack/Pipeline', Match.stringLikeRegexp('^instanceType ml.g7.2xlarge is not in this library.s instance tables'));
+    annotations.hasInfo('/Stack/Pipeline', Match.stringLikeRegexp('^evaluationInstanceType ml.m5.96xlarge is not in this library.s instance tables'));
+    expect(annotations.findWarning('/Stack/Pipeline', Match.anyValue())).toEqual([]);
+    expectError({ instanceType: 'ml.m5.xlarge', allowUnlistedInstanceType: true }, /invalid instanceType: got "ml.m5.xlarge"; allowed: an accelerated training type/);
+  });
+
+  test('NVIDIA Blackwell families SageMaker offers for training are accepted', () => {
+    expect(() => build({ instanceType: 'ml.p6-b200.48xlarge' })).not.toThrow();
+  });
+
+  test('pipeline and model package group names', () => {
+    expectError({ pipelineName: 'Fine_Tune' }, /Stack\/Pipeline: invalid pipelineName: got "Fine_Tune"; allowed: lower-case letters, digits and hyphens, starting and ending with a letter or digit, 1 to 256 characters/);
+    expectError({ pipelineName: 'a'.repeat(257) }, /invalid pipelineName: got "a{257}"/);
+    expectError({ modelPackageGroupName: 'Team-LLM' }, /Stack\/Pipeline: invalid modelPackageGroupName: got "Team-LLM"; allowed: lower-case letters, digits and hyphens, starting and ending with a letter or digit, 1 to 63 characters/);
+    expectError({ modelPackageGroupName: `llm-${'a'.repeat(60)}` }, /invalid modelPackageGroupName: got "llm-a{60}"/);
+    expectError({ modelPackageGroupName: '-llm' }, /invalid modelPackageGroupName: got "-llm"/);
   });
 
   test('instanceCount below 1 or not an integer', () => {
@@ -695,5 +726,77 @@ describe('TrainingPipeline validation', () => {
           qualityGate: { metricName: 'm', threshold: 1 },
         }),
     ).toThrow(/Stack\/Pipeline: invalid dataLake: got "a lake without model-artifacts"/);
+  });
+});
+
+describe('TrainingPipeline physical names, import and metrics', () => {
+  test('pipelineName and modelPackageGroupName name the resources, the ARNs, the role\'s permissions and the artifacts prefix', () => {
+    const b = build({ pipelineName: 'acme-llm-finetune', modelPackageGroupName: 'acme-llm' });
+    const { pipeline, template, stack } = b;
+    template.hasResourceProperties('AWS::SageMaker::Pipeline', { PipelineName: 'acme-llm-finetune' });
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'acme-llm' });
+    expect(flattenIntrinsics(stack.resolve(pipeline.pipelineArn))).toBe(`arn:${P}:sagemaker:${R}:${A}:pipeline/acme-llm-finetune`);
+    expect(flattenIntrinsics(stack.resolve(pipeline.modelPackageGroupArn))).toBe(`arn:${P}:sagemaker:${R}:${A}:model-package-group/acme-llm`);
+    expect(pipeline.artifactsPrefix).toBe('pipelines/acme-llm-finetune/');
+    const register = roleStatements(template, b.ids.role).find((st) => st.Sid === 'ModelPackageVersions')!;
+    expect(register.Resource).toEqual([`arn:${P}:sagemaker:${R}:${A}:model-package/acme-llm/*`]);
+    expect(JSON.stringify(step(b.definition, 'Register'))).toContain('"ModelPackageGroupName":"acme-llm"');
+  });
+
+  test('a pipeline name of 256 characters keeps the data trigger function\'s description within Lambda\'s 256', () => {
+    const name = `p${'-a'.repeat(127)}b`;
+    expect(name).toHaveLength(256);
+    const { template } = build({ pipelineName: name, dataTrigger: { zone: DataZone.CURATED, prefix: 'training/' } });
+    template.hasResourceProperties('AWS::SageMaker::Pipeline', { PipelineName: name });
+    const descriptions = Object.values(template.findResources('AWS::Lambda::Function')).map((f: any) => f.Properties.Description as string);
+    expect(descriptions).toContain('Starts the training pipeline at most once per debounce window when new data arrived');
+    expect(descriptions.every((d) => d.length <= 256)).toBe(true);
+  });
+
+  test('metrics: SageMaker Pipelines execution metrics with the PipelineName dimension', () => {
+    const { pipeline } = build({ pipelineName: 'acme-llm-finetune' });
+    const dimensions = { PipelineName: 'acme-llm-finetune' };
+    const namespace = 'AWS/Sagemaker/ModelBuildingPipeline';
+    for (const [metric, name] of [
+      [pipeline.metricExecutionStarted(), 'ExecutionStarted'],
+      [pipeline.metricExecutionSucceeded(), 'ExecutionSucceeded'],
+      [pipeline.metricExecutionFailed(), 'ExecutionFailed'],
+      [pipeline.metricExecutionStopped(), 'ExecutionStopped'],
+    ] as const) {
+      expect(metric).toMatchObject({ namespace, metricName: name, statistic: 'Sum', dimensions });
+      expect(metric.period.toSeconds()).toBe(300);
+    }
+    expect(pipeline.metricExecutionDuration()).toMatchObject({ namespace, metricName: 'ExecutionDuration', statistic: 'Average', dimensions });
+    expect(pipeline.metricExecutionDuration({ statistic: 'p90', period: Duration.hours(1) })).toMatchObject({ statistic: 'p90', dimensions });
+    expect(pipeline.metric('StepFailed', { dimensionsMap: { PipelineName: 'acme-llm-finetune', StepName: 'Train' } }).dimensions).toEqual({ PipelineName: 'acme-llm-finetune', StepName: 'Train' });
+    expect(pipeline.metricExecutionFailed().unit).toBeUndefined();
+  });
+
+  test('fromPipelineAttributes: ARN (lower case, as SageMaker writes it), registry, grant and metrics of an existing pipeline', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const imported = TrainingPipeline.fromPipelineAttributes(stack, 'Existing', { pipelineName: 'TeamFineTune', modelPackageGroupName: 'TeamLlm' });
+    expect(imported.pipelineName).toBe('TeamFineTune');
+    expect(flattenIntrinsics(stack.resolve(imported.pipelineArn))).toBe(`arn:${P}:sagemaker:eu-west-1:111122223333:pipeline/teamfinetune`);
+    expect(imported.modelPackageGroupName).toBe('TeamLlm');
+    expect(flattenIntrinsics(stack.resolve(imported.modelPackageGroupArn))).toBe(`arn:${P}:sagemaker:eu-west-1:111122223333:model-package-group/teamllm`);
+    expect(imported.metricExecutionFailed().dimensions).toEqual({ PipelineName: 'TeamFineTune' });
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    imported.grantStartExecution(operator);
+    const roleId = stack.resolve((operator.node.defaultChild as iam.CfnRole).logicalId);
+    expect(roleStatements(Template.fromStack(stack), roleId)).toEqual([
+      { Effect: 'Allow', Action: ['sagemaker:StartPipelineExecution'], Resource: [`arn:${P}:sagemaker:eu-west-1:111122223333:pipeline/teamfinetune`] },
+    ]);
+  });
+
+  test('fromPipelineName: the registry is unknown and says how to import it; bad names fail', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const imported = TrainingPipeline.fromPipelineName(stack, 'ByName', 'fine-tune');
+    expect(imported.metricExecutionStarted().dimensions).toEqual({ PipelineName: 'fine-tune' });
+    expect(() => imported.modelPackageGroupName).toThrow(
+      /^Stack\/ByName: invalid modelPackageGroupName: got undefined; allowed: a pipeline imported with TrainingPipeline.fromPipelineAttributes\(scope, id, \{ pipelineName, modelPackageGroupName \}\)/,
+    );
+    expect(() => imported.modelPackageGroupArn).toThrow(/invalid modelPackageGroupName/);
+    expect(() => TrainingPipeline.fromPipelineName(stack, 'Bad', 'fine_tune')).toThrow(/^Stack: invalid pipelineName: got "fine_tune"; allowed: a SageMaker pipeline name/);
+    expect(() => TrainingPipeline.fromPipelineAttributes(stack, 'BadGroup', { pipelineName: 'p', modelPackageGroupName: 'my group' })).toThrow(/invalid modelPackageGroupName: got "my group"/);
   });
 });

@@ -45,7 +45,7 @@ export class RetrainDataTrigger extends Construct {
 
     this.function = new SecureFunction(this, 'Function', {
       handlerName: 'retrain-trigger',
-      description: `Starts the training pipeline ${props.pipelineName} at most once per debounce window when new data arrived`,
+      description: describe(`Starts the training pipeline ${props.pipelineName} at most once per debounce window when new data arrived`),
       encryptionKey: props.encryptionKey,
       timeout: Duration.minutes(1),
       memorySize: 256,
@@ -88,4 +88,9 @@ export class RetrainDataTrigger extends Construct {
     this.queue.grantConsumeMessages(this.function.role);
     this.function.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: TRIGGER_PIPELINE_ACTIONS, resources: [props.pipelineArn] }));
   }
+}
+
+/** A Lambda description (at most 256 characters): the long form, or without the pipeline name when it is too long. */
+function describe(text: string): string {
+  return text.length <= 256 ? text : 'Starts the training pipeline at most once per debounce window when new data arrived';
 }
