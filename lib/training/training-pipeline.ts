@@ -144,7 +144,10 @@ export interface QualityGate {
    * `metrics.accuracy.value`.
    */
   readonly metricName: string;
-  /** The threshold the metric is compared with (the default of the `QualityThreshold` pipeline parameter). */
+  /**
+   * The threshold the metric is compared with. It is fixed at deploy time: an execution cannot change it
+   * (there is no `QualityThreshold` run-time parameter).
+   */
   readonly threshold: number;
   /**
    * How the metric is compared with the threshold.
@@ -228,8 +231,9 @@ export interface TrainingPipelineProps {
    */
   readonly hyperparameters?: { [name: string]: string };
   /**
-   * Prefix of the training data in the CURATED zone (the default of the `InputPrefix` parameter: a
-   * run-time value must stay under it, the role can read nothing else).
+   * Prefix of the training data in the CURATED zone. The `InputPrefix` run-time parameter selects a
+   * sub-prefix under it (default `''`, all of it), so an execution can never train on the evaluation data
+   * or anything else outside this prefix.
    * @default 'training/'
    */
   readonly trainingDataPrefix?: string;
@@ -274,7 +278,11 @@ export interface TrainingPipelineProps {
    */
   readonly evaluationMaxRuntime?: Duration;
   /**
-   * Status of new model versions (the default of the `ModelApprovalStatus` parameter).
+   * Status of new model versions, fixed at deploy time (an execution cannot change it).
+   *
+   * `ModelApprovalStatus.APPROVED` lets the pipeline approve its own versions: an `InferenceEndpoint`
+   * refuses to roll such versions out unless its `allowSelfApproval` is set, because nobody but the
+   * pipeline's role would have approved them.
    * @default ModelApprovalStatus.PENDING_MANUAL_APPROVAL
    */
   readonly modelApprovalStatus?: ModelApprovalStatus;

@@ -94,10 +94,22 @@ describe('TrainingPipeline defaults', () => {
     expect(definition.Parameters).toEqual([
       { Name: 'TrainingInstanceType', Type: 'String', DefaultValue: 'ml.g5.xlarge' },
       { Name: 'TrainingInstanceCount', Type: 'Integer', DefaultValue: 1 },
-      { Name: 'InputPrefix', Type: 'String', DefaultValue: 'training/' },
-      { Name: 'QualityThreshold', Type: 'Float', DefaultValue: 0.8 },
-      { Name: 'ModelApprovalStatus', Type: 'String', DefaultValue: 'PendingManualApproval' },
+      { Name: 'InputPrefix', Type: 'String', DefaultValue: '' },
     ]);
+  });
+
+  test('a run cannot decide what ships: no threshold or approval-status parameter, input only under the training prefix', () => {
+    const names = definition.Parameters.map((p: any) => p.Name);
+    expect(names).not.toContain('QualityThreshold');
+    expect(names).not.toContain('ModelApprovalStatus');
+    // Every reference to a parameter is to one of the three above (SageMaker rejects unknown parameters at start).
+    const gets = [...JSON.stringify(definition).matchAll(/"Get":"Parameters\.([A-Za-z]+)"/g)].map((m) => m[1]);
+    expect(new Set(gets)).toEqual(new Set(['TrainingInstanceType', 'TrainingInstanceCount', 'InputPrefix']));
+    expect(step(definition, 'Register').Arguments.ModelApprovalStatus).toBe('PendingManualApproval');
+    expect(step(definition, 'QualityGate').Arguments.Conditions[0].RightValue).toBe(0.8);
+    // InputPrefix is appended to the training prefix: "evaluation/" would read training/evaluation/, not the test set.
+    const uri = step(definition, 'Train').Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri;
+    expect(uri).toEqual({ 'Std:Join': { On: '', Values: [`s3://\${${ids.curated}}/training/`, { Get: 'Parameters.InputPrefix' }] } });
   });
 
   test('steps and their dependencies: Train → Evaluate → QualityGate → Register | QualityGateFailed', () => {
@@ -124,7 +136,7 @@ describe('TrainingPipeline defaults', () => {
           DataSource: {
             S3DataSource: {
               S3DataType: 'S3Prefix',
-              S3Uri: { 'Std:Join': { On: '', Values: [`s3://\${${ids.curated}}/`, { Get: 'Parameters.InputPrefix' }] } },
+              S3Uri: { 'Std:Join': { On: '', Values: [`s3://\${${ids.curated}}/training/`, { Get: 'Parameters.InputPrefix' }] } },
               S3DataDistributionType: 'FullyReplicated',
             },
           },
@@ -177,22 +189,24 @@ describe('TrainingPipeline defaults', () => {
     expect(s.Arguments.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 7200 });
   });
 
-  test('quality gate compares the report metric with the threshold parameter', () => {
+  test('quality gate compares the report metric with the threshold fixed at deploy time', () => {
     expect(step(definition, 'QualityGate').Arguments.Conditions).toEqual([
       {
         Type: 'GreaterThanOrEqualTo',
         LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.EvaluationReport' }, Path: 'metrics.accuracy.value' } },
-        RightValue: { Get: 'Parameters.QualityThreshold' },
+        RightValue: 0.8,
       },
     ]);
-    expect(JSON.stringify(step(definition, 'QualityGateFailed').Arguments.ErrorMessage)).toMatch(/Quality gate failed.*metrics\.accuracy\.value.*QualityThreshold/);
+    expect(step(definition, 'QualityGateFailed').Arguments.ErrorMessage).toBe(
+      'Quality gate failed: the evaluation metric "metrics.accuracy.value" did not satisfy GreaterThanOrEqualTo 0.8; the model was not registered.',
+    );
   });
 
-  test('registration: a version of the group with the model, its metrics and the approval-status parameter', () => {
+  test('registration: a version of the group with the model, its metrics and the approval status fixed at deploy time', () => {
     expect(step(definition, 'Register').Arguments).toEqual({
       ModelPackageGroupName: pipeline.modelPackageGroupName,
       ModelPackageDescription: 'Trained by Stack/Pipeline',
-      ModelApprovalStatus: { Get: 'Parameters.ModelApprovalStatus' },
+      ModelApprovalStatus: 'PendingManualApproval',
       InferenceSpecification: {
         Containers: [{ Image: DLC, ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } }],
         SupportedContentTypes: ['application/json'],
@@ -361,7 +375,8 @@ describe('TrainingPipeline prop branches', () => {
     const train = step(b.definition, 'Train').Arguments;
     expect(train.ResourceConfig.VolumeSizeInGB).toBe(250);
     expect(train.StoppingCondition.MaxRuntimeInSeconds).toBe(18000);
-    expect(b.definition.Parameters[2]).toEqual({ Name: 'InputPrefix', Type: 'String', DefaultValue: 'sft/v2/' });
+    expect(b.definition.Parameters[2]).toEqual({ Name: 'InputPrefix', Type: 'String', DefaultValue: '' });
+    expect(step(b.definition, 'Train').Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri['Std:Join'].Values[0]).toBe(`s3://\${${b.ids.curated}}/sft/v2/`);
     const ev = step(b.definition, 'Evaluate');
     expect(ev.Arguments.AppSpecification).toEqual({ ImageUri: EVAL, ContainerEntrypoint: ['python3', '/opt/program/evaluate.py'], ContainerArguments: ['--split', 'test'] });
     expect(ev.Arguments.Environment).toEqual({ METRIC: 'accuracy' });
@@ -392,8 +407,8 @@ describe('TrainingPipeline prop branches', () => {
       qualityGate: { metricName: 'metrics.loss.value', threshold: 1.5, comparison: MetricComparison.LESS_THAN_OR_EQUAL_TO },
       artifactsPrefix: 'models/chat',
     });
-    expect(b.definition.Parameters[4]).toEqual({ Name: 'ModelApprovalStatus', Type: 'String', DefaultValue: 'Approved' });
-    expect(b.definition.Parameters[3]).toEqual({ Name: 'QualityThreshold', Type: 'Float', DefaultValue: 1.5 });
+    expect(step(b.definition, 'Register').Arguments.ModelApprovalStatus).toBe('Approved');
+    expect(step(b.definition, 'QualityGate').Arguments.Conditions[0].RightValue).toBe(1.5);
     expect(step(b.definition, 'QualityGate').Arguments.Conditions[0].Type).toBe('LessThanOrEqualTo');
     expect(step(b.definition, 'QualityGate').Arguments.Conditions[0].LeftValue['Std:JsonGet'].Path).toBe('metrics.loss.value');
     expect(b.pipeline.artifactsPrefix).toBe('models/chat/');

@@ -115,7 +115,7 @@ export interface PropertyFile {
 export interface RegisterModelArguments {
   readonly ModelPackageGroupName: StringValue;
   readonly ModelPackageDescription: StringValue;
-  readonly ModelApprovalStatus: StringValue;
+  readonly ModelApprovalStatus: string;
   readonly InferenceSpecification: {
     readonly Containers: Array<{ readonly Image: StringValue; readonly ModelDataUrl: StringValue }>;
     readonly SupportedContentTypes: string[];
@@ -129,7 +129,7 @@ export interface RegisterModelArguments {
 export interface BinaryCondition {
   readonly Type: string;
   readonly LeftValue: JsonGet;
-  readonly RightValue: Get;
+  readonly RightValue: number;
 }
 
 export type Step =
@@ -161,12 +161,15 @@ export interface PipelineDefinition {
 
 /** Step, parameter and property-file names (part of the pipeline's run-time API: keep them). */
 export const STEP = { train: 'Train', evaluate: 'Evaluate', gate: 'QualityGate', register: 'Register', fail: 'QualityGateFailed' } as const;
+/**
+ * The run-time parameters. What decides whether a model ships is not among them: the quality gate's
+ * threshold and the approval status of new versions are fixed at deploy time, and `InputPrefix` is a
+ * sub-prefix of the training prefix (so a run cannot train on the evaluation set).
+ */
 export const PARAM = {
   instanceType: 'TrainingInstanceType',
   instanceCount: 'TrainingInstanceCount',
   inputPrefix: 'InputPrefix',
-  threshold: 'QualityThreshold',
-  approvalStatus: 'ModelApprovalStatus',
 } as const;
 export const EVALUATION_OUTPUT = 'evaluation';
 export const EVALUATION_PROPERTY_FILE = 'EvaluationReport';
@@ -250,7 +253,8 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
       DataSource: {
         S3DataSource: {
           S3DataType: 'S3Prefix',
-          S3Uri: join(`s3://${input.curatedBucketName}/`, get(`Parameters.${PARAM.inputPrefix}`)),
+          // Always under the training prefix: S3 keys are literal (no "..") and the role reads nothing else there.
+          S3Uri: join(`s3://${input.curatedBucketName}/${input.trainingDataPrefix}`, get(`Parameters.${PARAM.inputPrefix}`)),
           S3DataDistributionType: 'FullyReplicated',
         },
       },
@@ -347,7 +351,8 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Arguments: {
       ModelPackageGroupName: input.modelPackageGroupName,
       ModelPackageDescription: input.description,
-      ModelApprovalStatus: get(`Parameters.${PARAM.approvalStatus}`),
+      // Fixed at deploy time: a run cannot register an approved version.
+      ModelApprovalStatus: input.approvalStatus,
       InferenceSpecification: {
         Containers: [{ Image: input.inferenceImage, ModelDataUrl: modelArtifacts }],
         SupportedContentTypes: ['application/json'],
@@ -365,11 +370,7 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Type: 'Fail',
     Description: 'Stops the execution: the model did not pass the quality gate',
     Arguments: {
-      ErrorMessage: join(
-        `Quality gate failed: the evaluation metric "${qg.metricPath}" did not satisfy ${qg.comparison} `,
-        get(`Parameters.${PARAM.threshold}`),
-        '; the model was not registered.',
-      ),
+      ErrorMessage: `Quality gate failed: the evaluation metric "${qg.metricPath}" did not satisfy ${qg.comparison} ${qg.threshold}; the model was not registered.`,
     },
   };
 
@@ -383,7 +384,8 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
         {
           Type: qg.comparison,
           LeftValue: { 'Std:JsonGet': { PropertyFile: get(`Steps.${STEP.evaluate}.PropertyFiles.${EVALUATION_PROPERTY_FILE}`), Path: qg.metricPath } },
-          RightValue: get(`Parameters.${PARAM.threshold}`),
+          // Fixed at deploy time: a run cannot lower the bar.
+          RightValue: qg.threshold,
         },
       ],
       IfSteps: [register],
@@ -397,9 +399,8 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Parameters: [
       { Name: PARAM.instanceType, Type: 'String', DefaultValue: input.instanceType },
       { Name: PARAM.instanceCount, Type: 'Integer', DefaultValue: input.instanceCount },
-      { Name: PARAM.inputPrefix, Type: 'String', DefaultValue: input.trainingDataPrefix },
-      { Name: PARAM.threshold, Type: 'Float', DefaultValue: qg.threshold },
-      { Name: PARAM.approvalStatus, Type: 'String', DefaultValue: input.approvalStatus },
+      // Relative to the training prefix: '' trains on all of it, 'v2/' on <trainingDataPrefix>v2/.
+      { Name: PARAM.inputPrefix, Type: 'String', DefaultValue: '' },
     ],
     Steps: [train, evaluate, gate],
   };
