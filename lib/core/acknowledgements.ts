@@ -121,7 +121,7 @@ export class Acknowledgements {
    */
   public static readonly pipelineJobNames: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<job, log group or package version ARN>*]'],
-    'SageMaker Pipelines creates the jobs of each execution under names it generates (`pipelines-<execution id>-<step>-<suffix>`), their containers log to the service-owned /aws/sagemaker/TrainingJobs and /aws/sagemaker/ProcessingJobs groups, and registered versions are numbered by the service; these resources can only be named by prefix. The actions are explicit, limited to this account and region, and held only by the pipeline execution role that SageMaker assumes.',
+    'SageMaker Pipelines names the jobs of each execution by this pipeline\'s own prefix plus a suffix it generates per execution (`<pipeline prefix>-train…`, `<pipeline prefix>-eval…`), their containers log to the service-owned /aws/sagemaker/TrainingJobs and /aws/sagemaker/ProcessingJobs groups, and registered versions are numbered by the service; these resources can only be named by prefix. The actions are explicit, limited to this account and region, and held only by the pipeline execution role that SageMaker assumes.',
   );
 
   /** SageMaker jobs in a VPC create their own network interfaces, and EC2 describes have no resource scope. */

@@ -342,7 +342,8 @@ export interface TrainingPipelineProps {
  *
  * Jobs are network-isolated, encrypt inter-container traffic, outputs and checkpoints with the key
  * (volumes too, except on instance types with NVMe instance storage, which are hardware-encrypted), and
- * run as a role that can only touch this pipeline's jobs, registry and lake prefixes.
+ * run as a role that can only touch this pipeline's jobs (named with a prefix unique to the pipeline),
+ * registry and lake prefixes.
  */
 export class TrainingPipeline extends Construct {
   /** The pipeline's name. */
@@ -446,8 +447,12 @@ export class TrainingPipeline extends Construct {
       description: `Execution role of the SageMaker pipeline ${this.node.path} and its jobs`,
     });
     this.role = role;
-    const trainingJobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: 'pipelines-*' });
-    const processingJobs = stack.formatArn({ service: 'sagemaker', resource: 'processing-job', resourceName: 'pipelines-*' });
+    // The jobs carry this pipeline's own name prefix (SageMaker appends a unique suffix per execution), so
+    // the role can create, describe and stop this pipeline's jobs only, not those of any other pipeline.
+    const jobPrefix = Names.uniqueResourceName(this, { maxLength: 24, separator: '-' }).toLowerCase();
+    const jobNamePrefixes = { training: `${jobPrefix}-train`, evaluation: `${jobPrefix}-eval` };
+    const trainingJobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${jobNamePrefixes.training}*` });
+    const processingJobs = stack.formatArn({ service: 'sagemaker', resource: 'processing-job', resourceName: `${jobNamePrefixes.evaluation}*` });
     const packageVersions = stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${this.modelPackageGroupName}/*` });
     const logGroups = ['TrainingJobs', 'ProcessingJobs'].map((g) =>
       stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${g}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
@@ -572,6 +577,7 @@ export class TrainingPipeline extends Construct {
       qualityGate: gate,
       modelPackageGroupName: this.modelPackageGroupName,
       approvalStatus,
+      jobNamePrefixes,
       vpc: vpcConfig,
       description: `Trained by ${this.node.path}`,
     });

@@ -126,6 +126,7 @@ describe('TrainingPipeline defaults', () => {
   test('training: isolated, encrypted output and checkpoints, no volume key on NVMe g5, on-demand, parameters wired', () => {
     const args = step(definition, 'Train').Arguments;
     expect(args).toEqual({
+      TrainingJobName: expect.stringMatching(/^stack-pipeline-[a-f0-9]{8}-train$/),
       AlgorithmSpecification: { TrainingImage: DLC, TrainingInputMode: 'File' },
       RoleArn: `\${${ids.role}.Arn}`,
       HyperParameters: {},
@@ -156,6 +157,30 @@ describe('TrainingPipeline defaults', () => {
         LocalPath: '/opt/ml/checkpoints',
       },
     });
+  });
+
+  test('jobs are named by a prefix unique to this pipeline, and the role may only touch jobs with that prefix', () => {
+    const training = step(definition, 'Train').Arguments.TrainingJobName;
+    const evaluation = step(definition, 'Evaluate').Arguments.ProcessingJobName;
+    expect(training).toMatch(/^stack-pipeline-[a-f0-9]{8}-train$/);
+    expect(evaluation).toBe(training.replace(/-train$/, '-eval'));
+    // Short enough for the suffix SageMaker appends (job names have at most 63 characters).
+    expect(training.length).toBeLessThanOrEqual(30);
+    const jobStatements = roleStatements(template, ids.role).filter((s) => s.Action.some((a) => /TrainingJob|ProcessingJob/.test(a)));
+    expect(jobStatements.map((s) => s.Resource)).toEqual([
+      [`arn:${P}:sagemaker:${R}:${A}:training-job/${training}*`],
+      [`arn:${P}:sagemaker:${R}:${A}:processing-job/${evaluation}*`],
+    ]);
+    // Another pipeline gets its own prefixes.
+    const otherStack = new Stack(new App(), 'Stack');
+    new TrainingPipeline(otherStack, 'Other', {
+      dataLake: new SecureDataLake(otherStack, 'Lake'),
+      trainingImage: TrainingImage.fromImageUri(DLC),
+      evaluationImage: TrainingImage.fromImageUri(EVAL),
+      qualityGate: { metricName: 'metrics.accuracy.value', threshold: 0.8 },
+    });
+    const otherDefinition = pipelineDefinition(Template.fromStack(otherStack));
+    expect(step(otherDefinition, 'Train').Arguments.TrainingJobName).toMatch(/^stack-other-[a-f0-9]{8}-train$/);
   });
 
   test('evaluation: isolated processing job with the model and test data, encrypted output and volume, a property file', () => {
@@ -238,10 +263,11 @@ describe('TrainingPipeline defaults', () => {
     const artifacts = `\${${ids.artifacts}.Arn}`;
     const prefix = `pipelines/${name}/`;
     const group = pipeline.modelPackageGroupName;
+    const jobs = { training: step(definition, 'Train').Arguments.TrainingJobName, evaluation: step(definition, 'Evaluate').Arguments.ProcessingJobName };
     const allow = (Action: string[], Resource: string[], extra: Partial<FlatStatement> = {}): FlatStatement => ({ Effect: 'Allow', Action, Resource, ...extra });
     expect(roleStatements(template, ids.role)).toEqual([
-      allow(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:training-job/pipelines-*`], { Sid: 'TrainingJobs' }),
-      allow(['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:processing-job/pipelines-*`], { Sid: 'ProcessingJobs' }),
+      allow(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:training-job/${jobs.training}*`], { Sid: 'TrainingJobs' }),
+      allow(['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:processing-job/${jobs.evaluation}*`], { Sid: 'ProcessingJobs' }),
       allow(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:model-package/${group}/*`], { Sid: 'ModelPackageVersions' }),
       allow(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'], [`arn:${P}:sagemaker:${R}:${A}:model-package-group/${group}`], { Sid: 'ModelPackageGroup' }),
       allow(

@@ -47,6 +47,12 @@ export interface VpcConfig {
 }
 
 export interface TrainingArguments {
+  /**
+   * The job-name prefix: SageMaker Pipelines appends a unique suffix per execution (what the SageMaker
+   * Python SDK emits with `PipelineDefinitionConfig(use_custom_job_prefix=True)`). Without it the jobs are
+   * named `pipelines-<execution id>-...`, which no IAM policy can tie to one pipeline.
+   */
+  readonly TrainingJobName: string;
   readonly AlgorithmSpecification: { readonly TrainingImage: StringValue; readonly TrainingInputMode: 'File' };
   readonly RoleArn: StringValue;
   readonly HyperParameters: { [name: string]: StringValue };
@@ -79,6 +85,8 @@ export interface ProcessingInput {
 }
 
 export interface ProcessingArguments {
+  /** The job-name prefix (see `TrainingArguments.TrainingJobName`). */
+  readonly ProcessingJobName: string;
   readonly AppSpecification: { readonly ImageUri: StringValue; readonly ContainerEntrypoint?: string[]; readonly ContainerArguments?: string[] };
   readonly RoleArn: StringValue;
   readonly Environment?: { [name: string]: string };
@@ -220,6 +228,8 @@ export interface DefinitionInput {
   readonly qualityGate: { readonly metricPath: string; readonly threshold: number; readonly comparison: string };
   readonly modelPackageGroupName: string;
   readonly approvalStatus: string;
+  /** Job-name prefixes of the training and evaluation jobs (unique to this pipeline, lowercase). */
+  readonly jobNamePrefixes: { readonly training: string; readonly evaluation: string };
   readonly vpc?: VpcConfig;
   readonly description: string;
 }
@@ -279,6 +289,7 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Type: 'Training',
     Description: 'Fine-tunes the model on GPU instances',
     Arguments: {
+      TrainingJobName: input.jobNamePrefixes.training,
       AlgorithmSpecification: { TrainingImage: input.trainingImage, TrainingInputMode: 'File' },
       RoleArn: input.roleArn,
       HyperParameters: hyperparameters,
@@ -311,6 +322,7 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Description: 'Evaluates the trained model and writes the evaluation report',
     DependsOn: [STEP.train],
     Arguments: {
+      ProcessingJobName: input.jobNamePrefixes.evaluation,
       AppSpecification: {
         ImageUri: input.evaluationImage,
         ...(ev.entrypoint ? { ContainerEntrypoint: ev.entrypoint } : {}),
