@@ -83,12 +83,13 @@ export class Acknowledgements {
   );
 
   /**
-   * A model registry version names its image only at run time, so pulls are allowed from any repository
-   * of the region (the id is completed with the resource at the call site).
+   * A model registry version names its image only at run time; without `modelPackageImages` pulls are
+   * allowed from the repositories of the stack's own account in its region (the id is completed with the
+   * resource at the call site).
    */
   public static readonly modelPackageImages: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::<ecr repositories of the region>]'],
-    'A model package version carries its own inference image (often an AWS Deep Learning Container in an AWS-owned account), known only when the version is approved; pulls are read-only, limited to this region, and only SageMaker can assume the role.',
+    ['AwsSolutions-IAM5[Resource::<ecr repositories of this account and region>]'],
+    "A model package version carries its own inference image, known only when the version is approved. Without modelPackageImages the role may pull (read-only) from this account's own repositories in this region, never another account's; naming the images in modelPackageImages (e.g. an AWS Deep Learning Container) replaces this wildcard with exactly their repositories. Only SageMaker can assume the role.",
   );
 
   /**

@@ -21,6 +21,8 @@ import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { DeploymentStrategy, TrafficRoutingConfig } from './deployment-strategy';
 import { IInferenceEndpoint } from './inference-endpoint-ref';
 import { ModelSource, ModelSourceConfig } from './model-source';
+import { ownAccountRepositories } from '../core/private/ecr-image';
+import { TrainingImage } from '../training/training-pipeline';
 import { createDataQualityMonitoring } from './private/drift-monitoring';
 import { acknowledgeResources, bucketRef, nagString, normalizePrefix } from './private/nag';
 import { PromotionScalingConfig, createPromotion } from './private/promotion';
@@ -142,6 +144,15 @@ export interface InferenceEndpointProps {
    * @default - no promotion (requires `model`)
    */
   readonly modelPackageGroupName?: string;
+  /**
+   * The images the model package versions this endpoint serves run (a version names its image only in the
+   * registry, so the construct cannot read it): the execution role may pull from exactly these images'
+   * repositories, in their own registry accounts. Pass the training pipeline's `inferenceImage`, e.g. an
+   * AWS Deep Learning Container. Only for `ModelSource.fromModelPackage` or `modelPackageGroupName`.
+   * @default - any repository of this account in this region (an image of another registry, such as an
+   * AWS Deep Learning Container, then fails to pull: name it here)
+   */
+  readonly modelPackageImages?: TrainingImage[];
   /**
    * Instance type of the production variant.
    * @default 'ml.g5.xlarge'
@@ -830,10 +841,8 @@ export class InferenceEndpoint extends EndpointBase {
       wildcards.push(`async-output/${this.endpointName}/*`, `async-failures/${this.endpointName}/*`, `async-input/${this.endpointName}/*`);
     }
     const stack = Stack.of(this);
-    const repositories = source && source.repositoryArns
-      ? source.repositoryArns
-      : [stack.formatArn({ service: 'ecr', account: '*', resource: 'repository', resourceName: '*' })];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ECR_PULL_ACTIONS, resources: repositories }));
+    const repositories = this.imageRepositories(source);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ECR_PULL_ACTIONS, resources: repositories.arns }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ECR_AUTH_ACTIONS, resources: ['*'] }));
     const logGroupArn = stack.formatArn({
       service: 'logs',
@@ -852,10 +861,47 @@ export class InferenceEndpoint extends EndpointBase {
       ...wildcards.map((w) => `${bucketRef(this, captureBucket)}/${w}`),
       nagString(stack, logGroupArn),
     ]);
-    if (!source?.repositoryArns) {
-      acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repositories[0])]);
+    if (repositories.ownAccountWildcard) {
+      acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repositories.ownAccountWildcard)]);
     }
     return role;
+  }
+
+  /**
+   * The repositories the execution role may pull from: the image model's own repository, and for registry
+   * versions (a package model, or promotions) the repositories of `modelPackageImages`, else every
+   * repository of this account in this region. Never another account's repositories unless an image names them.
+   */
+  private imageRepositories(source?: ModelSourceConfig): { arns: string[]; ownAccountWildcard?: string } {
+    const props = this.props;
+    const arns = [...(source?.repositoryArns ?? [])];
+    // An image model whose URI is a token as a whole names no repository the construct can read.
+    let ownAccount = source !== undefined && !props.model?.isModelPackage && source.repositoryArns === undefined;
+    const servesPackages = props.model === undefined || props.model.isModelPackage || props.modelPackageGroupName !== undefined;
+    if (props.modelPackageImages !== undefined && !servesPackages) {
+      throw new GenAIValidationError(
+        this,
+        'modelPackageImages',
+        `${props.modelPackageImages.length} image(s)`,
+        'only with ModelSource.fromModelPackage or modelPackageGroupName (an image model names its repository itself)',
+      );
+    }
+    if (servesPackages && props.modelPackageImages !== undefined) {
+      if (props.modelPackageImages.length === 0) {
+        throw new GenAIValidationError(this, 'modelPackageImages', '[]', "at least one TrainingImage (leave it unset to allow this account's repositories)");
+      }
+      props.modelPackageImages.forEach((image, i) => {
+        if (!(image instanceof TrainingImage)) {
+          throw new GenAIValidationError(this, `modelPackageImages[${i}]`, String(image), 'TrainingImage.fromImageUri(uri) or TrainingImage.fromEcrRepository(repository, tag)');
+        }
+        arns.push(image.bind(this, `modelPackageImages[${i}]`).repositoryArn);
+      });
+    } else if (servesPackages) {
+      ownAccount = true;
+    }
+    if (!ownAccount) return { arns: [...new Set(arns)] };
+    const ownAccountWildcard = ownAccountRepositories(this);
+    return { arns: [...new Set([...arns, ownAccountWildcard])], ownAccountWildcard };
   }
 
   /**

@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
 import { createNotificationTopic } from '../core/encryption';
+import { ecrRepositoryArn, parseEcrImageUri } from '../core/private/ecr-image';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
@@ -36,12 +37,6 @@ import {
   isAcceleratedTrainingType,
 } from '../core/instance-types';
 
-/** A CDK token in a string (`${Token[AWS.Region.12]}`): allowed for the account, region and URL suffix only. */
-const TOKEN = '\\$\\{Token\\[[A-Za-z0-9._-]+\\]\\}';
-const ECR_IMAGE_URI = new RegExp(
-  `^(\\d{12}|${TOKEN})\\.dkr\\.ecr\\.([a-z]{2}(?:-[a-z]+)+-\\d|${TOKEN})\\.(?:amazonaws\\.com(?:\\.cn)?|${TOKEN})\\/` +
-    '([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$',
-);
 const IMAGE_URI_ALLOWED =
   'an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> (or @sha256:<digest>), e.g. an AWS Deep Learning Container such as <dlc-account>.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:<tag>';
 
@@ -101,8 +96,8 @@ export class TrainingImage {
     if (this.repository) {
       return { imageUri: this.imageUri, repositoryArn: this.repository.repositoryArn };
     }
-    const m = typeof this.imageUri === 'string' ? ECR_IMAGE_URI.exec(this.imageUri) : null;
-    if (!m) {
+    const image = parseEcrImageUri(this.imageUri);
+    if (!image) {
       throw new GenAIValidationError(
         scope,
         property,
@@ -110,10 +105,8 @@ export class TrainingImage {
         `${IMAGE_URI_ALLOWED} (only the account, region and URL suffix may be tokens such as Aws.REGION; use TrainingImage.fromEcrRepository for other deploy-time URIs)`,
       );
     }
-    return {
-      imageUri: this.imageUri,
-      repositoryArn: Stack.of(scope).formatArn({ service: 'ecr', account: m[1], region: m[2], resource: 'repository', resourceName: m[3] }),
-    };
+    // The repository in the image's own registry: your account, or e.g. AWS's Deep Learning Containers account.
+    return { imageUri: this.imageUri, repositoryArn: ecrRepositoryArn(scope, image) };
   }
 }
 
@@ -368,6 +361,11 @@ export class TrainingPipeline extends Construct {
   public readonly artifactsPrefix: string;
   /** The security groups of the jobs (only with a VPC). */
   public readonly securityGroups: ec2.ISecurityGroup[] = [];
+  /**
+   * The inference image registered with each model version: pass it to an `InferenceEndpoint`'s
+   * `modelPackageImages` so that the endpoint may pull exactly this image's repository.
+   */
+  public readonly inferenceImage: TrainingImage;
 
   /**
    * @param scope the scope in which to define this construct
@@ -426,6 +424,7 @@ export class TrainingPipeline extends Construct {
     const trainingImage = this.image('trainingImage', props.trainingImage);
     const evaluationImage = this.image('evaluationImage', props.evaluationImage);
     const inferenceImage = props.inferenceImage ? this.image('inferenceImage', props.inferenceImage) : trainingImage;
+    this.inferenceImage = props.inferenceImage ?? props.trainingImage;
 
     // ---- names, key, registry ---------------------------------------------------------------------
     this.pipelineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }).toLowerCase();

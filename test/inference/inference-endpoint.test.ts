@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,7 +6,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DeploymentStrategy, InferenceEndpoint, InferenceEndpointProps, ModelSource, SecureDataLake } from '../../lib';
+import { DeploymentStrategy, InferenceEndpoint, InferenceEndpointProps, ModelSource, SecureDataLake, TrainingImage } from '../../lib';
 import { strictApp } from '../helpers/compliance';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';
@@ -173,7 +173,8 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
       { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: jarn('LakeModelArtifactsBucket') },
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey') },
       { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${endpoint.endpointName}/*`) },
-      { Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':*:repository/*']] } },
+      // A registry version names its image only at run time: this account's repositories of the region, no other account.
+      { Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']] } },
       { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
       {
         Effect: 'Allow',
@@ -238,6 +239,51 @@ describe('InferenceEndpoint props', () => {
       ]),
     );
     expect(endpoint.model).toBeDefined();
+  });
+
+  test('registry versions with modelPackageImages: pulls from exactly those repositories, in their own registry accounts', () => {
+    const dlc = `763104351884.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/pytorch-inference:2.5.1-gpu-py311`;
+    const { template: t } = build({ modelPackageImages: [TrainingImage.fromImageUri(dlc), TrainingImage.fromImageUri(TGI)] });
+    const pulls = statements(t, 'EndpointExecutionRole').filter((x) => [x.Action].flat().includes('ecr:BatchGetImage'));
+    expect(pulls).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Resource: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':763104351884:repository/pytorch-inference']] },
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:763104351884:repository/huggingface-pytorch-tgi-inference']] },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(t.toJSON())).not.toContain(':*:repository');
+  });
+
+  test('a promotion-only endpoint pulls from its own account unless modelPackageImages names the registry', () => {
+    const pulls = (t: Template) => statements(t, 'EndpointExecutionRole').find((x) => [x.Action].flat().includes('ecr:BatchGetImage')).Resource;
+    expect(pulls(build({ modelPackageGroupName: 'llm' }, false).template)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']],
+    });
+    expect(pulls(build({ modelPackageGroupName: 'llm', modelPackageImages: [TrainingImage.fromImageUri(TGI)] }, false).template)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:763104351884:repository/huggingface-pytorch-tgi-inference']],
+    });
+    // An image model that also promotes registry versions may pull both.
+    const both = pulls(build({ model: ModelSource.fromImageUri(TGI), modelPackageGroupName: 'llm' }).template);
+    expect(both).toHaveLength(2);
+  });
+
+  test('an image URI with tokens in the registry region and suffix is still scoped to its repository', () => {
+    const uri = `763104351884.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/huggingface-pytorch-tgi-inference:2.4.0`;
+    const { template: t } = build({ model: ModelSource.fromImageUri(uri) });
+    const pulls = statements(t, 'EndpointExecutionRole').find((x) => [x.Action].flat().includes('ecr:BatchGetImage'));
+    expect(pulls.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':763104351884:repository/huggingface-pytorch-tgi-inference']] });
+  });
+
+  test.each([
+    [{ model: ModelSource.fromImageUri(TGI), modelPackageImages: [TrainingImage.fromImageUri(TGI)] }, /modelPackageImages.*only with ModelSource.fromModelPackage or modelPackageGroupName/],
+    [{ modelPackageImages: [] }, /modelPackageImages.*\[\].*at least one TrainingImage/],
+    [{ modelPackageImages: [TrainingImage.fromImageUri('docker.io/library/python:3')] }, /modelPackageImages\[0\].*docker\.io\/library\/python:3.*an ECR image URI/],
+  ])('modelPackageImages is validated (%#)', (props, message) => {
+    expect(() => build(props as Partial<InferenceEndpointProps>)).toThrow(message);
   });
 
   test('uncompressed model data is loaded from a prefix; an ECR repository of your own is pulled by ARN', () => {
