@@ -102,6 +102,24 @@ export class Acknowledgements {
   );
 
   /**
+   * The promotion function reads the pipeline execution that produced an approved version (to find who
+   * started it); the execution is named only by the version's registry record.
+   */
+  public static readonly approvedVersionExecutions: ComplianceAcknowledgement[] = each(
+    ['AwsSolutions-IAM5[Resource::<pipeline executions of this account and region>]'],
+    'The pipeline execution that produced an approved version is named only in the version\'s registry record (MetadataProperties.GeneratedBy), and any pipeline of the account may register into the group, so executions can only be named by pattern; the statement allows only sagemaker:DescribePipelineExecution (read-only), which the function needs to refuse a version approved by the identity that started its run.',
+  );
+
+  /**
+   * CloudTrail's event history is the only record of who started a pipeline execution outside Studio, and
+   * LookupEvents has no resource-level permissions.
+   */
+  public static readonly cloudTrailEventHistory: ComplianceAcknowledgement[] = each(
+    ['AwsSolutions-IAM5[Resource::*]'],
+    'cloudtrail:LookupEvents does not support resource-level permissions. It is the only action of this customer-managed policy, which is attached to the promotion function\'s role only; the function reads the StartPipelineExecution call that created the run of an approved version, to refuse a version approved by the identity that started that run.',
+  );
+
+  /**
    * Application Auto Scaling gives each scalable target a random id at registration, so the promotion
    * function's registration of an endpoint it created can only name the account's scalable targets.
    */

@@ -154,6 +154,15 @@ export interface InferenceEndpointProps {
    */
   readonly modelPackageImages?: TrainingImage[];
   /**
+   * Roll out versions whoever approved them. By default the promotion function refuses a version approved by
+   * the identity that registered it (the training pipeline's own role, e.g. with
+   * `ModelApprovalStatus.APPROVED`) or by the identity that started the pipeline run that produced it, and
+   * refuses what the registry (or the CloudTrail event history) cannot prove. Set it only where one person
+   * may train and ship alone, such as a development account. Requires `modelPackageGroupName`.
+   * @default false
+   */
+  readonly allowSelfApproval?: boolean;
+  /**
    * Instance type of the production variant.
    * @default 'ml.g5.xlarge'
    */
@@ -515,7 +524,12 @@ export class InferenceEndpoint extends EndpointBase {
    * autoscaling (when the function creates the endpoint, that is without `model`).
    */
   public readonly promotionScalingRule?: events.Rule;
-  /** Where approval events go when they cannot be delivered to the promotion function. */
+  /**
+   * The queue approvals wait in until the endpoint can take them (SQS FIFO, one promotion at a time, in
+   * order; when `modelPackageGroupName` is set). Its dead-letter queue holds what failed or waited too long.
+   */
+  public readonly promotionQueue?: sqs.IQueue;
+  /** Where approval events go when they cannot be delivered to the promotion queue or function. */
   public readonly promotionDeadLetterQueue?: sqs.IQueue;
   /** Whether the endpoint config carries the storage key (false when a variant runs on an NVMe instance type). */
   public readonly storageEncryptedWithKey: boolean;
@@ -638,7 +652,9 @@ export class InferenceEndpoint extends EndpointBase {
         endpoint: this.endpoint,
         // CloudFormation scales an endpoint it manages; one the function creates is scaled by the function.
         scaling: this.endpoint ? undefined : this.renderScalingConfig(),
+        allowSelfApproval: props.allowSelfApproval,
       });
+      this.promotionQueue = promotion.queue;
       this.alarms.push(...promotion.alarms);
       this.promotionFunction = promotion.fn.function;
       this.promotionRule = promotion.rule;
@@ -653,6 +669,9 @@ export class InferenceEndpoint extends EndpointBase {
       throw new GenAIValidationError(this, 'model', undefined, 'a ModelSource, or a modelPackageGroupName whose first approved version creates the endpoint');
     }
     validatePattern(this, 'modelPackageGroupName', props.modelPackageGroupName, NAME_PATTERN, 'letters, digits and hyphens, at most 63 characters');
+    if (props.allowSelfApproval !== undefined && !props.modelPackageGroupName) {
+      throw new GenAIValidationError(this, 'allowSelfApproval', props.allowSelfApproval, 'only with modelPackageGroupName (it governs which approved versions the promotion function rolls out)');
+    }
     const rollbackVariants = props.rollbackAlarmVariants ?? this.variantNames;
     for (const name of props.rollbackAlarmVariants ?? []) {
       if (!this.variantNames.includes(name)) {

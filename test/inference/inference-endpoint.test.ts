@@ -594,7 +594,7 @@ describe('InferenceEndpoint model promotion', () => {
   const { endpoint, template } = build({ modelPackageGroupName: 'llm' });
   const name = endpoint.endpointName;
 
-  test('an EventBridge rule on approvals of the group, with retries and a dead-letter queue', () => {
+  test('approvals of the group go to an encrypted FIFO queue (one group per endpoint), with retries and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.sagemaker'],
@@ -603,17 +603,52 @@ describe('InferenceEndpoint model promotion', () => {
       },
       Targets: [
         Match.objectLike({
-          Arn: arnOf('EndpointPromotionFunction'),
+          Arn: arnOf('EndpointPromotionQueue'),
+          SqsParameters: { MessageGroupId: name },
           DeadLetterConfig: { Arn: arnOf('EndpointPromotionDeadLetterQueue') },
           RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
         }),
       ],
     });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: arnOf('EndpointKey'), MessageRetentionPeriod: 1209600 });
+    expect(endpoint.promotionQueue).toBeDefined();
   });
 
-  test('the function: one at a time, its config names the endpoint, role, template and deployment config', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1, Timeout: 120, Runtime: 'nodejs24.x' });
+  test('the queue waits durably: FIFO, encrypted, TLS only, a FIFO dead-letter queue, consumed one approval at a time', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      KmsMasterKeyId: arnOf('EndpointKey'),
+      VisibilityTimeout: 720,
+      MessageRetentionPeriod: 345600,
+      RedrivePolicy: { deadLetterTargetArn: arnOf('EndpointPromotionQueueDeadLetterQueue'), maxReceiveCount: 308 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, KmsMasterKeyId: arnOf('EndpointKey'), MessageRetentionPeriod: 1209600, RedrivePolicy: Match.absent() });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf('EndpointPromotionQueue'),
+      FunctionName: ref('EndpointPromotionFunction'),
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // EventBridge may send only to this queue, from this rule; nothing but TLS.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref('EndpointPromotionQueue')],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          { Sid: 'ApprovalsFromThePromotionRule', Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' }, Resource: arnOf('EndpointPromotionQueue'), Condition: { ArnEquals: { 'aws:SourceArn': arnOf('EndpointPromotionRule') } } },
+        ]),
+      },
+    });
+    const queuePolicy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find((p: any) => p.Properties.Queues[0].Ref.startsWith('EndpointPromotionQueue') && !p.Properties.Queues[0].Ref.includes('DeadLetter')) as any;
+    expect(queuePolicy.Properties.PolicyDocument.Statement).toHaveLength(2);
+    const config = parsedPromotionConfig(template);
+    expect(config.queue).toEqual({ url: '<ref>', deadLetterUrl: '<ref>', waitSeconds: 300, maxWaitSeconds: 86400 });
+    expect(config.allowSelfApproval).toBeUndefined();
+  });
+
+  test('the function: promotions serialized by the queue, its config names the endpoint, role, template and deployment config', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 2, Timeout: 120, Runtime: 'nodejs24.x' });
     const config = JSON.stringify(promotionConfig(template));
     expect(config).toContain(`\\"endpointName\\":\\"${name}\\"`);
     expect(config).toContain('\\"modelPackageGroupName\\":\\"llm\\"');
@@ -626,7 +661,15 @@ describe('InferenceEndpoint model promotion', () => {
   test('the function role: exactly the SageMaker, PassRole and KMS statements it needs', () => {
     const sm = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
     const s = statements(template, 'EndpointPromotionFunctionRole');
-    expect(s.slice(3)).toEqual([
+    // The queue, through the event source mapping (receive, delete, set the retry delay).
+    expect(s.slice(3, 5)).toEqual([
+      { Effect: 'Allow', Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], Resource: jarn('EndpointPromotionQueue') },
+      // Decrypt to receive; GenerateDataKey to move what gives up to the dead-letter queue.
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('EndpointKey') },
+    ]);
+    // Send to its own dead-letter queues only (the function's, and the queue's, where it moves what gives up).
+    expect(s[1]).toEqual({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: [jarn('EndpointPromotionFunctionDeadLetterQueue'), jarn('EndpointPromotionQueueDeadLetterQueue')] });
+    expect(s.slice(5)).toEqual([
       { Effect: 'Allow', Action: ['sagemaker:AddTags', 'sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpoint'], Resource: sm(`endpoint/${name}`) },
       {
         Effect: 'Allow',
@@ -638,13 +681,28 @@ describe('InferenceEndpoint model promotion', () => {
       { Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: sm('model-package/llm/*') },
       { Effect: 'Allow', Action: 'iam:PassRole', Resource: jarn('EndpointExecutionRole'), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
       { Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:DescribeKey'], Resource: jarn('LakeKey'), Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+      // Who started the run of an approved version: the execution, read-only.
+      { Effect: 'Allow', Action: 'sagemaker:DescribePipelineExecution', Resource: sm('pipeline/*/execution/*') },
     ]);
+    // CloudTrail's LookupEvents has no resource-level permissions: alone in a managed policy of this role only.
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'cloudtrail:LookupEvents', Resource: '*' }] },
+      Roles: [ref('EndpointPromotionFunctionRole')],
+    });
+  });
+
+  test('allowSelfApproval: the function is told so and gets no identity lookups', () => {
+    const { template: t } = build({ modelPackageGroupName: 'llm', allowSelfApproval: true });
+    expect(parsedPromotionConfig(t).allowSelfApproval).toBe(true);
+    t.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    expect(JSON.stringify(statements(t, 'EndpointPromotionFunctionRole'))).not.toContain('DescribePipelineExecution');
+    expect(() => build({ allowSelfApproval: true })).toThrow(/allowSelfApproval.*got true.*only with modelPackageGroupName/);
   });
 
   test('alarms on failed promotions and undelivered events', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionFunctionDeadLetterQueue'), 'QueueName'] } }],
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionQueueDeadLetterQueue'), 'QueueName'] } }],
       AlarmActions: [ref('EndpointAlarmTopic')],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -664,8 +722,12 @@ describe('InferenceEndpoint without a model (the first approval creates the endp
     }
     template.resourceCountIs('AWS::Lambda::Function', 1);
     expect(endpoint.endpoint).toBeUndefined();
-    // ml.m5.large: the standard alarms with CPU (2 vCPUs) but no GPU alarm, and the two promotion alarms.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // ml.m5.large: the standard alarms with CPU (2 vCPUs) but no GPU alarm, and the three promotion alarms
+    // (failed promotions, undelivered events, failed scaling registrations).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionFunctionDeadLetterQueue'), 'QueueName'] } }],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 180 });
   });
 
