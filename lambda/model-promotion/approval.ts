@@ -7,9 +7,9 @@
  * approval; `IamIdentity` and, from Studio, the user profile), `CreatedBy` (who registered the version) and
  * `MetadataProperties.GeneratedBy` (the pipeline execution ARN for versions a pipeline registered).
  * DescribePipelineExecution's `CreatedBy` names the user profile of executions started from Studio and is
- * empty otherwise (its `IamIdentity` is documented for model packages, groups and projects only), so for
- * other executions the StartPipelineExecution call is read from the CloudTrail event history. Whatever cannot
- * be proven is refused: the check fails closed and says why.
+ * empty otherwise (its `IamIdentity` is documented for model packages, groups and projects only), so the
+ * StartPipelineExecution call is also read from the CloudTrail event history, and every identity either
+ * records counts as the starter. Whatever cannot be proven is refused: the check fails closed and says why.
  */
 import { LookupEventsCommandInput, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { DescribePipelineExecutionCommand, DescribePipelineExecutionCommandOutput, UserContext } from '@aws-sdk/client-sagemaker';
@@ -132,22 +132,20 @@ export async function checkSeparationOfDuties(pkg: RegistryRecord, deps: Approva
     return { allowed: false, reason: `the pipeline execution ${generatedBy} that produced the version no longer exists, so who started it cannot be proven`, ...run };
   }
 
-  let starterKeys = keysOfUser(execution.CreatedBy);
-  let startedBy = describeIdentity(execution.CreatedBy);
-  let startedBySource: ApprovalCheck['startedBySource'] = 'registry';
+  // Every facet of the starter counts: the Studio user profile SageMaker records and the IAM identity of the
+  // StartPipelineExecution call (a Studio user could otherwise approve through the CLI with the same role).
+  const recorded = keysOfUser(execution.CreatedBy);
+  const found = execution.CreationTime ? await starterFromCloudTrail(generatedBy, execution.CreationTime, deps) : undefined;
+  const starterKeys = [...new Set([...recorded, ...(found?.keys ?? [])])];
   if (starterKeys.length === 0) {
-    const found = execution.CreationTime ? await starterFromCloudTrail(generatedBy, execution.CreationTime, deps) : undefined;
-    if (!found) {
-      return {
-        allowed: false,
-        reason: `neither SageMaker nor the CloudTrail event history records who started the pipeline execution ${generatedBy}, so separation of duties cannot be proven`,
-        ...run,
-      };
-    }
-    starterKeys = found.keys;
-    startedBy = found.arn;
-    startedBySource = 'cloudtrail';
+    return {
+      allowed: false,
+      reason: `neither SageMaker nor the CloudTrail event history records who started the pipeline execution ${generatedBy}, so separation of duties cannot be proven`,
+      ...run,
+    };
   }
+  const startedBy = found?.arn ?? describeIdentity(execution.CreatedBy);
+  const startedBySource: ApprovalCheck['startedBySource'] = found ? 'cloudtrail' : 'registry';
   const result = { ...run, startedBy, startedBySource };
   if (approverKeys.some((k) => starterKeys.includes(k))) {
     return { allowed: false, reason: `approved by the identity that started the pipeline execution (${startedBy}); the approver must be someone else`, ...result };

@@ -524,13 +524,23 @@ describe('promote: separation of duties (who approved is read from the registry,
     expectNothingDeployed();
   });
 
-  test('approved by the Studio user who started the run (SageMaker records the starter): refused without CloudTrail', async () => {
-    const profile = 'arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/carol';
-    sm.on(DescribeModelPackageCommand).resolves(approvedRecord(REVIEWER, { LastModifiedBy: { UserProfileArn: profile, UserProfileName: 'carol', DomainId: 'd-abc', IamIdentity: { Arn: 'arn:aws:sts::123456789012:assumed-role/StudioExecution/SageMaker' } } }));
-    sm.on(DescribePipelineExecutionCommand).resolves({ CreationTime: STARTED, CreatedBy: { UserProfileArn: profile, UserProfileName: 'carol', DomainId: 'd-abc' } } as any);
+  const PROFILE = 'arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/carol';
+  const STUDIO_ROLE = 'arn:aws:sts::123456789012:assumed-role/StudioExecution/SageMaker';
+
+  test('approved by the Studio user who started the run (SageMaker records the user profile): refused', async () => {
+    sm.on(DescribeModelPackageCommand).resolves(approvedRecord(REVIEWER, { LastModifiedBy: { UserProfileArn: PROFILE, UserProfileName: 'carol', DomainId: 'd-abc', IamIdentity: { Arn: 'arn:aws:sts::123456789012:assumed-role/Approvers/carol' } } }));
+    sm.on(DescribePipelineExecutionCommand).resolves({ CreationTime: STARTED, CreatedBy: { UserProfileArn: PROFILE, UserProfileName: 'carol', DomainId: 'd-abc' } } as any);
+    ct.on(LookupEventsCommand).resolves({ Events: [] });
     const { deps: d } = deps();
-    expect(await promote(approval(), d)).toMatchObject({ statusCode: 403, outcome: 'refused', startedBy: profile, reason: expect.stringMatching(/started the pipeline execution/) });
-    expect(ct.calls()).toHaveLength(0);
+    expect(await promote(approval(), d)).toMatchObject({ statusCode: 403, outcome: 'refused', startedBy: PROFILE, reason: expect.stringMatching(/started the pipeline execution/) });
+  });
+
+  test('a Studio user who started the run cannot approve through the CLI with the same role: refused', async () => {
+    sm.on(DescribeModelPackageCommand).resolves(approvedRecord('arn:aws:sts::123456789012:assumed-role/StudioExecution/cli'));
+    sm.on(DescribePipelineExecutionCommand).resolves({ CreationTime: STARTED, CreatedBy: { UserProfileArn: PROFILE, UserProfileName: 'carol', DomainId: 'd-abc' } } as any);
+    ct.on(LookupEventsCommand).resolves({ Events: [startEvent(STUDIO_ROLE)] });
+    const { deps: d } = deps();
+    expect(await promote(approval(), d)).toMatchObject({ statusCode: 403, outcome: 'refused', startedBy: STUDIO_ROLE });
   });
 
   test.each([
