@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -276,6 +276,15 @@ describe('InferenceEndpoint props', () => {
     const { template: t } = build({ model: ModelSource.fromImageUri(uri) });
     const pulls = statements(t, 'EndpointExecutionRole').find((x) => [x.Action].flat().includes('ecr:BatchGetImage'));
     expect(pulls.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':763104351884:repository/huggingface-pytorch-tgi-inference']] });
+  });
+
+  test('an image URI that is a token as a whole (a parameter): your own account\'s repositories, not every account\'s', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const lake = new SecureDataLake(stack, 'Lake');
+    const uri = new CfnParameter(stack, 'ImageUri').valueAsString;
+    new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, model: ModelSource.fromImageUri(uri) });
+    const pulls = statements(Template.fromStack(stack), 'EndpointExecutionRole').find((x) => [x.Action].flat().includes('ecr:BatchGetImage'));
+    expect(pulls.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']] });
   });
 
   test.each([
