@@ -51,6 +51,19 @@ export const ScalingConfigSchema = z.object({
 });
 export type ScalingConfig = z.infer<typeof ScalingConfigSchema>;
 
+/**
+ * The approvals queue (SQS FIFO, one message group per endpoint): an approval the endpoint cannot take yet
+ * becomes visible again after `waitSeconds`; after `maxWaitSeconds`, or on an error no retry fixes, the
+ * function moves it to `deadLetterUrl` with the reason.
+ */
+export const QueueConfigSchema = z.object({
+  url: z.string().check(z.startsWith('https://')),
+  deadLetterUrl: z.string().check(z.startsWith('https://')),
+  waitSeconds: z.int().check(z.gte(1), z.lte(43200)),
+  maxWaitSeconds: z.int().check(z.gte(1)),
+});
+export type QueueConfig = z.infer<typeof QueueConfigSchema>;
+
 /** What the construct passes in `PROMOTION_CONFIG` (JSON). */
 export const PromotionConfigSchema = z.object({
   endpointName: z.string().check(z.minLength(1), z.maxLength(63)),
@@ -69,6 +82,13 @@ export const PromotionConfigSchema = z.object({
   deploymentConfig: z.record(z.string(), z.unknown()),
   /** Autoscaling to register when an endpoint the function created is InService. @default - CloudFormation's */
   scaling: z.optional(ScalingConfigSchema),
+  /**
+   * Roll out versions without checking who approved them (the endpoint's `allowSelfApproval`).
+   * @default false: the approver must be neither the version's registrant nor the starter of its run
+   */
+  allowSelfApproval: z.optional(z.boolean()),
+  /** The approvals queue the function consumes (absent: the function is invoked directly, e.g. in tests). */
+  queue: z.optional(QueueConfigSchema),
 });
 export type PromotionConfig = z.infer<typeof PromotionConfigSchema>;
 

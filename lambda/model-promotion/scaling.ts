@@ -7,7 +7,8 @@ import {
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeEndpointCommand, DescribeEndpointCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { EndpointStateChangeEventSchema, PromotionConfig } from './config';
-import { Logger, isNotFound } from './promote';
+import { isNotFound } from './errors';
+import { Logger } from './promote';
 import { DEFAULT_RETRY, RetryOptions, withRetry } from './retry';
 
 /** The EventBridge detail-type this module handles. */

@@ -83,12 +83,13 @@ export class Acknowledgements {
   );
 
   /**
-   * A model registry version names its image only at run time, so pulls are allowed from any repository
-   * of the region (the id is completed with the resource at the call site).
+   * A model registry version names its image only at run time; without `modelPackageImages` pulls are
+   * allowed from the repositories of the stack's own account in its region (the id is completed with the
+   * resource at the call site).
    */
   public static readonly modelPackageImages: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::<ecr repositories of the region>]'],
-    'A model package version carries its own inference image (often an AWS Deep Learning Container in an AWS-owned account), known only when the version is approved; pulls are read-only, limited to this region, and only SageMaker can assume the role.',
+    ['AwsSolutions-IAM5[Resource::<ecr repositories of this account and region>]'],
+    "A model package version carries its own inference image, known only when the version is approved. Without modelPackageImages the role may pull (read-only) from this account's own repositories in this region, never another account's; naming the images in modelPackageImages (e.g. an AWS Deep Learning Container) replaces this wildcard with exactly their repositories. Only SageMaker can assume the role.",
   );
 
   /**
@@ -98,6 +99,24 @@ export class Acknowledgements {
   public static readonly sagemakerGeneratedNames: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<prefix>*]'],
     'The resources are created at run time (one model and endpoint config per approved version, container log streams, package versions of one group), so they can only be named by a prefix that this construct generated; the actions are explicit and the prefix is unique to this endpoint or model package group.',
+  );
+
+  /**
+   * The promotion function reads the pipeline execution that produced an approved version (to find who
+   * started it); the execution is named only by the version's registry record.
+   */
+  public static readonly approvedVersionExecutions: ComplianceAcknowledgement[] = each(
+    ['AwsSolutions-IAM5[Resource::<pipeline executions of this account and region>]'],
+    'The pipeline execution that produced an approved version is named only in the version\'s registry record (MetadataProperties.GeneratedBy), and any pipeline of the account may register into the group, so executions can only be named by pattern; the statement allows only sagemaker:DescribePipelineExecution (read-only), which the function needs to refuse a version approved by the identity that started its run.',
+  );
+
+  /**
+   * CloudTrail's event history is the only record of who started a pipeline execution outside Studio, and
+   * LookupEvents has no resource-level permissions.
+   */
+  public static readonly cloudTrailEventHistory: ComplianceAcknowledgement[] = each(
+    ['AwsSolutions-IAM5[Resource::*]'],
+    'cloudtrail:LookupEvents does not support resource-level permissions. It is the only action of this customer-managed policy, which is attached to the promotion function\'s role only; the function reads the StartPipelineExecution call that created the run of an approved version, to refuse a version approved by the identity that started that run.',
   );
 
   /**
@@ -121,7 +140,7 @@ export class Acknowledgements {
    */
   public static readonly pipelineJobNames: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::<job, log group or package version ARN>*]'],
-    'SageMaker Pipelines creates the jobs of each execution under names it generates (`pipelines-<execution id>-<step>-<suffix>`), their containers log to the service-owned /aws/sagemaker/TrainingJobs and /aws/sagemaker/ProcessingJobs groups, and registered versions are numbered by the service; these resources can only be named by prefix. The actions are explicit, limited to this account and region, and held only by the pipeline execution role that SageMaker assumes.',
+    'SageMaker Pipelines names the jobs of each execution by this pipeline\'s own prefix plus a suffix it generates per execution (`<pipeline prefix>-train…`, `<pipeline prefix>-eval…`), their containers log to the service-owned /aws/sagemaker/TrainingJobs and /aws/sagemaker/ProcessingJobs groups, and registered versions are numbered by the service; these resources can only be named by prefix. The actions are explicit, limited to this account and region, and held only by the pipeline execution role that SageMaker assumes.',
   );
 
   /** SageMaker jobs in a VPC create their own network interfaces, and EC2 describes have no resource scope. */

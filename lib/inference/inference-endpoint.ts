@@ -22,6 +22,8 @@ import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { DeploymentStrategy, TrafficRoutingConfig } from './deployment-strategy';
 import { IInferenceEndpoint } from './inference-endpoint-ref';
 import { ModelSource, ModelSourceConfig } from './model-source';
+import { ownAccountRepositories } from '../core/private/ecr-image';
+import { TrainingImage } from '../training/training-pipeline';
 import { createDataQualityMonitoring } from './private/drift-monitoring';
 import { acknowledgeResources, bucketRef, nagString, normalizePrefix } from './private/nag';
 import { PromotionScalingConfig, createPromotion } from './private/promotion';
@@ -144,6 +146,24 @@ export interface InferenceEndpointProps {
    * @default - no promotion (requires `model`)
    */
   readonly modelPackageGroupName?: string;
+  /**
+   * The images the model package versions this endpoint serves run (a version names its image only in the
+   * registry, so the construct cannot read it): the execution role may pull from exactly these images'
+   * repositories, in their own registry accounts. Pass the training pipeline's `inferenceImage`, e.g. an
+   * AWS Deep Learning Container. Only for `ModelSource.fromModelPackage` or `modelPackageGroupName`.
+   * @default - any repository of this account in this region (an image of another registry, such as an
+   * AWS Deep Learning Container, then fails to pull: name it here)
+   */
+  readonly modelPackageImages?: TrainingImage[];
+  /**
+   * Roll out versions whoever approved them. By default the promotion function refuses a version approved by
+   * the identity that registered it (the training pipeline's own role, e.g. with
+   * `ModelApprovalStatus.APPROVED`) or by the identity that started the pipeline run that produced it, and
+   * refuses what the registry (or the CloudTrail event history) cannot prove. Set it only where one person
+   * may train and ship alone, such as a development account. Requires `modelPackageGroupName`.
+   * @default false
+   */
+  readonly allowSelfApproval?: boolean;
   /**
    * Instance type of the production variant: a type SageMaker offers for hosting, of a family this
    * library knows (see `allowUnlistedInstanceType` for newer ones).
@@ -539,7 +559,12 @@ export class InferenceEndpoint extends EndpointBase {
    * autoscaling (when the function creates the endpoint, that is without `model`).
    */
   public readonly promotionScalingRule?: events.Rule;
-  /** Where approval events go when they cannot be delivered to the promotion function. */
+  /**
+   * The queue approvals wait in until the endpoint can take them (SQS FIFO, one promotion at a time, in
+   * order; when `modelPackageGroupName` is set). Its dead-letter queue holds what failed or waited too long.
+   */
+  public readonly promotionQueue?: sqs.IQueue;
+  /** Where approval events go when they cannot be delivered to the promotion queue or function. */
   public readonly promotionDeadLetterQueue?: sqs.IQueue;
   /** Whether the endpoint config carries the storage key (false when a variant runs on an NVMe instance type). */
   public readonly storageEncryptedWithKey: boolean;
@@ -663,7 +688,9 @@ export class InferenceEndpoint extends EndpointBase {
         endpoint: this.endpoint,
         // CloudFormation scales an endpoint it manages; one the function creates is scaled by the function.
         scaling: this.endpoint ? undefined : this.renderScalingConfig(),
+        allowSelfApproval: props.allowSelfApproval,
       });
+      this.promotionQueue = promotion.queue;
       this.alarms.push(...promotion.alarms);
       this.promotionFunction = promotion.fn.function;
       this.promotionRule = promotion.rule;
@@ -695,6 +722,9 @@ export class InferenceEndpoint extends EndpointBase {
       derivesNames ? 40 : 63,
       derivesNames ? 'at most 40 with modelPackageGroupName or monitoring: the promotion function and the monitoring schedule name their resources <endpointName>-<suffix> within SageMaker\'s 63' : '',
     );
+    if (props.allowSelfApproval !== undefined && !props.modelPackageGroupName) {
+      throw new GenAIValidationError(this, 'allowSelfApproval', props.allowSelfApproval, 'only with modelPackageGroupName (it governs which approved versions the promotion function rolls out)');
+    }
     const rollbackVariants = props.rollbackAlarmVariants ?? this.variantNames;
     for (const name of props.rollbackAlarmVariants ?? []) {
       if (!this.variantNames.includes(name)) {
@@ -880,10 +910,8 @@ export class InferenceEndpoint extends EndpointBase {
       wildcards.push(`async-output/${this.endpointName}/*`, `async-failures/${this.endpointName}/*`, `async-input/${this.endpointName}/*`);
     }
     const stack = Stack.of(this);
-    const repositories = source && source.repositoryArns
-      ? source.repositoryArns
-      : [stack.formatArn({ service: 'ecr', account: '*', resource: 'repository', resourceName: '*' })];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ECR_PULL_ACTIONS, resources: repositories }));
+    const repositories = this.imageRepositories(source);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ECR_PULL_ACTIONS, resources: repositories.arns }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ECR_AUTH_ACTIONS, resources: ['*'] }));
     const logGroupArn = stack.formatArn({
       service: 'logs',
@@ -902,10 +930,47 @@ export class InferenceEndpoint extends EndpointBase {
       ...wildcards.map((w) => `${bucketRef(this, captureBucket)}/${w}`),
       nagString(stack, logGroupArn),
     ]);
-    if (!source?.repositoryArns) {
-      acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repositories[0])]);
+    if (repositories.ownAccountWildcard) {
+      acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repositories.ownAccountWildcard)]);
     }
     return role;
+  }
+
+  /**
+   * The repositories the execution role may pull from: the image model's own repository, and for registry
+   * versions (a package model, or promotions) the repositories of `modelPackageImages`, else every
+   * repository of this account in this region. Never another account's repositories unless an image names them.
+   */
+  private imageRepositories(source?: ModelSourceConfig): { arns: string[]; ownAccountWildcard?: string } {
+    const props = this.props;
+    const arns = [...(source?.repositoryArns ?? [])];
+    // An image model whose URI is a token as a whole names no repository the construct can read.
+    let ownAccount = source !== undefined && !props.model?.isModelPackage && source.repositoryArns === undefined;
+    const servesPackages = props.model === undefined || props.model.isModelPackage || props.modelPackageGroupName !== undefined;
+    if (props.modelPackageImages !== undefined && !servesPackages) {
+      throw new GenAIValidationError(
+        this,
+        'modelPackageImages',
+        `${props.modelPackageImages.length} image(s)`,
+        'only with ModelSource.fromModelPackage or modelPackageGroupName (an image model names its repository itself)',
+      );
+    }
+    if (servesPackages && props.modelPackageImages !== undefined) {
+      if (props.modelPackageImages.length === 0) {
+        throw new GenAIValidationError(this, 'modelPackageImages', '[]', "at least one TrainingImage (leave it unset to allow this account's repositories)");
+      }
+      props.modelPackageImages.forEach((image, i) => {
+        if (!(image instanceof TrainingImage)) {
+          throw new GenAIValidationError(this, `modelPackageImages[${i}]`, String(image), 'TrainingImage.fromImageUri(uri) or TrainingImage.fromEcrRepository(repository, tag)');
+        }
+        arns.push(image.bind(this, `modelPackageImages[${i}]`).repositoryArn);
+      });
+    } else if (servesPackages) {
+      ownAccount = true;
+    }
+    if (!ownAccount) return { arns: [...new Set(arns)] };
+    const ownAccountWildcard = ownAccountRepositories(this);
+    return { arns: [...new Set([...arns, ownAccountWildcard])], ownAccountWildcard };
   }
 
   /**

@@ -1,8 +1,9 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
 import { GenAIValidationError } from '../core/errors';
+import { ecrRepositoryArn, parseEcrImageUri } from '../core/private/ecr-image';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 
@@ -33,10 +34,10 @@ export interface ModelSourceConfig {
   /** The model's primary container. */
   readonly container: sagemaker.CfnModel.ContainerDefinitionProperty;
   /**
-   * ARNs of the ECR repositories the image comes from, or `undefined` when it is only known at run time
-   * (a model package), in which case pulls are allowed from any repository in the region.
-   * @default - the repository is not known at synthesis (a model package, or an image URI that is a token):
-   * the model's role may pull from any ECR repository in the region
+   * ARNs of the ECR repositories the image comes from (in the image's own registry account), or
+   * `undefined` when it is only known at run time (a model package, or an image URI that is a token as a whole).
+   * @default - the repository is not known at synthesis: the endpoint allows its `modelPackageImages`, or
+   * else the repositories of its own account in its region
    */
   readonly repositoryArns?: string[];
   /**
@@ -48,7 +49,6 @@ export interface ModelSourceConfig {
 }
 
 const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[A-Za-z0-9-]{1,63}\/\d+$/;
-const ECR_IMAGE_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+)(?::[\w.-]+|@sha256:[a-f0-9]{64})$/;
 
 /**
  * Where the served model comes from: a version of the model registry, or a container image (your own
@@ -57,8 +57,9 @@ const ECR_IMAGE_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)
 export class ModelSource {
   /**
    * A versioned model package of the SageMaker model registry, deployed as registered (its image and
-   * model data). Its image may live in any ECR repository of the region, so image pulls are allowed
-   * region-wide; its model data must be in the MODEL_ARTIFACTS zone.
+   * model data). The version names its image only in the registry, so image pulls are allowed from the
+   * endpoint's `modelPackageImages` (e.g. an AWS Deep Learning Container), or else from the repositories of
+   * your own account in the region; its model data must be in the MODEL_ARTIFACTS zone.
    * @param modelPackageArn `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>`
    */
   public static fromModelPackage(modelPackageArn: string): ModelSource {
@@ -79,7 +80,9 @@ export class ModelSource {
   /**
    * An image by URI, for example an AWS Deep Learning Container
    * (`<account>.dkr.ecr.<region>.amazonaws.com/huggingface-pytorch-tgi-inference:<tag>`). Pulls are
-   * allowed from that repository only.
+   * allowed from that repository only, in the registry account the URI names. The account, region and URL
+   * suffix may be tokens (`Aws.REGION`, `Aws.URL_SUFFIX`); the repository must be a literal (a URI that is a
+   * token as a whole may pull from your own account's repositories in the region).
    *
    * @param imageUri `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>` (or `@sha256:<digest>`)
    * @param options the model data and container environment
@@ -129,12 +132,13 @@ export class ModelSource {
     let repositoryArns: string[] | undefined;
     if (this.repository) {
       repositoryArns = [this.repository.repositoryArn];
-    } else if (!Token.isUnresolved(this.reference)) {
-      const m = ECR_IMAGE_URI.exec(this.reference);
-      if (!m) {
+    } else {
+      const image = parseEcrImageUri(this.reference);
+      if (image) {
+        repositoryArns = [ecrRepositoryArn(scope, image)];
+      } else if (!Token.isUnresolved(this.reference)) {
         throw new GenAIValidationError(scope, 'model', this.reference, 'an ECR image URI: <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> (or @sha256:<digest>)');
       }
-      repositoryArns = [Stack.of(scope).formatArn({ service: 'ecr', account: m[1], region: m[2], resource: 'repository', resourceName: m[3] })];
     }
 
     const key = this.options.modelDataKey;

@@ -98,6 +98,13 @@ export interface PlatformInferenceOptions {
    */
   readonly model?: ModelSource;
   /**
+   * The images of the registry versions the endpoint serves: its role may pull from exactly these images'
+   * repositories (see `InferenceEndpointProps.modelPackageImages`).
+   * @default - the training pipeline's inference image (its training image), or without training the
+   * repositories of this account in this region
+   */
+  readonly modelPackageImages?: TrainingImage[];
+  /**
    * Instance type of the endpoint (a GPU type: the platform sets `requireGpu`).
    * @default - the profile's `inferenceInstanceType`
    */
@@ -407,6 +414,8 @@ export class GenAIPlatform extends Construct {
       dataLake: this.dataLake,
       model: options.model,
       modelPackageGroupName: this.trainingPipeline?.modelPackageGroupName,
+      // The versions run the image the pipeline registers: pulls from its repository only (e.g. AWS's DLC registry).
+      modelPackageImages: options.modelPackageImages ?? (this.trainingPipeline ? [this.trainingPipeline.inferenceImage] : undefined),
       instanceType: options.instanceType ?? profile.inferenceInstanceType,
       requireGpu: true,
       minCapacity: options.minCapacity ?? profile.inferenceMinCapacity,

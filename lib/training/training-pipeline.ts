@@ -14,6 +14,7 @@ import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledg
 import { createNotificationTopic } from '../core/encryption';
 import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
 import { validateSageMakerName } from '../core/names';
+import { ecrRepositoryArn, parseEcrImageUri } from '../core/private/ecr-image';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import {
@@ -41,12 +42,6 @@ import {
 } from '../core/instance-types';
 import { ITrainingPipeline } from './training-pipeline-ref';
 
-/** A CDK token in a string (`${Token[AWS.Region.12]}`): allowed for the account, region and URL suffix only. */
-const TOKEN = '\\$\\{Token\\[[A-Za-z0-9._-]+\\]\\}';
-const ECR_IMAGE_URI = new RegExp(
-  `^(\\d{12}|${TOKEN})\\.dkr\\.ecr\\.([a-z]{2}(?:-[a-z]+)+-\\d|${TOKEN})\\.(?:amazonaws\\.com(?:\\.cn)?|${TOKEN})\\/` +
-    '([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$',
-);
 const IMAGE_URI_ALLOWED =
   'an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> (or @sha256:<digest>), e.g. an AWS Deep Learning Container such as <dlc-account>.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:<tag>';
 
@@ -106,8 +101,8 @@ export class TrainingImage {
     if (this.repository) {
       return { imageUri: this.imageUri, repositoryArn: this.repository.repositoryArn };
     }
-    const m = typeof this.imageUri === 'string' ? ECR_IMAGE_URI.exec(this.imageUri) : null;
-    if (!m) {
+    const image = parseEcrImageUri(this.imageUri);
+    if (!image) {
       throw new GenAIValidationError(
         scope,
         property,
@@ -115,10 +110,8 @@ export class TrainingImage {
         `${IMAGE_URI_ALLOWED} (only the account, region and URL suffix may be tokens such as Aws.REGION; use TrainingImage.fromEcrRepository for other deploy-time URIs)`,
       );
     }
-    return {
-      imageUri: this.imageUri,
-      repositoryArn: Stack.of(scope).formatArn({ service: 'ecr', account: m[1], region: m[2], resource: 'repository', resourceName: m[3] }),
-    };
+    // The repository in the image's own registry: your account, or e.g. AWS's Deep Learning Containers account.
+    return { imageUri: this.imageUri, repositoryArn: ecrRepositoryArn(scope, image) };
   }
 }
 
@@ -149,7 +142,10 @@ export interface QualityGate {
    * `metrics.accuracy.value`.
    */
   readonly metricName: string;
-  /** The threshold the metric is compared with (the default of the `QualityThreshold` pipeline parameter). */
+  /**
+   * The threshold the metric is compared with. It is fixed at deploy time: an execution cannot change it
+   * (there is no `QualityThreshold` run-time parameter).
+   */
   readonly threshold: number;
   /**
    * How the metric is compared with the threshold.
@@ -256,8 +252,9 @@ export interface TrainingPipelineProps {
    */
   readonly hyperparameters?: { [name: string]: string };
   /**
-   * Prefix of the training data in the CURATED zone (the default of the `InputPrefix` parameter: a
-   * run-time value must stay under it, the role can read nothing else).
+   * Prefix of the training data in the CURATED zone. The `InputPrefix` run-time parameter selects a
+   * sub-prefix under it (default `''`, all of it), so an execution can never train on the evaluation data
+   * or anything else outside this prefix.
    * @default 'training/'
    */
   readonly trainingDataPrefix?: string;
@@ -302,7 +299,11 @@ export interface TrainingPipelineProps {
    */
   readonly evaluationMaxRuntime?: Duration;
   /**
-   * Status of new model versions (the default of the `ModelApprovalStatus` parameter).
+   * Status of new model versions, fixed at deploy time (an execution cannot change it).
+   *
+   * `ModelApprovalStatus.APPROVED` lets the pipeline approve its own versions: an `InferenceEndpoint`
+   * refuses to roll such versions out unless its `allowSelfApproval` is set, because nobody but the
+   * pipeline's role would have approved them.
    * @default ModelApprovalStatus.PENDING_MANUAL_APPROVAL
    */
   readonly modelApprovalStatus?: ModelApprovalStatus;
@@ -456,7 +457,8 @@ abstract class TrainingPipelineBase extends Construct implements ITrainingPipeli
  *
  * Jobs are network-isolated, encrypt inter-container traffic, outputs and checkpoints with the key
  * (volumes too, except on instance types with NVMe instance storage, which are hardware-encrypted), and
- * run as a role that can only touch this pipeline's jobs, registry and lake prefixes.
+ * run as a role that can only touch this pipeline's jobs (named with a prefix unique to the pipeline),
+ * registry and lake prefixes.
  */
 export class TrainingPipeline extends TrainingPipelineBase {
   /**
@@ -523,6 +525,11 @@ export class TrainingPipeline extends TrainingPipelineBase {
   public readonly artifactsPrefix: string;
   /** The security groups of the jobs (only with a VPC). */
   public readonly securityGroups: ec2.ISecurityGroup[] = [];
+  /**
+   * The inference image registered with each model version: pass it to an `InferenceEndpoint`'s
+   * `modelPackageImages` so that the endpoint may pull exactly this image's repository.
+   */
+  public readonly inferenceImage: TrainingImage;
 
   /**
    * @param scope the scope in which to define this construct
@@ -583,6 +590,7 @@ export class TrainingPipeline extends TrainingPipelineBase {
     const trainingImage = this.image('trainingImage', props.trainingImage);
     const evaluationImage = this.image('evaluationImage', props.evaluationImage);
     const inferenceImage = props.inferenceImage ? this.image('inferenceImage', props.inferenceImage) : trainingImage;
+    this.inferenceImage = props.inferenceImage ?? props.trainingImage;
 
     // ---- names, key, registry ---------------------------------------------------------------------
     validateSageMakerName(this, 'pipelineName', props.pipelineName, 256);
@@ -606,8 +614,12 @@ export class TrainingPipeline extends TrainingPipelineBase {
       description: `Execution role of the SageMaker pipeline ${this.node.path} and its jobs`,
     });
     this.role = role;
-    const trainingJobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: 'pipelines-*' });
-    const processingJobs = stack.formatArn({ service: 'sagemaker', resource: 'processing-job', resourceName: 'pipelines-*' });
+    // The jobs carry this pipeline's own name prefix (SageMaker appends a unique suffix per execution), so
+    // the role can create, describe and stop this pipeline's jobs only, not those of any other pipeline.
+    const jobPrefix = Names.uniqueResourceName(this, { maxLength: 24, separator: '-' }).toLowerCase();
+    const jobNamePrefixes = { training: `${jobPrefix}-train`, evaluation: `${jobPrefix}-eval` };
+    const trainingJobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${jobNamePrefixes.training}*` });
+    const processingJobs = stack.formatArn({ service: 'sagemaker', resource: 'processing-job', resourceName: `${jobNamePrefixes.evaluation}*` });
     const packageVersions = stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${this.modelPackageGroupName}/*` });
     const logGroups = ['TrainingJobs', 'ProcessingJobs'].map((g) =>
       stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${g}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
@@ -732,6 +744,7 @@ export class TrainingPipeline extends TrainingPipelineBase {
       qualityGate: gate,
       modelPackageGroupName: this.modelPackageGroupName,
       approvalStatus,
+      jobNamePrefixes,
       vpc: vpcConfig,
       description: `Trained by ${this.node.path}`,
     });

@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { DeploymentStrategy, InferenceEndpoint, ModelSource, SecureDataLake } from '../../lib';
+import { DeploymentStrategy, InferenceEndpoint, ModelSource, SecureDataLake, TrainingImage } from '../../lib';
 import { ComplianceMatrix } from '../helpers/compliance';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';
@@ -63,12 +63,13 @@ describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema
       dataLake: lake,
       model: ModelSource.fromModelPackage(packageOf('llm-vpc')),
       modelPackageGroupName: 'llm-vpc',
+      modelPackageImages: [TrainingImage.fromImageUri(TGI)],
       minCapacity: 2,
       vpc,
       monitoring: { imageUri: MONITOR, baselineStatisticsKey: 's.json', baselineConstraintsKey: 'c.json' },
     });
   });
-  test('in a VPC with monitoring and promotion: zero findings', () => {
+  test('in a VPC with monitoring, promotion and named registry images: zero findings', () => {
     // The VPC itself is the test's, not the construct's: only findings on the endpoint count.
     expect(matrix.findings('InVpc/Endpoint')).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Stack, Stage } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DeploymentStrategy, InferenceEndpoint, InferenceEndpointProps, ModelSource, SecureDataLake } from '../../lib';
+import { DeploymentStrategy, InferenceEndpoint, InferenceEndpointProps, ModelSource, SecureDataLake, TrainingImage } from '../../lib';
 import { Construct } from 'constructs';
 import { strictApp } from '../helpers/compliance';
 
@@ -182,7 +182,8 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
       { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: jarn('LakeModelArtifactsBucket') },
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey') },
       { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${endpoint.endpointName}/*`) },
-      { Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':*:repository/*']] } },
+      // A registry version names its image only at run time: this account's repositories of the region, no other account.
+      { Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']] } },
       { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
       {
         Effect: 'Allow',
@@ -252,6 +253,60 @@ describe('InferenceEndpoint props', () => {
       ]),
     );
     expect(endpoint.model).toBeDefined();
+  });
+
+  test('registry versions with modelPackageImages: pulls from exactly those repositories, in their own registry accounts', () => {
+    const dlc = `763104351884.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/pytorch-inference:2.5.1-gpu-py311`;
+    const { template: t } = build({ modelPackageImages: [TrainingImage.fromImageUri(dlc), TrainingImage.fromImageUri(TGI)] });
+    const pulls = statements(t, 'EndpointExecutionRole').filter((x) => [x.Action].flat().includes('ecr:BatchGetImage'));
+    expect(pulls).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Resource: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':763104351884:repository/pytorch-inference']] },
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:763104351884:repository/huggingface-pytorch-tgi-inference']] },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(t.toJSON())).not.toContain(':*:repository');
+  });
+
+  test('a promotion-only endpoint pulls from its own account unless modelPackageImages names the registry', () => {
+    const pulls = (t: Template) => statements(t, 'EndpointExecutionRole').find((x) => [x.Action].flat().includes('ecr:BatchGetImage')).Resource;
+    expect(pulls(build({ modelPackageGroupName: 'llm' }, false).template)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']],
+    });
+    expect(pulls(build({ modelPackageGroupName: 'llm', modelPackageImages: [TrainingImage.fromImageUri(TGI)] }, false).template)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:763104351884:repository/huggingface-pytorch-tgi-inference']],
+    });
+    // An image model that also promotes registry versions may pull both.
+    const both = pulls(build({ model: ModelSource.fromImageUri(TGI), modelPackageGroupName: 'llm' }).template);
+    expect(both).toHaveLength(2);
+  });
+
+  test('an image URI with tokens in the registry region and suffix is still scoped to its repository', () => {
+    const uri = `763104351884.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/huggingface-pytorch-tgi-inference:2.4.0`;
+    const { template: t } = build({ model: ModelSource.fromImageUri(uri) });
+    const pulls = statements(t, 'EndpointExecutionRole').find((x) => [x.Action].flat().includes('ecr:BatchGetImage'));
+    expect(pulls.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':763104351884:repository/huggingface-pytorch-tgi-inference']] });
+  });
+
+  test('an image URI that is a token as a whole (a parameter): your own account\'s repositories, not every account\'s', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const lake = new SecureDataLake(stack, 'Lake');
+    const uri = new CfnParameter(stack, 'ImageUri').valueAsString;
+    new InferenceEndpoint(stack, 'Endpoint', { dataLake: lake, model: ModelSource.fromImageUri(uri) });
+    const pulls = statements(Template.fromStack(stack), 'EndpointExecutionRole').find((x) => [x.Action].flat().includes('ecr:BatchGetImage'));
+    expect(pulls.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']] });
+  });
+
+  test.each([
+    [{ model: ModelSource.fromImageUri(TGI), modelPackageImages: [TrainingImage.fromImageUri(TGI)] }, /modelPackageImages.*only with ModelSource.fromModelPackage or modelPackageGroupName/],
+    [{ modelPackageImages: [] }, /modelPackageImages.*\[\].*at least one TrainingImage/],
+    [{ modelPackageImages: [TrainingImage.fromImageUri('docker.io/library/python:3')] }, /modelPackageImages\[0\].*docker\.io\/library\/python:3.*an ECR image URI/],
+  ])('modelPackageImages is validated (%#)', (props, message) => {
+    expect(() => build(props as Partial<InferenceEndpointProps>)).toThrow(message);
   });
 
   test('uncompressed model data is loaded from a prefix; an ECR repository of your own is pulled by ARN', () => {
@@ -562,7 +617,7 @@ describe('InferenceEndpoint model promotion', () => {
   const { endpoint, template } = build({ modelPackageGroupName: 'llm' });
   const name = endpoint.endpointName;
 
-  test('an EventBridge rule on approvals of the group, with retries and a dead-letter queue', () => {
+  test('approvals of the group go to an encrypted FIFO queue (one group per endpoint), with retries and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.sagemaker'],
@@ -571,17 +626,52 @@ describe('InferenceEndpoint model promotion', () => {
       },
       Targets: [
         Match.objectLike({
-          Arn: arnOf('EndpointPromotionFunction'),
+          Arn: arnOf('EndpointPromotionQueue'),
+          SqsParameters: { MessageGroupId: name },
           DeadLetterConfig: { Arn: arnOf('EndpointPromotionDeadLetterQueue') },
           RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
         }),
       ],
     });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: arnOf('EndpointKey'), MessageRetentionPeriod: 1209600 });
+    expect(endpoint.promotionQueue).toBeDefined();
   });
 
-  test('the function: one at a time, its config names the endpoint, role, template and deployment config', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1, Timeout: 120, Runtime: 'nodejs24.x' });
+  test('the queue waits durably: FIFO, encrypted, TLS only, a FIFO dead-letter queue, consumed one approval at a time', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      KmsMasterKeyId: arnOf('EndpointKey'),
+      VisibilityTimeout: 720,
+      MessageRetentionPeriod: 345600,
+      RedrivePolicy: { deadLetterTargetArn: arnOf('EndpointPromotionQueueDeadLetterQueue'), maxReceiveCount: 308 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, KmsMasterKeyId: arnOf('EndpointKey'), MessageRetentionPeriod: 1209600, RedrivePolicy: Match.absent() });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf('EndpointPromotionQueue'),
+      FunctionName: ref('EndpointPromotionFunction'),
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // EventBridge may send only to this queue, from this rule; nothing but TLS.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref('EndpointPromotionQueue')],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          { Sid: 'ApprovalsFromThePromotionRule', Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' }, Resource: arnOf('EndpointPromotionQueue'), Condition: { ArnEquals: { 'aws:SourceArn': arnOf('EndpointPromotionRule') } } },
+        ]),
+      },
+    });
+    const queuePolicy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find((p: any) => p.Properties.Queues[0].Ref.startsWith('EndpointPromotionQueue') && !p.Properties.Queues[0].Ref.includes('DeadLetter')) as any;
+    expect(queuePolicy.Properties.PolicyDocument.Statement).toHaveLength(2);
+    const config = parsedPromotionConfig(template);
+    expect(config.queue).toEqual({ url: '<ref>', deadLetterUrl: '<ref>', waitSeconds: 300, maxWaitSeconds: 86400 });
+    expect(config.allowSelfApproval).toBeUndefined();
+  });
+
+  test('the function: promotions serialized by the queue, its config names the endpoint, role, template and deployment config', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 2, Timeout: 120, Runtime: 'nodejs24.x' });
     const config = JSON.stringify(promotionConfig(template));
     expect(config).toContain(`\\"endpointName\\":\\"${name}\\"`);
     expect(config).toContain('\\"modelPackageGroupName\\":\\"llm\\"');
@@ -594,7 +684,15 @@ describe('InferenceEndpoint model promotion', () => {
   test('the function role: exactly the SageMaker, PassRole and KMS statements it needs', () => {
     const sm = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
     const s = statements(template, 'EndpointPromotionFunctionRole');
-    expect(s.slice(3)).toEqual([
+    // The queue, through the event source mapping (receive, delete, set the retry delay).
+    expect(s.slice(3, 5)).toEqual([
+      { Effect: 'Allow', Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], Resource: jarn('EndpointPromotionQueue') },
+      // Decrypt to receive; GenerateDataKey to move what gives up to the dead-letter queue.
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('EndpointKey') },
+    ]);
+    // Send to its own dead-letter queues only (the function's, and the queue's, where it moves what gives up).
+    expect(s[1]).toEqual({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: [jarn('EndpointPromotionFunctionDeadLetterQueue'), jarn('EndpointPromotionQueueDeadLetterQueue')] });
+    expect(s.slice(5)).toEqual([
       { Effect: 'Allow', Action: ['sagemaker:AddTags', 'sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpoint'], Resource: sm(`endpoint/${name}`) },
       {
         Effect: 'Allow',
@@ -606,13 +704,28 @@ describe('InferenceEndpoint model promotion', () => {
       { Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: sm('model-package/llm/*') },
       { Effect: 'Allow', Action: 'iam:PassRole', Resource: jarn('EndpointExecutionRole'), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
       { Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:DescribeKey'], Resource: jarn('LakeKey'), Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+      // Who started the run of an approved version: the execution, read-only.
+      { Effect: 'Allow', Action: 'sagemaker:DescribePipelineExecution', Resource: sm('pipeline/*/execution/*') },
     ]);
+    // CloudTrail's LookupEvents has no resource-level permissions: alone in a managed policy of this role only.
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'cloudtrail:LookupEvents', Resource: '*' }] },
+      Roles: [ref('EndpointPromotionFunctionRole')],
+    });
+  });
+
+  test('allowSelfApproval: the function is told so and gets no identity lookups', () => {
+    const { template: t } = build({ modelPackageGroupName: 'llm', allowSelfApproval: true });
+    expect(parsedPromotionConfig(t).allowSelfApproval).toBe(true);
+    t.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    expect(JSON.stringify(statements(t, 'EndpointPromotionFunctionRole'))).not.toContain('DescribePipelineExecution');
+    expect(() => build({ allowSelfApproval: true })).toThrow(/allowSelfApproval.*got true.*only with modelPackageGroupName/);
   });
 
   test('alarms on failed promotions and undelivered events', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionFunctionDeadLetterQueue'), 'QueueName'] } }],
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionQueueDeadLetterQueue'), 'QueueName'] } }],
       AlarmActions: [ref('EndpointAlarmTopic')],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -632,8 +745,12 @@ describe('InferenceEndpoint without a model (the first approval creates the endp
     }
     template.resourceCountIs('AWS::Lambda::Function', 1);
     expect(endpoint.endpoint).toBeUndefined();
-    // ml.m5.large: the standard alarms with CPU (2 vCPUs) but no GPU alarm, and the two promotion alarms.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // ml.m5.large: the standard alarms with CPU (2 vCPUs) but no GPU alarm, and the three promotion alarms
+    // (failed promotions, undelivered events, failed scaling registrations).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointPromotionFunctionDeadLetterQueue'), 'QueueName'] } }],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 180 });
   });
 

@@ -121,6 +121,28 @@ describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
     });
   });
 
+  test('PROD: a run cannot approve or lower the bar; versions are PendingManualApproval, always', () => {
+    const { template } = synth(PlatformProfile.PROD);
+    const body = JSON.stringify((Object.values(template.findResources('AWS::SageMaker::Pipeline'))[0] as any).Properties.PipelineDefinition);
+    expect(body).toContain('\\"ModelApprovalStatus\\":\\"PendingManualApproval\\"');
+    expect(body).not.toContain('Parameters.ModelApprovalStatus');
+    expect(body).not.toContain('Parameters.QualityThreshold');
+    expect(body).not.toMatch(/\\"Name\\":\\"(ModelApprovalStatus|QualityThreshold)\\"/);
+  });
+
+  test.each([
+    ['first deploy (promotions only)', undefined],
+    ['serving a registry version', MODEL],
+  ])('%s: the endpoint pulls only the DLC repository the pipeline registers, in AWS\'s registry account', (_n, model) => {
+    const { stack, template } = synth(PlatformProfile.PROD, model);
+    const role = stack.resolve((stack.platform.inferenceEndpoint!.role.node.defaultChild as any).logicalId);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === role)) as any[];
+    const pulls = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((x: any) => [x.Action].flat().includes('ecr:BatchGetImage'));
+    expect(pulls.map((x: any) => x.Resource)).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':763104351884:repository/pytorch-training']] },
+    ]);
+  });
+
   test('a bad modelPackageArn in context is a clear error', () => {
     expect(() => run(['modelPackageArn=model-3'])).toThrow(/Context "modelPackageArn": got "model-3"; allowed: a model package version ARN/);
   });

@@ -44,7 +44,7 @@ describe('the emitted definition conforms to the pipeline-definition schema (202
     const def = definitionOf({ useSpot: true });
     const types = ['Train', 'Evaluate', 'QualityGate', 'Register', 'QualityGateFailed'].map((n) => step(def, n).Type);
     expect(types).toEqual(['Training', 'Processing', 'Condition', 'RegisterModel', 'Fail']);
-    expect(def.Parameters.map((p: any) => p.Type)).toEqual(['String', 'Integer', 'String', 'Float', 'String']);
+    expect(def.Parameters.map((p: any) => p.Type)).toEqual(['String', 'Integer', 'String']);
   });
 });
 

@@ -9,7 +9,9 @@
  * - string arguments may be `Std:Join` expressions (the schema lists only `Get`; the SDK's `Join` renders `Std:Join`);
  * - Processing steps may carry `PropertyFiles` (how `Std:JsonGet` finds the evaluation report);
  * - RegisterModel arguments may carry `ModelApprovalStatus` (a CreateModelPackage field the SDK sets);
- * - condition values may be `Std:JsonGet` expressions.
+ * - condition values may be `Std:JsonGet` expressions;
+ * - Training and Processing arguments may carry `TrainingJobName` / `ProcessingJobName`: the job-name prefix
+ *   the service completes per execution (what the SDK keeps with `PipelineDefinitionConfig(use_custom_job_prefix=True)`).
  * On top of the shape it checks references: `Get` of parameters, steps, property files and execution
  * variables must name things that exist, and step names must be unique.
  */
@@ -42,6 +44,7 @@ const s3Artifact = obj({ ContentType: str, ContentDigest: str, S3Uri: str });
 
 const TRAINING_ARGS = obj(
   {
+    TrainingJobName: lit,
     AlgorithmSpecification: obj({
       AlgorithmName: str,
       EnableSageMakerMetricsTimeSeries: bool,
@@ -81,6 +84,7 @@ const TRAINING_ARGS = obj(
 
 const PROCESSING_ARGS = obj(
   {
+    ProcessingJobName: lit,
     AppSpecification: obj({ ContainerArguments: arr(str), ContainerEntrypoint: arr(str), ImageUri: str }),
     Environment: { t: 'map', values: str },
     ExperimentConfig: obj({ ExperimentName: str, TrialComponentDisplayName: str, TrialName: str }),

@@ -94,10 +94,22 @@ describe('TrainingPipeline defaults', () => {
     expect(definition.Parameters).toEqual([
       { Name: 'TrainingInstanceType', Type: 'String', DefaultValue: 'ml.g5.xlarge' },
       { Name: 'TrainingInstanceCount', Type: 'Integer', DefaultValue: 1 },
-      { Name: 'InputPrefix', Type: 'String', DefaultValue: 'training/' },
-      { Name: 'QualityThreshold', Type: 'Float', DefaultValue: 0.8 },
-      { Name: 'ModelApprovalStatus', Type: 'String', DefaultValue: 'PendingManualApproval' },
+      { Name: 'InputPrefix', Type: 'String', DefaultValue: '' },
     ]);
+  });
+
+  test('a run cannot decide what ships: no threshold or approval-status parameter, input only under the training prefix', () => {
+    const names = definition.Parameters.map((p: any) => p.Name);
+    expect(names).not.toContain('QualityThreshold');
+    expect(names).not.toContain('ModelApprovalStatus');
+    // Every reference to a parameter is to one of the three above (SageMaker rejects unknown parameters at start).
+    const gets = [...JSON.stringify(definition).matchAll(/"Get":"Parameters\.([A-Za-z]+)"/g)].map((m) => m[1]);
+    expect(new Set(gets)).toEqual(new Set(['TrainingInstanceType', 'TrainingInstanceCount', 'InputPrefix']));
+    expect(step(definition, 'Register').Arguments.ModelApprovalStatus).toBe('PendingManualApproval');
+    expect(step(definition, 'QualityGate').Arguments.Conditions[0].RightValue).toBe(0.8);
+    // InputPrefix is appended to the training prefix: "evaluation/" would read training/evaluation/, not the test set.
+    const uri = step(definition, 'Train').Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri;
+    expect(uri).toEqual({ 'Std:Join': { On: '', Values: [`s3://\${${ids.curated}}/training/`, { Get: 'Parameters.InputPrefix' }] } });
   });
 
   test('steps and their dependencies: Train → Evaluate → QualityGate → Register | QualityGateFailed', () => {
@@ -114,6 +126,7 @@ describe('TrainingPipeline defaults', () => {
   test('training: isolated, encrypted output and checkpoints, no volume key on NVMe g5, on-demand, parameters wired', () => {
     const args = step(definition, 'Train').Arguments;
     expect(args).toEqual({
+      TrainingJobName: expect.stringMatching(/^stack-pipeline-[a-f0-9]{8}-train$/),
       AlgorithmSpecification: { TrainingImage: DLC, TrainingInputMode: 'File' },
       RoleArn: `\${${ids.role}.Arn}`,
       HyperParameters: {},
@@ -124,7 +137,7 @@ describe('TrainingPipeline defaults', () => {
           DataSource: {
             S3DataSource: {
               S3DataType: 'S3Prefix',
-              S3Uri: { 'Std:Join': { On: '', Values: [`s3://\${${ids.curated}}/`, { Get: 'Parameters.InputPrefix' }] } },
+              S3Uri: { 'Std:Join': { On: '', Values: [`s3://\${${ids.curated}}/training/`, { Get: 'Parameters.InputPrefix' }] } },
               S3DataDistributionType: 'FullyReplicated',
             },
           },
@@ -144,6 +157,30 @@ describe('TrainingPipeline defaults', () => {
         LocalPath: '/opt/ml/checkpoints',
       },
     });
+  });
+
+  test('jobs are named by a prefix unique to this pipeline, and the role may only touch jobs with that prefix', () => {
+    const training = step(definition, 'Train').Arguments.TrainingJobName;
+    const evaluation = step(definition, 'Evaluate').Arguments.ProcessingJobName;
+    expect(training).toMatch(/^stack-pipeline-[a-f0-9]{8}-train$/);
+    expect(evaluation).toBe(training.replace(/-train$/, '-eval'));
+    // Short enough for the suffix SageMaker appends (job names have at most 63 characters).
+    expect(training.length).toBeLessThanOrEqual(30);
+    const jobStatements = roleStatements(template, ids.role).filter((s) => s.Action.some((a) => /TrainingJob|ProcessingJob/.test(a)));
+    expect(jobStatements.map((s) => s.Resource)).toEqual([
+      [`arn:${P}:sagemaker:${R}:${A}:training-job/${training}*`],
+      [`arn:${P}:sagemaker:${R}:${A}:processing-job/${evaluation}*`],
+    ]);
+    // Another pipeline gets its own prefixes.
+    const otherStack = new Stack(new App(), 'Stack');
+    new TrainingPipeline(otherStack, 'Other', {
+      dataLake: new SecureDataLake(otherStack, 'Lake'),
+      trainingImage: TrainingImage.fromImageUri(DLC),
+      evaluationImage: TrainingImage.fromImageUri(EVAL),
+      qualityGate: { metricName: 'metrics.accuracy.value', threshold: 0.8 },
+    });
+    const otherDefinition = pipelineDefinition(Template.fromStack(otherStack));
+    expect(step(otherDefinition, 'Train').Arguments.TrainingJobName).toMatch(/^stack-other-[a-f0-9]{8}-train$/);
   });
 
   test('evaluation: isolated processing job with the model and test data, encrypted output and volume, a property file', () => {
@@ -177,22 +214,24 @@ describe('TrainingPipeline defaults', () => {
     expect(s.Arguments.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 7200 });
   });
 
-  test('quality gate compares the report metric with the threshold parameter', () => {
+  test('quality gate compares the report metric with the threshold fixed at deploy time', () => {
     expect(step(definition, 'QualityGate').Arguments.Conditions).toEqual([
       {
         Type: 'GreaterThanOrEqualTo',
         LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.EvaluationReport' }, Path: 'metrics.accuracy.value' } },
-        RightValue: { Get: 'Parameters.QualityThreshold' },
+        RightValue: 0.8,
       },
     ]);
-    expect(JSON.stringify(step(definition, 'QualityGateFailed').Arguments.ErrorMessage)).toMatch(/Quality gate failed.*metrics\.accuracy\.value.*QualityThreshold/);
+    expect(step(definition, 'QualityGateFailed').Arguments.ErrorMessage).toBe(
+      'Quality gate failed: the evaluation metric "metrics.accuracy.value" did not satisfy GreaterThanOrEqualTo 0.8; the model was not registered.',
+    );
   });
 
-  test('registration: a version of the group with the model, its metrics and the approval-status parameter', () => {
+  test('registration: a version of the group with the model, its metrics and the approval status fixed at deploy time', () => {
     expect(step(definition, 'Register').Arguments).toEqual({
       ModelPackageGroupName: pipeline.modelPackageGroupName,
       ModelPackageDescription: 'Trained by Stack/Pipeline',
-      ModelApprovalStatus: { Get: 'Parameters.ModelApprovalStatus' },
+      ModelApprovalStatus: 'PendingManualApproval',
       InferenceSpecification: {
         Containers: [{ Image: DLC, ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } }],
         SupportedContentTypes: ['application/json'],
@@ -224,10 +263,11 @@ describe('TrainingPipeline defaults', () => {
     const artifacts = `\${${ids.artifacts}.Arn}`;
     const prefix = `pipelines/${name}/`;
     const group = pipeline.modelPackageGroupName;
+    const jobs = { training: step(definition, 'Train').Arguments.TrainingJobName, evaluation: step(definition, 'Evaluate').Arguments.ProcessingJobName };
     const allow = (Action: string[], Resource: string[], extra: Partial<FlatStatement> = {}): FlatStatement => ({ Effect: 'Allow', Action, Resource, ...extra });
     expect(roleStatements(template, ids.role)).toEqual([
-      allow(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:training-job/pipelines-*`], { Sid: 'TrainingJobs' }),
-      allow(['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:processing-job/pipelines-*`], { Sid: 'ProcessingJobs' }),
+      allow(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:training-job/${jobs.training}*`], { Sid: 'TrainingJobs' }),
+      allow(['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:processing-job/${jobs.evaluation}*`], { Sid: 'ProcessingJobs' }),
       allow(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:model-package/${group}/*`], { Sid: 'ModelPackageVersions' }),
       allow(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'], [`arn:${P}:sagemaker:${R}:${A}:model-package-group/${group}`], { Sid: 'ModelPackageGroup' }),
       allow(
@@ -361,7 +401,8 @@ describe('TrainingPipeline prop branches', () => {
     const train = step(b.definition, 'Train').Arguments;
     expect(train.ResourceConfig.VolumeSizeInGB).toBe(250);
     expect(train.StoppingCondition.MaxRuntimeInSeconds).toBe(18000);
-    expect(b.definition.Parameters[2]).toEqual({ Name: 'InputPrefix', Type: 'String', DefaultValue: 'sft/v2/' });
+    expect(b.definition.Parameters[2]).toEqual({ Name: 'InputPrefix', Type: 'String', DefaultValue: '' });
+    expect(step(b.definition, 'Train').Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri['Std:Join'].Values[0]).toBe(`s3://\${${b.ids.curated}}/sft/v2/`);
     const ev = step(b.definition, 'Evaluate');
     expect(ev.Arguments.AppSpecification).toEqual({ ImageUri: EVAL, ContainerEntrypoint: ['python3', '/opt/program/evaluate.py'], ContainerArguments: ['--split', 'test'] });
     expect(ev.Arguments.Environment).toEqual({ METRIC: 'accuracy' });
@@ -392,8 +433,8 @@ describe('TrainingPipeline prop branches', () => {
       qualityGate: { metricName: 'metrics.loss.value', threshold: 1.5, comparison: MetricComparison.LESS_THAN_OR_EQUAL_TO },
       artifactsPrefix: 'models/chat',
     });
-    expect(b.definition.Parameters[4]).toEqual({ Name: 'ModelApprovalStatus', Type: 'String', DefaultValue: 'Approved' });
-    expect(b.definition.Parameters[3]).toEqual({ Name: 'QualityThreshold', Type: 'Float', DefaultValue: 1.5 });
+    expect(step(b.definition, 'Register').Arguments.ModelApprovalStatus).toBe('Approved');
+    expect(step(b.definition, 'QualityGate').Arguments.Conditions[0].RightValue).toBe(1.5);
     expect(step(b.definition, 'QualityGate').Arguments.Conditions[0].Type).toBe('LessThanOrEqualTo');
     expect(step(b.definition, 'QualityGate').Arguments.Conditions[0].LeftValue['Std:JsonGet'].Path).toBe('metrics.loss.value');
     expect(b.pipeline.artifactsPrefix).toBe('models/chat/');

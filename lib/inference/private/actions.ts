@@ -25,6 +25,12 @@ export const PROMOTION_TAG_ACTIONS = ['sagemaker:AddTags'];
 /** The promotion function on the package versions of its group. */
 export const PROMOTION_PACKAGE_ACTIONS = ['sagemaker:DescribeModelPackage'];
 
+/** The promotion function on the pipeline execution that produced an approved version (who started it). */
+export const PROMOTION_EXECUTION_ACTIONS = ['sagemaker:DescribePipelineExecution'];
+
+/** The promotion function on the CloudTrail event history (the StartPipelineExecution call of that run). */
+export const PROMOTION_EVENT_HISTORY_ACTIONS = ['cloudtrail:LookupEvents'];
+
 
 /** The promotion function registering autoscaling on an endpoint it created (all upserts). */
 export const PROMOTION_SCALING_ACTIONS = [

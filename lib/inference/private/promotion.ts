@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -18,6 +19,8 @@ import {
   PROMOTION_ALARM_ACTIONS,
   PROMOTION_CREATE_ACTIONS,
   PROMOTION_ENDPOINT_ACTIONS,
+  PROMOTION_EVENT_HISTORY_ACTIONS,
+  PROMOTION_EXECUTION_ACTIONS,
   PROMOTION_PACKAGE_ACTIONS,
   PROMOTION_SCALING_ACTIONS,
   PROMOTION_TAG_ACTIONS,
@@ -63,11 +66,15 @@ export interface PromotionContext {
   readonly endpoint?: sagemaker.CfnEndpoint;
   /** Scaling the function registers once an endpoint it created is in service. @default - none */
   readonly scaling?: PromotionScalingConfig;
+  /** Roll out versions without checking who approved them. @default false */
+  readonly allowSelfApproval?: boolean;
 }
 
 export interface PromotionResources {
   readonly fn: SecureFunction;
   readonly rule: events.Rule;
+  /** Approvals wait here (FIFO, one group per endpoint) until the endpoint can take them. */
+  readonly queue: sqs.Queue;
   /** Sends "endpoint in service" to the function, which then registers autoscaling (only with `scaling`). */
   readonly scalingRule?: events.Rule;
   readonly dlq: sqs.Queue;
@@ -75,20 +82,57 @@ export interface PromotionResources {
   readonly alarms: cloudwatch.Alarm[];
 }
 
+/** How long an approval waits between two looks at a busy endpoint (a blue/green step takes minutes). */
+const PROMOTION_WAIT = Duration.minutes(5);
+/** How long an approval may wait for the endpoint in all before it goes to the dead-letter queue. */
+const PROMOTION_MAX_WAIT = Duration.hours(24);
+const PROMOTION_TIMEOUT = Duration.minutes(2);
+
 /**
- * The model promotion machinery: an EventBridge rule on approvals of the group, the promotion function
- * (least privilege on the names it creates), the rule's dead-letter queue and alarms on both DLQs.
+ * The model promotion machinery: an EventBridge rule puts approvals of the group into an encrypted SQS FIFO
+ * queue (one message group per endpoint: one promotion at a time, in order); the promotion function consumes
+ * it (least privilege on the names it creates) and leaves an approval in the queue while the endpoint is busy;
+ * dead-letter queues for the queue and the rule, and alarms on them.
  */
 export function createPromotion(scope: Construct, groupName: string, ctx: PromotionContext): PromotionResources {
   const stack = Stack.of(scope);
   const key = ctx.encryptionKey;
+
+  // Approvals wait durably in the queue, not in Lambda's asynchronous retries (minutes) or a DLQ.
+  const queueDlq = new sqs.Queue(scope, 'PromotionQueueDeadLetterQueue', {
+    fifo: true,
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    removalPolicy: ctx.removalPolicy,
+  });
+  acknowledge(queueDlq, Acknowledgements.deadLetterQueue);
+  const waitSeconds = PROMOTION_WAIT.toSeconds();
+  const maxWaitSeconds = PROMOTION_MAX_WAIT.toSeconds();
+  const queue = new sqs.Queue(scope, 'PromotionQueue', {
+    fifo: true,
+    // The same approval event delivered twice within five minutes is one message.
+    contentBasedDeduplication: true,
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(4),
+    // At least six times the function's timeout, as Lambda recommends for SQS event sources.
+    visibilityTimeout: Duration.seconds(PROMOTION_TIMEOUT.toSeconds() * 6),
+    // A backstop only: the function itself moves an approval to the DLQ after maxWait or an error no retry fixes.
+    deadLetterQueue: { queue: queueDlq, maxReceiveCount: Math.ceil(maxWaitSeconds / waitSeconds) + 20 },
+    removalPolicy: ctx.removalPolicy,
+  });
+
   const fn = new SecureFunction(scope, 'PromotionFunction', {
     handlerName: 'model-promotion',
     description: `Rolls out model package versions approved in ${groupName} to ${ctx.endpointName}`,
     encryptionKey: key,
-    timeout: Duration.minutes(2),
-    // One promotion at a time: re-delivered or concurrent approvals are handled in order.
-    reservedConcurrentExecutions: 1,
+    timeout: PROMOTION_TIMEOUT,
+    // Promotions are serialized by the FIFO queue's single message group; the second slot is for the
+    // endpoint state changes that register autoscaling.
+    reservedConcurrentExecutions: 2,
     logRetention: ctx.logRetention,
     removalPolicy: ctx.removalPolicy,
     environment: {
@@ -100,9 +144,12 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
         endpointConfigTemplate: toApiShape(ctx.endpointConfigTemplate),
         deploymentConfig: toApiShape(ctx.deploymentConfig),
         scaling: ctx.scaling,
+        allowSelfApproval: ctx.allowSelfApproval ? true : undefined,
+        queue: { url: queue.queueUrl, deadLetterUrl: queueDlq.queueUrl, waitSeconds, maxWaitSeconds },
       }),
     },
   });
+  fn.function.addEventSource(new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true }));
   const role = fn.role;
   const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
   const groupLower = Token.isUnresolved(groupName) ? groupName : groupName.toLowerCase();
@@ -134,8 +181,13 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
     }),
   );
   acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [...created, packages].map((r) => nagString(stack, r)));
+  // What gives up on an approval moves it to the DLQ itself (with the reason).
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queueDlq.queueArn] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [key.keyArn] }));
+  if (!ctx.allowSelfApproval) grantApprovalChecks(scope, fn);
 
   allowServicesToPublish(key, ['events.amazonaws.com']);
+  // Where EventBridge puts an approval it could not deliver to the queue (a standard queue: EventBridge's DLQs are).
   const dlq = new sqs.Queue(scope, 'PromotionDeadLetterQueue', {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
@@ -151,30 +203,83 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
       detailType: ['SageMaker Model Package State Change'],
       detail: { ModelPackageGroupName: [groupName], ModelApprovalStatus: ['Approved'] },
     },
-    targets: [new targets.LambdaFunction(fn.function, { deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(2) })],
   });
+  // targets.SqsQueue drops the aws:SourceArn condition for KMS-encrypted queues; this target keeps it, so only
+  // this rule may put approvals into the queue.
+  rule.addTarget({
+    bind: (r) => {
+      targets.addToDeadLetterQueueResourcePolicy(r, dlq);
+      return {
+        ...targets.bindBaseTargetConfig({ deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(2) }),
+        arn: queue.queueArn,
+        targetResource: queue,
+        sqsParameters: { messageGroupId: ctx.endpointName },
+      };
+    },
+  });
+  queue.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'ApprovalsFromThePromotionRule',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+    }),
+  );
   if (ctx.endpoint) fn.node.addDependency(ctx.endpoint);
   const scalingRule = ctx.scaling ? grantAndTriggerScaling(scope, fn, dlq, ctx) : undefined;
 
   const failures = new cloudwatch.Alarm(scope, 'PromotionFailuresAlarm', {
-    metric: fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    metric: queueDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
     threshold: 1,
     evaluationPeriods: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `A model promotion to ${ctx.endpointName} failed after retries; the event is in the function's dead-letter queue.`,
+    alarmDescription: `A model promotion to ${ctx.endpointName} failed, or waited ${PROMOTION_MAX_WAIT.toHumanString()} for the endpoint; the approval is in the promotion dead-letter queue with the reason (message attribute genai-failure-reason).`,
   });
   failures.addAlarmAction(new cwActions.SnsAction(ctx.alarmTopic));
+  const alarms = [failures];
+  if (scalingRule) {
+    const scalingFailures = new cloudwatch.Alarm(scope, 'PromotionScalingFailuresAlarm', {
+      metric: fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Registering the autoscaling of ${ctx.endpointName} failed after retries; the endpoint state change is in the function's dead-letter queue.`,
+    });
+    scalingFailures.addAlarmAction(new cwActions.SnsAction(ctx.alarmTopic));
+    alarms.push(scalingFailures);
+  }
   const undelivered = new cloudwatch.Alarm(scope, 'PromotionUndeliveredAlarm', {
     metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
     threshold: 1,
     evaluationPeriods: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `An approval event for ${ctx.endpointName} could not be delivered to the promotion function; it is in the rule's dead-letter queue.`,
+    alarmDescription: `An event for ${ctx.endpointName} could not be delivered to the promotion queue or function; it is in the rule's dead-letter queue.`,
   });
   undelivered.addAlarmAction(new cwActions.SnsAction(ctx.alarmTopic));
-  return { fn, rule, scalingRule, dlq, alarms: [failures, undelivered] };
+  alarms.push(undelivered);
+  return { fn, rule, queue, scalingRule, dlq, alarms };
+}
+
+/**
+ * What the separation-of-duties check reads: the pipeline execution that produced an approved version, and
+ * (when SageMaker does not record who started it) the StartPipelineExecution call in the CloudTrail event
+ * history. LookupEvents has no resource-level permissions, so it lives alone in a customer-managed policy.
+ */
+function grantApprovalChecks(scope: Construct, fn: SecureFunction): void {
+  const stack = Stack.of(scope);
+  const executions = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: '*/execution/*' });
+  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_EXECUTION_ACTIONS, resources: [executions] }));
+  acknowledgeResources(fn.role, Acknowledgements.approvedVersionExecutions, [nagString(stack, executions)]);
+  const lookup = new iam.ManagedPolicy(scope, 'PromotionEventHistoryPolicy', {
+    description: `Lets the promotion function of ${scope.node.path} find who started the pipeline run of an approved version`,
+    statements: [new iam.PolicyStatement({ actions: PROMOTION_EVENT_HISTORY_ACTIONS, resources: ['*'] })],
+    roles: [fn.role],
+  });
+  acknowledge(lookup, Acknowledgements.cloudTrailEventHistory);
 }
 
 /**

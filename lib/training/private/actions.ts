@@ -2,7 +2,7 @@ export { ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS, VPC_DESCRIBE_ACTIONS, VPC_ENI_ACTIO
 
 /** Action lists of the training pipeline, in one place. */
 
-/** The execution role on the training jobs the pipeline creates (`training-job/pipelines-*`). */
+/** The execution role on the training jobs the pipeline creates (`training-job/<pipeline's prefix>-train*`). */
 export const TRAINING_JOB_ACTIONS = [
   'sagemaker:CreateTrainingJob',
   'sagemaker:DescribeTrainingJob',
@@ -10,7 +10,7 @@ export const TRAINING_JOB_ACTIONS = [
   'sagemaker:AddTags',
 ];
 
-/** The execution role on the processing jobs the pipeline creates (`processing-job/pipelines-*`). */
+/** The execution role on the processing jobs the pipeline creates (`processing-job/<pipeline's prefix>-eval*`). */
 export const PROCESSING_JOB_ACTIONS = [
   'sagemaker:CreateProcessingJob',
   'sagemaker:DescribeProcessingJob',

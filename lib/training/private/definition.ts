@@ -47,6 +47,12 @@ export interface VpcConfig {
 }
 
 export interface TrainingArguments {
+  /**
+   * The job-name prefix: SageMaker Pipelines appends a unique suffix per execution (what the SageMaker
+   * Python SDK emits with `PipelineDefinitionConfig(use_custom_job_prefix=True)`). Without it the jobs are
+   * named `pipelines-<execution id>-...`, which no IAM policy can tie to one pipeline.
+   */
+  readonly TrainingJobName: string;
   readonly AlgorithmSpecification: { readonly TrainingImage: StringValue; readonly TrainingInputMode: 'File' };
   readonly RoleArn: StringValue;
   readonly HyperParameters: { [name: string]: StringValue };
@@ -79,6 +85,8 @@ export interface ProcessingInput {
 }
 
 export interface ProcessingArguments {
+  /** The job-name prefix (see `TrainingArguments.TrainingJobName`). */
+  readonly ProcessingJobName: string;
   readonly AppSpecification: { readonly ImageUri: StringValue; readonly ContainerEntrypoint?: string[]; readonly ContainerArguments?: string[] };
   readonly RoleArn: StringValue;
   readonly Environment?: { [name: string]: string };
@@ -115,7 +123,7 @@ export interface PropertyFile {
 export interface RegisterModelArguments {
   readonly ModelPackageGroupName: StringValue;
   readonly ModelPackageDescription: StringValue;
-  readonly ModelApprovalStatus: StringValue;
+  readonly ModelApprovalStatus: string;
   readonly InferenceSpecification: {
     readonly Containers: Array<{ readonly Image: StringValue; readonly ModelDataUrl: StringValue }>;
     readonly SupportedContentTypes: string[];
@@ -129,7 +137,7 @@ export interface RegisterModelArguments {
 export interface BinaryCondition {
   readonly Type: string;
   readonly LeftValue: JsonGet;
-  readonly RightValue: Get;
+  readonly RightValue: number;
 }
 
 export type Step =
@@ -161,12 +169,15 @@ export interface PipelineDefinition {
 
 /** Step, parameter and property-file names (part of the pipeline's run-time API: keep them). */
 export const STEP = { train: 'Train', evaluate: 'Evaluate', gate: 'QualityGate', register: 'Register', fail: 'QualityGateFailed' } as const;
+/**
+ * The run-time parameters. What decides whether a model ships is not among them: the quality gate's
+ * threshold and the approval status of new versions are fixed at deploy time, and `InputPrefix` is a
+ * sub-prefix of the training prefix (so a run cannot train on the evaluation set).
+ */
 export const PARAM = {
   instanceType: 'TrainingInstanceType',
   instanceCount: 'TrainingInstanceCount',
   inputPrefix: 'InputPrefix',
-  threshold: 'QualityThreshold',
-  approvalStatus: 'ModelApprovalStatus',
 } as const;
 export const EVALUATION_OUTPUT = 'evaluation';
 export const EVALUATION_PROPERTY_FILE = 'EvaluationReport';
@@ -217,6 +228,8 @@ export interface DefinitionInput {
   readonly qualityGate: { readonly metricPath: string; readonly threshold: number; readonly comparison: string };
   readonly modelPackageGroupName: string;
   readonly approvalStatus: string;
+  /** Job-name prefixes of the training and evaluation jobs (unique to this pipeline, lowercase). */
+  readonly jobNamePrefixes: { readonly training: string; readonly evaluation: string };
   readonly vpc?: VpcConfig;
   readonly description: string;
 }
@@ -250,7 +263,8 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
       DataSource: {
         S3DataSource: {
           S3DataType: 'S3Prefix',
-          S3Uri: join(`s3://${input.curatedBucketName}/`, get(`Parameters.${PARAM.inputPrefix}`)),
+          // Always under the training prefix: S3 keys are literal (no "..") and the role reads nothing else there.
+          S3Uri: join(`s3://${input.curatedBucketName}/${input.trainingDataPrefix}`, get(`Parameters.${PARAM.inputPrefix}`)),
           S3DataDistributionType: 'FullyReplicated',
         },
       },
@@ -275,6 +289,7 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Type: 'Training',
     Description: 'Fine-tunes the model on GPU instances',
     Arguments: {
+      TrainingJobName: input.jobNamePrefixes.training,
       AlgorithmSpecification: { TrainingImage: input.trainingImage, TrainingInputMode: 'File' },
       RoleArn: input.roleArn,
       HyperParameters: hyperparameters,
@@ -307,6 +322,7 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Description: 'Evaluates the trained model and writes the evaluation report',
     DependsOn: [STEP.train],
     Arguments: {
+      ProcessingJobName: input.jobNamePrefixes.evaluation,
       AppSpecification: {
         ImageUri: input.evaluationImage,
         ...(ev.entrypoint ? { ContainerEntrypoint: ev.entrypoint } : {}),
@@ -347,7 +363,8 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Arguments: {
       ModelPackageGroupName: input.modelPackageGroupName,
       ModelPackageDescription: input.description,
-      ModelApprovalStatus: get(`Parameters.${PARAM.approvalStatus}`),
+      // Fixed at deploy time: a run cannot register an approved version.
+      ModelApprovalStatus: input.approvalStatus,
       InferenceSpecification: {
         Containers: [{ Image: input.inferenceImage, ModelDataUrl: modelArtifacts }],
         SupportedContentTypes: ['application/json'],
@@ -365,11 +382,7 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Type: 'Fail',
     Description: 'Stops the execution: the model did not pass the quality gate',
     Arguments: {
-      ErrorMessage: join(
-        `Quality gate failed: the evaluation metric "${qg.metricPath}" did not satisfy ${qg.comparison} `,
-        get(`Parameters.${PARAM.threshold}`),
-        '; the model was not registered.',
-      ),
+      ErrorMessage: `Quality gate failed: the evaluation metric "${qg.metricPath}" did not satisfy ${qg.comparison} ${qg.threshold}; the model was not registered.`,
     },
   };
 
@@ -383,7 +396,8 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
         {
           Type: qg.comparison,
           LeftValue: { 'Std:JsonGet': { PropertyFile: get(`Steps.${STEP.evaluate}.PropertyFiles.${EVALUATION_PROPERTY_FILE}`), Path: qg.metricPath } },
-          RightValue: get(`Parameters.${PARAM.threshold}`),
+          // Fixed at deploy time: a run cannot lower the bar.
+          RightValue: qg.threshold,
         },
       ],
       IfSteps: [register],
@@ -397,9 +411,8 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
     Parameters: [
       { Name: PARAM.instanceType, Type: 'String', DefaultValue: input.instanceType },
       { Name: PARAM.instanceCount, Type: 'Integer', DefaultValue: input.instanceCount },
-      { Name: PARAM.inputPrefix, Type: 'String', DefaultValue: input.trainingDataPrefix },
-      { Name: PARAM.threshold, Type: 'Float', DefaultValue: qg.threshold },
-      { Name: PARAM.approvalStatus, Type: 'String', DefaultValue: input.approvalStatus },
+      // Relative to the training prefix: '' trains on all of it, 'v2/' on <trainingDataPrefix>v2/.
+      { Name: PARAM.inputPrefix, Type: 'String', DefaultValue: '' },
     ],
     Steps: [train, evaluate, gate],
   };

@@ -1,13 +1,16 @@
 import {
   CreateModelCommand,
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   DescribeModelPackageCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../../lambda/model-promotion/config';
 
 const sm = mockClient(SageMakerClient);
+const sqs = mockClient(SQSClient);
 const ENDPOINT = 'gpu-endpoint-73916de0';
 const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/7';
 const CONFIG = {
@@ -16,7 +19,20 @@ const CONFIG = {
   executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
   endpointConfigTemplate: { ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 }] },
   deploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 } } },
+  queue: {
+    url: 'https://sqs.us-east-1.amazonaws.com/123456789012/promotions.fifo',
+    deadLetterUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/promotions-dlq.fifo',
+    waitSeconds: 300,
+    maxWaitSeconds: 86400,
+  },
 };
+/** A version registered by one identity and approved by another (no pipeline run). */
+const APPROVED = {
+  ModelPackageGroupName: 'llm',
+  ModelApprovalStatus: 'Approved',
+  CreatedBy: { IamIdentity: { Arn: 'arn:aws:sts::123456789012:assumed-role/Registrar/x' } },
+  LastModifiedBy: { IamIdentity: { Arn: 'arn:aws:sts::123456789012:assumed-role/Reviewer/y' } },
+} as any;
 const event = (group = 'llm') => ({
   source: 'aws.sagemaker',
   'detail-type': 'SageMaker Model Package State Change',
@@ -45,6 +61,7 @@ function freshHandler() {
 
 beforeEach(() => {
   sm.reset();
+  sqs.reset();
   process.env.PROMOTION_CONFIG = JSON.stringify(CONFIG);
 });
 
@@ -77,10 +94,22 @@ describe('model-promotion handler', () => {
   });
 
   test('a SageMaker failure fails the invocation with a clear message (so Lambda retries and then dead-letters it)', async () => {
-    sm.on(DescribeModelPackageCommand).resolves({ ModelPackageGroupName: 'llm', ModelApprovalStatus: 'Approved' });
+    sm.on(DescribeModelPackageCommand).resolves(APPROVED);
     sm.on(DescribeEndpointCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     const handler = await loadHandler();
     await expect(handler(event())).rejects.toThrow('model promotion failed: AccessDeniedException: User is not authorized');
+    expect(sm.commandCalls(CreateModelCommand)).toHaveLength(0);
+  });
+
+  test('SQS records of the approvals queue: a busy endpoint leaves the approval in the queue (partial batch response)', async () => {
+    sm.on(DescribeModelPackageCommand).resolves(APPROVED);
+    sm.on(DescribeEndpointCommand).resolves({ EndpointName: ENDPOINT, EndpointConfigName: 'c', EndpointStatus: 'Updating' } as any);
+    sm.on(DescribeEndpointConfigCommand).rejects(Object.assign(new Error('Could not find endpoint configuration'), { name: 'ValidationException' }));
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    const handler = await loadHandler();
+    const record = { messageId: 'm1', receiptHandle: 'rh', eventSource: 'aws:sqs', body: JSON.stringify(event()), attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) } };
+    await expect(handler({ Records: [record] })).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0].args[0].input).toEqual({ QueueUrl: CONFIG.queue.url, ReceiptHandle: 'rh', VisibilityTimeout: 300 });
     expect(sm.commandCalls(CreateModelCommand)).toHaveLength(0);
   });
 
