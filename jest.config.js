@@ -4,6 +4,11 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Type checking is done once by `tsc --noEmit` in `npm test`; jest only transpiles.
-  transform: { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    // ES-module-only packages bundled into the guardrail Lambda
+    '/node_modules/@secretlint/.+\\.js$': '<rootDir>/test/helpers/esm-to-cjs.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
   testTimeout: 120000,
 };

@@ -1,0 +1,194 @@
+/**
+ * Prompt-injection detection: the phrase families (injection-phrases.ts) on the words view, fake system
+ * turns and chat-template tokens on the base view, and base64 or hex segments decoded and scanned once.
+ *
+ * Families are dispatched by their first word: one scan finds the words that open any family, and only the
+ * families that word opens are tried there (sticky, bounded patterns). The cost is one pass plus a bounded
+ * amount of work per opening word.
+ */
+import { baseView, wordsView } from './normalize';
+import { CJK_PATTERNS, PhraseFamily, WORD_FAMILIES } from './injection-phrases';
+import type { Span } from './pii';
+import type { TextView } from './text-view';
+
+interface CompiledFamily {
+  readonly id: string;
+  readonly re: RegExp;
+}
+
+function escapeStart(s: string): string {
+  // opening phrases are plain words, optionally with a small regex group
+  return s;
+}
+
+function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: Map<string, CompiledFamily[]> } {
+  const byWord = new Map<string, CompiledFamily[]>();
+  // Families with the same opening phrases share one pattern (one attempt per opening word).
+  const groups = new Map<string, { starts: readonly string[]; ids: string[]; rests: string[] }>();
+  for (const f of families) {
+    const key = [...f.starts].sort().join('|');
+    const g = groups.get(key) ?? { starts: f.starts, ids: [], rests: [] };
+    g.ids.push(f.id);
+    g.rests.push(f.rest);
+    groups.set(key, g);
+  }
+  for (const f of [...groups.values()].map((g) => ({ id: g.ids.join('+'), starts: g.starts, rest: g.rests.length === 1 ? g.rests[0] : `(?:${g.rests.join('|')})` }))) {
+    const starts = [...f.starts].sort((a, b) => b.length - a.length).map(escapeStart);
+    const re = new RegExp(`(?:${starts.join('|')})${f.rest}`, 'y');
+    const firstWords = new Set(f.starts.map((s) => s.split(' ')[0]));
+    for (const w of firstWords) {
+      const list = byWord.get(w) ?? [];
+      list.push({ id: f.id, re });
+      byWord.set(w, list);
+    }
+  }
+  const words = [...byWord.keys()].sort((a, b) => b.length - a.length);
+  const trigger = new RegExp(`(?<![^ ])(?:${words.join('|')})(?![^ ])`, 'g');
+  return { trigger, byWord };
+}
+
+const WORDS = compile(WORD_FAMILIES);
+const CJK = CJK_PATTERNS.map((p) => ({ id: p.id, re: new RegExp(p.source, 'g') }));
+const HAS_CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/;
+
+/** Injection phrases in a words view; spans in words-view coordinates, with the family id. */
+export function findPhrases(words: string, out: (Span & { family: string })[]): void {
+  const { trigger, byWord } = WORDS;
+  trigger.lastIndex = 0;
+  let coveredTo = -1;
+  for (let m = trigger.exec(words); m; m = trigger.exec(words)) {
+    const at = m.index;
+    if (at < coveredTo) continue; // inside a phrase already found
+    for (const f of byWord.get(m[0]) ?? []) {
+      f.re.lastIndex = at;
+      const hit = f.re.exec(words);
+      if (hit && hit[0].length > 0) {
+        out.push({ type: 'PROMPT_INJECTION', start: at, end: at + hit[0].length, family: f.id });
+        coveredTo = Math.max(coveredTo, at + hit[0].length);
+        break;
+      }
+    }
+  }
+  if (HAS_CJK.test(words)) {
+    for (const f of CJK) {
+      f.re.lastIndex = 0;
+      for (let m = f.re.exec(words); m; m = f.re.exec(words)) {
+        if (m[0].length === 0) {
+          f.re.lastIndex++;
+          continue;
+        }
+        out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length, family: f.id });
+      }
+    }
+  }
+}
+
+// --- fake system turns and chat-template tokens (base view) --------------------------------------------
+
+/** A line that claims to be a system, developer or admin turn: `SYSTEM:`, `[system]`, `<admin>`, `### System Override ###`. */
+const ROLE_LINE =
+  /(?:^|\n)[ \t>*#_=|~-]{0,8}[[<({]{0,3}[ \t|]{0,2}(?:system|sys|admin|administrator|developer|dev|root|operator|openai|anthropic|security|moderator|assistant|ai|model|supervisor|sudo)(?:[ _-]{0,2}(?:message|msg|prompt|note|notice|override|instructions?|update|command|alert|directive|policy|config|mode|channel|role|administrator|admin))?[ \t|]{0,2}[\])}>]{0,3}[ \t]{0,2}(?::|-{1,2}>?|=>|\]|>|#{2,4}|\n)/gi;
+/** What a fake turn orders when it is an attack. */
+const ROLE_DIRECTIVE =
+  /\b(?:ignore|disregard|forget|override|overrid|bypass|disable|unrestricted|unfiltered|uncensored|no (?:longer|more) (?:bound|restricted|limited)|no (?:restrictions|rules|filters|limits|guidelines)|new (?:instructions|rules|directive|directives|policy|persona|system prompt)|developer mode|dan mode|jailbr\w{0,6}|safety (?:off|disabled|filters? (?:off|disabled|removed))|reveal (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|print (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|you (?:are now|must now|will now|are no longer|may now|can now|have been (?:updated|freed|unlocked|granted))|all (?:previous|prior|earlier) (?:instructions|rules)|previous instructions|restrictions (?:are|have been) (?:lifted|removed|disabled)|(?:lifted|removed|disabled) (?:all )?(?:restrictions|filters|safety)|priority (?:override|instruction)|supersedes?|takes? precedence|comply (?:with|fully)|obey (?:the|all|every|these)|answer (?:everything|anything|all questions)|without (?:any )?(?:restrictions|filters|limitations|censorship|refusing)|do anything now|admin(?:istrator)? (?:access|privileges|mode|override)|authori[sz]ed (?:to|override)|elevated privileges)/i;
+/** Tokens of chat templates (ChatML, Llama, Gemma ...). */
+const CHAT_TOKEN = /<\|(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|system|assistant|user|end|eom_id)\|>|\[\/?INST\]|<<\/?SYS>>|<\/?start_of_turn>|<end_of_turn>|<\/s>\s{0,3}<s>/gi;
+const CHAT_ROLE_AFTER = /^\s{0,3}(?:system|assistant|developer|user|model)\b/i;
+/** Tags that claim authority: `<system>`, `</system>`, `[SYSTEM OVERRIDE]`, `{{system}}`, `<admin_override>`. */
+const AUTHORITY_TAG = /[<[{]{1,2}\/?\s{0,2}(?:system(?:[ _-]?(?:prompt|message|override|instructions?))?|admin(?:[ _-]?override)?|override|sudo|root access|developer(?:[ _-]?(?:message|override|mode))?|instructions?|im_start|priority[ _-]instruction)\s{0,2}[>\]}]{1,2}/gi;
+
+/** Fake system turns, chat-template tokens and authority tags, in base-view coordinates. */
+export function findFakeTurns(text: string, out: Span[]): void {
+  if (!/[:\][<>|#\n-]/.test(text)) return;
+  ROLE_LINE.lastIndex = 0;
+  for (let m = ROLE_LINE.exec(text); m; m = ROLE_LINE.exec(text)) {
+    const start = m.index + (m[0].startsWith('\n') ? 1 : 0);
+    const lineEnd = text.indexOf('\n', m.index + m[0].length);
+    const stop = Math.min(lineEnd < 0 ? text.length : lineEnd, m.index + m[0].length + 240);
+    const rest = text.slice(m.index + m[0].length, stop);
+    if (ROLE_DIRECTIVE.test(rest)) out.push({ type: 'PROMPT_INJECTION', start, end: stop });
+    if (m[0].length === 0) ROLE_LINE.lastIndex++;
+  }
+  CHAT_TOKEN.lastIndex = 0;
+  const tokens: RegExpExecArray[] = [];
+  for (let m = CHAT_TOKEN.exec(text); m && tokens.length < 1000; m = CHAT_TOKEN.exec(text)) tokens.push(m);
+  const distinct = new Set(tokens.map((t) => t[0].toLowerCase().replace(/\s+/g, ''))).size;
+  for (const t of tokens) {
+    const after = text.slice(t.index + t[0].length, t.index + t[0].length + 16);
+    if (distinct >= 2 || CHAT_ROLE_AFTER.test(after)) out.push({ type: 'PROMPT_INJECTION', start: t.index, end: t.index + t[0].length });
+  }
+  AUTHORITY_TAG.lastIndex = 0;
+  for (let m = AUTHORITY_TAG.exec(text); m; m = AUTHORITY_TAG.exec(text)) {
+    // the tag is an attack when an order follows it (or precedes its closing tag)
+    const around = text.slice(m.index + m[0].length, Math.min(text.length, m.index + m[0].length + 240));
+    if (ROLE_DIRECTIVE.test(around)) out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
+  }
+}
+
+// --- encoded segments ---------------------------------------------------------------------------------
+
+/** Decoded bytes scanned per text at most (the rest of a huge blob is not decoded). */
+const MAX_DECODED = 64 * 1024;
+
+function isB64(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 45 || c === 95 || c === 61;
+}
+
+function readable(s: string): boolean {
+  if (s.length < 8) return false;
+  let good = 0;
+  let letters = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0xfffd) return false;
+    if ((c >= 32 && c < 127) || c === 10 || c === 13 || c === 9 || c >= 0xa0) good++;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0x3040) letters++;
+  }
+  return good / s.length >= 0.9 && letters / s.length >= 0.4 && /\s/.test(s);
+}
+
+/** Encoded segments (base64, base64url, hex) whose decoded text reads as text. Spans in base-view coordinates. */
+export function decodedSegments(text: string): { start: number; end: number; decoded: string }[] {
+  const out: { start: number; end: number; decoded: string }[] = [];
+  let budget = MAX_DECODED;
+  for (let i = 0; i < text.length && budget > 0; ) {
+    if (!isB64(text.charCodeAt(i)) || (i > 0 && isB64(text.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && isB64(text.charCodeAt(j))) j++;
+    const run = text.slice(i, j);
+    if (run.length >= 16) {
+      let decoded: string | undefined;
+      if (/^(?:[0-9a-fA-F]{2}){8,}$/.test(run)) decoded = Buffer.from(run, 'hex').toString('utf8');
+      else if (/[A-Za-z]/.test(run) && /^[A-Za-z0-9+/_-]+={0,2}$/.test(run) && !/^[a-z]+$/i.test(run)) {
+        decoded = Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+      }
+      budget -= run.length;
+      if (decoded !== undefined && readable(decoded)) out.push({ start: i, end: j, decoded });
+    }
+    i = j;
+  }
+  return out;
+}
+
+/** Injection phrases in a decoded segment (normalized the same way as the text). */
+export function decodedHasInjection(decoded: string): boolean {
+  const base = baseView(decoded);
+  const words = wordsView(base);
+  const found: (Span & { family: string })[] = [];
+  findPhrases(words.text, found);
+  if (found.length > 0) return true;
+  const fake: Span[] = [];
+  findFakeTurns(base.text, fake);
+  return fake.length > 0;
+}
+
+/** Re-export for the orchestrator. */
+export type { TextView };
+
+/** The regular expressions of this module (the tests check each is linear on adversarial input). */
+export const INJECTION_PATTERNS: readonly RegExp[] = [ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];
+/** The compiled phrase families (the tests check each is linear on adversarial input). */
+export const FAMILY_PATTERNS: readonly RegExp[] = [...new Set([...WORDS.byWord.values()].flat().map((f) => f.re))];

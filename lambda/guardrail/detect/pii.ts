@@ -1,0 +1,308 @@
+/**
+ * PII recognizers over the base view (see normalize.ts): e-mail addresses (also written `name [at] host
+ * [dot] com`), payment cards (Luhn and scheme prefix), IBANs (country length and mod 97), US SSNs (issued
+ * ranges), IPv4 (not version strings or section numbers) and IPv6 (compressed forms included).
+ *
+ * Every scanner is a single left-to-right pass with bounded look-around; the regular expressions used have
+ * bounded quantifiers only (listed in {@link PII_PATTERNS} and checked by the tests).
+ */
+import { cardLengths, IBAN_LENGTHS, ibanValid, luhnValid, ssnValid } from './checksums';
+
+/** A finding in view coordinates. */
+export interface Span {
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isAlnum(c: number): boolean {
+  return isDigit(c) || isLetter(c);
+}
+function isLocalChar(c: number): boolean {
+  // A-Z a-z 0-9 . _ % + - (the common e-mail local part)
+  return isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+}
+function isDomainChar(c: number): boolean {
+  return isAlnum(c) || c === 45;
+}
+
+// --- e-mail -------------------------------------------------------------------------------------------
+
+/** `[at]`, `(at)`, `{at}`, `<at>`, ` @ `, and bare ` at ` (only where the text talks about mail). */
+const OBFUSCATED_AT = /\s{0,3}[[({<]\s{0,2}(?:at|@)\s{0,2}[\])}>]\s{0,3}|\s{1,3}@\s{0,3}|@\s{1,3}|\s{1,3}at\s{1,3}/gi;
+/** A separator between domain labels: `.`, ` . `, `[dot]`, `(dot)`, ` dot `. */
+const OBFUSCATED_DOT = /\s{0,3}[[({<]\s{0,2}(?:dot|\.)\s{0,2}[\])}>]\s{0,3}|\s{1,3}(?:dot|\.)\s{1,3}|\./iy;
+const MAIL_CONTEXT = /(?:e-?mail|mail|contact|reach|write|send|address|correo|courriel|e-?post)/i;
+
+/** Reads a domain (`label(.label)+`) at `from`; returns its end or -1. `dots` reads obfuscated dots too. */
+function readDomain(text: string, from: number, dots: boolean): number {
+  let i = from;
+  let labels = 0;
+  let lastLabelStart = from;
+  let end = -1;
+  for (;;) {
+    const labelStart = i;
+    while (i < text.length && i - labelStart < 63 && isDomainChar(text.charCodeAt(i))) i++;
+    if (i === labelStart || i - from > 253) break;
+    labels++;
+    lastLabelStart = labelStart;
+    if (labels >= 2 && isTld(text, labelStart, i)) end = i;
+    if (labels >= 8) break;
+    // a separator
+    if (text.charCodeAt(i) === 46 && i + 1 < text.length && isDomainChar(text.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    if (!dots) break;
+    OBFUSCATED_DOT.lastIndex = i;
+    const m = OBFUSCATED_DOT.exec(text);
+    if (!m || m[0].length === 0 || !(i + m[0].length < text.length && isDomainChar(text.charCodeAt(i + m[0].length)))) break;
+    i += m[0].length;
+  }
+  void lastLabelStart;
+  return end;
+}
+
+function isTld(text: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n < 2 || n > 24) return false;
+  if (text.startsWith('xn--', start)) return true;
+  for (let i = start; i < end; i++) if (!isLetter(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Reads a local part ending just before `at`; returns its start or -1. */
+function readLocal(text: string, at: number): number {
+  let i = at;
+  while (i > 0 && at - i < 64 && isLocalChar(text.charCodeAt(i - 1))) i--;
+  if (i > 0 && isLocalChar(text.charCodeAt(i - 1))) return -1; // longer than 64
+  while (i < at && text.charCodeAt(i) === 46) i++; // not starting with a dot
+  if (i === at || text.charCodeAt(at - 1) === 46) return -1;
+  return i;
+}
+
+/** E-mail addresses, plain and obfuscated. */
+export function findEmails(text: string, out: Span[]): void {
+  if (text.indexOf('@') >= 0) {
+    for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+      const start = readLocal(text, at);
+      if (start < 0) continue;
+      const end = readDomain(text, at + 1, false);
+      if (end < 0) continue;
+      if (end < text.length && (isDomainChar(text.charCodeAt(end)) || text.charCodeAt(end) === 64)) continue;
+      out.push({ type: 'EMAIL', start, end });
+      at = end - 1;
+    }
+  }
+  OBFUSCATED_AT.lastIndex = 0;
+  for (let m = OBFUSCATED_AT.exec(text); m; m = OBFUSCATED_AT.exec(text)) {
+    const sep = m[0];
+    if (sep.trim() === '@' && sep.length === 1) continue; // plain, done above
+    const start = readLocal(text, m.index);
+    if (start < 0) continue;
+    const bare = /^\s+at\s+$/i.test(sep);
+    if (bare && !MAIL_CONTEXT.test(text.slice(Math.max(0, start - 40), start))) continue;
+    const end = readDomain(text, m.index + sep.length, true);
+    if (end < 0) continue;
+    if (end < text.length && isDomainChar(text.charCodeAt(end))) continue;
+    out.push({ type: 'EMAIL', start, end });
+    OBFUSCATED_AT.lastIndex = Math.max(OBFUSCATED_AT.lastIndex, end);
+  }
+}
+
+// --- digit groups (cards) -----------------------------------------------------------------------------
+
+function isGroupSeparator(c: number): boolean {
+  // space, tab, new line, carriage return, '-', '.', '_'
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 45 || c === 46 || c === 95;
+}
+
+/** Payment card numbers: 13 to 19 digits, grouped any way, Luhn-valid and with a scheme's prefix and length. */
+export function findCards(text: string, out: Span[]): void {
+  const groups: number[] = []; // start, end pairs
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (!isDigit(c) || (i > 0 && isAlnum(text.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    // A run of digit groups separated by at most three separator characters.
+    groups.length = 0;
+    let j = i;
+    for (;;) {
+      const gs = j;
+      while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+      groups.push(gs, j);
+      let k = j;
+      while (k < text.length && k - j < 3 && isGroupSeparator(text.charCodeAt(k))) k++;
+      if (k === j || k >= text.length || !isDigit(text.charCodeAt(k))) break;
+      j = k;
+    }
+    const runEnd = j;
+    // A letter glued to the end (a product code) is not a card.
+    const gluedEnd = runEnd < text.length && isLetter(text.charCodeAt(runEnd));
+    const n = groups.length / 2;
+    for (let g = 0; g < n; ) {
+      let digits = '';
+      let best = -1;
+      let lengths = -1; // the scheme's card lengths for this start (bit set), once four digits are known
+      for (let h = g; h < n; h++) {
+        const len = groups[2 * h + 1] - groups[2 * h];
+        if (h > g && len > 6) break;
+        if (h === g && len > 19) break;
+        digits += text.slice(groups[2 * h], groups[2 * h + 1]);
+        if (digits.length > 19) break;
+        if (h === g && len > 6 && len < 13) break;
+        if (lengths < 0 && digits.length >= 4) {
+          lengths = cardLengths(digits.slice(0, 4));
+          if (lengths === 0) break;
+        }
+        if (digits.length >= 13 && (lengths & (1 << digits.length)) !== 0 && luhnValid(digits) && !(h === n - 1 && gluedEnd)) best = h;
+      }
+      if (best >= 0) {
+        out.push({ type: 'CREDIT_CARD', start: groups[2 * g], end: groups[2 * best + 1] });
+        g = best + 1;
+      } else g++;
+    }
+    i = runEnd + 1;
+  }
+}
+
+// --- US SSN -------------------------------------------------------------------------------------------
+
+const SSN = /(?<![\d-])(\d{3})([-. /]{1,2})(\d{2})\2(\d{4})(?!\d|[-.]\d)/g;
+const SSN_BARE = /(?<![\d-])(\d{3})(\d{2})(\d{4})(?![\d-])/g;
+const SSN_CONTEXT = /(?:ssn|social security|soc\.? ?sec|ss ?#|ss no|taxpayer id|\bitin\b|sozialversicherung|seguro social)/i;
+
+/** US SSNs in issued ranges: `123-45-6789`, `123 45 6789`, `123.45.6789`, or nine digits after a context word. */
+export function findSsns(text: string, out: Span[]): void {
+  SSN.lastIndex = 0;
+  for (let m = SSN.exec(text); m; m = SSN.exec(text)) {
+    if (ssnValid(m[1], m[3], m[4])) out.push({ type: 'US_SSN', start: m.index, end: m.index + m[0].length });
+  }
+  SSN_BARE.lastIndex = 0;
+  for (let m = SSN_BARE.exec(text); m; m = SSN_BARE.exec(text)) {
+    if (ssnValid(m[1], m[2], m[3]) && SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 50), m.index))) {
+      out.push({ type: 'US_SSN', start: m.index, end: m.index + m[0].length });
+    }
+  }
+}
+
+// --- IBAN ---------------------------------------------------------------------------------------------
+
+const IBAN_START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}/g;
+
+/** IBANs: a known country, exactly its length of characters (separators between them allowed), mod 97. */
+export function findIbans(text: string, out: Span[]): void {
+  IBAN_START.lastIndex = 0;
+  for (let m = IBAN_START.exec(text); m; m = IBAN_START.exec(text)) {
+    const length = IBAN_LENGTHS[m[0].slice(0, 2).toUpperCase()];
+    if (length === undefined) continue;
+    let i = m.index;
+    let chars = '';
+    while (i < text.length && chars.length < length) {
+      const c = text.charCodeAt(i);
+      if (isAlnum(c)) {
+        chars += text[i];
+        i++;
+        continue;
+      }
+      // at most two separators between characters
+      let k = i;
+      while (k < text.length && k - i < 2 && isGroupSeparator(text.charCodeAt(k))) k++;
+      if (k === i || k >= text.length || !isAlnum(text.charCodeAt(k))) break;
+      i = k;
+    }
+    if (chars.length !== length) continue;
+    if (i < text.length && isAlnum(text.charCodeAt(i))) continue;
+    if (ibanValid(chars)) {
+      out.push({ type: 'IBAN', start: m.index, end: i });
+      IBAN_START.lastIndex = i;
+    }
+  }
+}
+
+// --- IP addresses -------------------------------------------------------------------------------------
+
+const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/(?:3[0-2]|[12]?\d))?(?![\w]|\.\d)/g;
+/** Words before a dotted number that make it a version, a section or a standard, not an address. */
+const NOT_AN_ADDRESS_BEFORE = /(?:\bv|\bver|version|versions|release|build|firmware|patch|rev|revision|upgrade to|update to|downgrade to|upgraded to|updated to|section|sections|sec|§|chapter|clause|article|art|paragraph|para|step|item|figure|fig|table|appendix|annex|part|rule|no|number|nr|iso|rfc|standard|oid)[\s.:#-]{0,3}$/i;
+const ADDRESS_CONTEXT = /(?:\bip\b|ipv4|address|host|server|ping|ssh|dns|gateway|subnet|router|route|connect|vpn|firewall|proxy|nat\b|cidr|curl|http|port|node at|instance|machine|client|packet|traffic|whitelist|allowlist|blocklist|blacklist|tcp|udp|lan|wan)/i;
+
+/** IPv4 addresses (with an optional CIDR suffix), except version strings and section numbers. */
+export function findIpv4(text: string, out: Span[]): void {
+  if (text.indexOf('.') < 0) return;
+  IPV4.lastIndex = 0;
+  for (let m = IPV4.exec(text); m; m = IPV4.exec(text)) {
+    const before = text.slice(Math.max(0, m.index - 24), m.index);
+    const around = text.slice(Math.max(0, m.index - 60), Math.min(text.length, m.index + m[0].length + 40));
+    const context = ADDRESS_CONTEXT.test(around);
+    if (!context && NOT_AN_ADDRESS_BEFORE.test(before)) continue;
+    if (!context && m[0].split('/')[0].split('.').every((o) => o.length === 1)) continue; // 3.1.4.2
+    out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length });
+  }
+}
+
+function isHex(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** True for a full or compressed IPv6 address (optionally ending in dotted IPv4). */
+export function ipv6Valid(s: string): boolean {
+  const double = s.indexOf('::');
+  if (double >= 0 && s.indexOf('::', double + 1) >= 0) return false;
+  let groups = 0;
+  let hasDigit = false;
+  const parts = s.split(':');
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
+    if (part === '') continue;
+    if (p === parts.length - 1 && part.includes('.')) {
+      if (!/^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(part)) return false;
+      groups += 2;
+      hasDigit = true;
+      continue;
+    }
+    if (part.length > 4 || !/^[0-9A-Fa-f]+$/.test(part)) return false;
+    if (/\d/.test(part)) hasDigit = true;
+    groups++;
+  }
+  if (!hasDigit) return false;
+  if (double < 0) return groups === 8 && !s.startsWith(':') && !s.endsWith(':');
+  // compressed: fewer than eight groups, at least two written (`fe80::1`), no stray single colons at the ends
+  if (groups >= 8 || groups < 2) return false;
+  if ((s.startsWith(':') && !s.startsWith('::')) || (s.endsWith(':') && !s.endsWith('::'))) return false;
+  return true;
+}
+
+/** IPv6 addresses, full and compressed. */
+export function findIpv6(text: string, out: Span[]): void {
+  let i = text.indexOf(':');
+  while (i >= 0 && i < text.length) {
+    // Expand around this colon over hex digits, colons and dots.
+    let start = i;
+    while (start > 0 && i - start < 45 && (isHex(text.charCodeAt(start - 1)) || text.charCodeAt(start - 1) === 58 || text.charCodeAt(start - 1) === 46)) start--;
+    let end = i;
+    while (end < text.length && end - start < 46 && (isHex(text.charCodeAt(end)) || text.charCodeAt(end) === 58 || text.charCodeAt(end) === 46)) end++;
+    const next = end;
+    // trim sentence punctuation and stray dots
+    while (end > start && (text.charCodeAt(end - 1) === 46 || (text.charCodeAt(end - 1) === 58 && text.charCodeAt(end - 2) !== 58))) end--;
+    while (start < end && text.charCodeAt(start) === 46) start++;
+    const boundaryOk = (start === 0 || !/[\w:]/.test(text[start - 1])) && (end >= text.length || !/[\w]/.test(text[end]));
+    const candidate = text.slice(start, end);
+    if (boundaryOk && end - start <= 45 && (candidate.match(/:/g)?.length ?? 0) >= 2 && ipv6Valid(candidate)) {
+      out.push({ type: 'IP_ADDRESS', start, end });
+    }
+    i = text.indexOf(':', Math.max(next, i + 1));
+  }
+}
+
+/** The regular expressions of this module (the tests check each is linear on adversarial input). */
+export const PII_PATTERNS: readonly RegExp[] = [OBFUSCATED_AT, OBFUSCATED_DOT, MAIL_CONTEXT, SSN, SSN_BARE, SSN_CONTEXT, IBAN_START, IPV4, NOT_AN_ADDRESS_BEFORE, ADDRESS_CONTEXT];
