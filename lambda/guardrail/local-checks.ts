@@ -16,9 +16,9 @@ import { RE2JS } from 're2js';
 import type { CountryCode } from 'libphonenumber-js/min';
 import { ibanValid, luhnValid } from './detect/checksums';
 import { decodedHasInjection, decodedSegments, findFakeTurns, findPhrases } from './detect/injection';
-import { baseView, wordsView } from './detect/normalize';
+import { baseView, withoutUnits, wordsView } from './detect/normalize';
 import { findPhones } from './detect/phone';
-import { findCards, findEmails, findIbans, findIpv4, findIpv6, findSsns, Span } from './detect/pii';
+import { findCards, findEmails, findIbans, findIpv4, findIpv6, findSsns, Span, spreadDigitSpaces } from './detect/pii';
 import { findSecrets } from './detect/secrets';
 import { TextView, toOriginal } from './detect/text-view';
 
@@ -88,9 +88,7 @@ interface CompiledCustom {
   readonly re: RE2JS;
 }
 
-interface Candidate extends Finding {
-  readonly view: 'base' | 'words' | 'original';
-}
+type Candidate = Finding;
 
 function defaultAction(type: string): LocalCheckAction {
   return BLOCKING_TYPES.includes(type) ? 'BLOCK' : 'REDACT';
@@ -146,21 +144,25 @@ export class LocalChecks {
     const b = base.text;
     const spans: Span[] = [];
     if (this.wants('EMAIL')) findEmails(b, spans);
+    const candidates: Candidate[] = [];
+    const add = (view: TextView, s: Span) => {
+      const o = toOriginal(view, s.start, s.end);
+      if (o.end > o.start) candidates.push({ type: s.type, start: o.start, end: o.end });
+    };
     if (/\d/.test(b)) {
-      if (this.wants('PHONE')) findPhones(b, { defaultRegion: this.region }, spans);
-      if (this.wants('US_SSN')) findSsns(b, spans);
-      if (this.wants('CREDIT_CARD')) findCards(b, spans);
-      if (this.wants('IBAN')) findIbans(b, spans);
-      if (this.wants('IP_ADDRESS')) findIpv4(b, spans);
+      this.findNumbers(b, spans);
+      // digits typed one by one: the same detectors on a copy without the spaces between them
+      const spread = spreadDigitSpaces(b);
+      if (spread) {
+        const joined = withoutUnits(base, spread);
+        const more: Span[] = [];
+        this.findNumbers(joined.text, more);
+        for (const s of more) add(joined, s);
+      }
     }
     if (this.wants('IP_ADDRESS')) findIpv6(b, spans);
     if (this.wants(...SECRET_TYPES)) findSecrets(b, spans);
 
-    const candidates: Candidate[] = [];
-    const add = (view: TextView, s: Span) => {
-      const o = toOriginal(view, s.start, s.end);
-      if (o.end > o.start) candidates.push({ type: s.type, start: o.start, end: o.end, view: 'base' });
-    };
     for (const s of spans) add(base, s);
 
     if (this.wants('PROMPT_INJECTION')) {
@@ -180,7 +182,8 @@ export class LocalChecks {
         else if (this.wants(...SECRET_TYPES)) {
           const inner: Span[] = [];
           findSecrets(baseView(seg.decoded).text, inner);
-          type = inner.find((s) => this.action(s.type) !== 'ALLOW')?.type;
+          // one finding for the segment: the most severe secret in it
+          type = inner.map((s) => s.type).filter((t) => this.action(t) !== 'ALLOW').sort((a, b) => PRIORITY.indexOf(a) - PRIORITY.indexOf(b))[0];
         }
         if (type) add(base, { type, start: seg.start, end: seg.end });
       }
@@ -198,6 +201,15 @@ export class LocalChecks {
       }
     }
     return this.resolve(text, candidates);
+  }
+
+  /** The number-based detectors (phone, SSN, card, IBAN, IPv4) on one text. */
+  private findNumbers(text: string, spans: Span[]): void {
+    if (this.wants('PHONE')) findPhones(text, { defaultRegion: this.region }, spans);
+    if (this.wants('US_SSN')) findSsns(text, spans);
+    if (this.wants('CREDIT_CARD')) findCards(text, spans);
+    if (this.wants('IBAN')) findIbans(text, spans);
+    if (this.wants('IP_ADDRESS')) findIpv4(text, spans);
   }
 
   /** Drops allowed values, resolves overlaps, builds the redacted text. */

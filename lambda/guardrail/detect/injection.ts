@@ -7,7 +7,7 @@
  * amount of work per opening word.
  */
 import { baseView, wordsView } from './normalize';
-import { CJK_PATTERNS, PhraseFamily, WORD_FAMILIES } from './injection-phrases';
+import { CJK_PATTERNS, phrase, PhraseFamily, WORD_FAMILIES } from './injection-phrases';
 import type { Span } from './pii';
 import type { TextView } from './text-view';
 
@@ -17,8 +17,8 @@ interface CompiledFamily {
 }
 
 function escapeStart(s: string): string {
-  // opening phrases are plain words, optionally with a small regex group
-  return s;
+  // opening phrases are plain words; their words may be separated by a sentence mark too
+  return phrase(s);
 }
 
 function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: Map<string, CompiledFamily[]> } {
@@ -34,7 +34,7 @@ function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: 
   }
   for (const f of [...groups.values()].map((g) => ({ id: g.ids.join('+'), starts: g.starts, rest: g.rests.length === 1 ? g.rests[0] : `(?:${g.rests.join('|')})` }))) {
     const starts = [...f.starts].sort((a, b) => b.length - a.length).map(escapeStart);
-    const re = new RegExp(`(?:${starts.join('|')})${f.rest}`, 'y');
+    const re = new RegExp(`(?:${starts.join('|')})${f.rest}(?![^ ])`, 'y');
     const firstWords = new Set(f.starts.map((s) => s.split(' ')[0]));
     for (const w of firstWords) {
       const list = byWord.get(w) ?? [];
@@ -134,20 +134,29 @@ function isB64(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 45 || c === 95 || c === 61;
 }
 
-function readable(s: string): boolean {
+/** Decoded bytes that are text: printable, no replacement characters. */
+function printable(s: string): boolean {
   if (s.length < 8) return false;
   let good = 0;
-  let letters = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0xfffd) return false;
     if ((c >= 32 && c < 127) || c === 10 || c === 13 || c === 9 || c >= 0xa0) good++;
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0x3040) letters++;
   }
-  return good / s.length >= 0.9 && letters / s.length >= 0.4 && /\s/.test(s);
+  return good / s.length >= 0.95;
 }
 
-/** Encoded segments (base64, base64url, hex) whose decoded text reads as text. Spans in base-view coordinates. */
+/** Printable text with words in it (what an injection phrase needs). */
+export function wordy(s: string): boolean {
+  let letters = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7)) letters++;
+  }
+  return letters / s.length >= 0.5 && (/\s/.test(s) || /[^\x00-\x7f]/.test(s));
+}
+
+/** Encoded segments (base64, base64url, hex) whose decoded bytes are printable text. Spans in base-view coordinates. */
 export function decodedSegments(text: string): { start: number; end: number; decoded: string }[] {
   const out: { start: number; end: number; decoded: string }[] = [];
   let budget = MAX_DECODED;
@@ -166,7 +175,7 @@ export function decodedSegments(text: string): { start: number; end: number; dec
         decoded = Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
       }
       budget -= run.length;
-      if (decoded !== undefined && readable(decoded)) out.push({ start: i, end: j, decoded });
+      if (decoded !== undefined && printable(decoded)) out.push({ start: i, end: j, decoded });
     }
     i = j;
   }
@@ -175,6 +184,7 @@ export function decodedSegments(text: string): { start: number; end: number; dec
 
 /** Injection phrases in a decoded segment (normalized the same way as the text). */
 export function decodedHasInjection(decoded: string): boolean {
+  if (!wordy(decoded)) return false;
   const base = baseView(decoded);
   const words = wordsView(base);
   const found: (Span & { family: string })[] = [];

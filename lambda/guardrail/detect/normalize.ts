@@ -229,7 +229,7 @@ function foldWords(view: TextView): TextView {
   for (let k = 0; k < words.length; k++) {
     const w = words[k];
     if (!w.foldable) continue;
-    const neighbourLatin = (words[k - 1]?.latin && !words[k - 1]?.foldable) || (words[k + 1]?.latin && !words[k + 1]?.foldable);
+    const neighbourLatin = words[k - 1]?.latin || words[k + 1]?.latin;
     const fold = w.latin || w.digit || (w.allLookAlike && (!w.alphabet || neighbourLatin));
     if (!fold) continue;
     b.copy(view, at, w.start);
@@ -328,7 +328,7 @@ export function wordsView(base: TextView): TextView {
       if (isAsciiLetter(c) || c >= 0x80) letters++;
       else if (LEET[text[i]] !== undefined) leet++;
     }
-    const useLeet = letters >= 2 && leet > 0 && leet <= letters * 2;
+    const useLeet = letters >= 1 && leet > 0 && leet <= letters * 2 && t.end - t.start >= 2;
     for (let i = t.start; i < t.end; ) {
       const c = text.charCodeAt(i);
       if (c < 0x80) {
@@ -397,4 +397,16 @@ function mostCommon(gaps: number[], gapText: (index: number) => string): string 
     }
   }
   return best;
+}
+
+/** A view of `view` without the code units at `drop` (sorted offsets into `view.text`). */
+export function withoutUnits(view: TextView, drop: readonly number[]): TextView {
+  const b = new ViewBuilder(view.originalLength, view.text.length);
+  let at = 0;
+  for (const d of drop) {
+    b.copy(view, at, d);
+    at = d + 1;
+  }
+  b.copy(view, at, view.text.length);
+  return b.build();
 }

@@ -19,12 +19,15 @@ const TRUNK_ZERO_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IN', 'IT'
 
 /** Words right before a number that make it a phone number. */
 const PHONE_CONTEXT =
-  /(?:phone|tel|telephone|call|calling|mobile|cell|cellphone|whats ?app|signal|fax|sms|text me|text us|ring|dial|hotline|helpline|contact(?: number)?|reach (?:me|us|him|her)|(?:my|his|her|their|our|your) (?:number|no\.?)|ph|mob|handy|telefon|tel[eé]fono|t[eé]l[eé]phone|portable|celular|m[oó]vil|numero|n[uú]mero|nummer|rufnummer|cellulare|telemovel|电话|手机|電話|携帯|番号|телефон|номер)\W{0,12}$/i;
+  /(?:phone|toll[ -]?free|freephone|tel|telephone|call|calling|mobile|cell|cellphone|whats ?app|signal|fax|sms|text me|text us|ring|dial|hotline|helpline|contact(?: number)?|reach (?:me|us|him|her)|(?:my|his|her|their|our|your) (?:number|no\.?)|ph|mob|handy|telefon|tel[eé]fono|t[eé]l[eé]phone|portable|celular|m[oó]vil|numero|n[uú]mero|nummer|rufnummer|cellulare|telemovel|电话|手机|電話|携帯|番号|телефон|номер)\W{0,12}$/i;
 
 const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 45 || c === 46 || c === 47 || c === 10 || c === 13 || c === 9;
 }
 function isAlnum(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -124,10 +127,10 @@ function readCandidate(text: string, i: number): Candidate | undefined {
       groupEnds.push(p);
       digits += g.length;
     }
-    if (groups.length >= 7) break;
-    // separators: one or two of space, '-', '.', '/', or a space before '('
+    if (groups.length >= 20) break;
+    // separators: one to three of space, tab, new line, '-', '.', '/', or a space before '('
     let k = p;
-    while (k < text.length && k - p < 3 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 45 || text.charCodeAt(k) === 46 || text.charCodeAt(k) === 47)) k++;
+    while (k < text.length && k - p < 3 && isSeparator(text.charCodeAt(k))) k++;
     if (k < text.length && (isDigit(text.charCodeAt(k)) || (text.charCodeAt(k) === 40 && isDigit(text.charCodeAt(k + 1))))) {
       // a '.' or '/' separator only between digit groups of a consistent number, not after a sentence
       if (k - p === 2 && text.charCodeAt(p) === 46 && text.charCodeAt(p + 1) === 32) break;
@@ -154,7 +157,9 @@ function judge(text: string, c: Candidate, n: number, options: PhoneOptions, cal
   if (DATE_SHAPE.test(sep)) return false;
   const lengths = groups.map((g) => g.length);
   const oneDigitGroups = lengths.filter((l, i) => l === 1 && !(i === 0 && groups[0] === '1')).length;
-  const contextual = c.tel || PHONE_CONTEXT.test(text.slice(Math.max(0, c.start - 40), c.start));
+  // digits typed one by one (`6 5 0 - 2 5 3 ...`): a deliberately spread number
+  const spread = lengths.length >= 7 && lengths.filter((l) => l === 1).length >= lengths.length * 0.7;
+  const contextual = c.tel || spread || PHONE_CONTEXT.test(text.slice(Math.max(0, c.start - 40), c.start));
   // NANP: (415) 555-0132, 415-555-0132, 1-800-555-0199
   const nanp = nanpShape(groups, c.parenthesized);
   if (nanp) return judged(`US|${digits}`, calls, true, () => possibleIn(digits, 'US'));

@@ -32,6 +32,29 @@ function isDomainChar(c: number): boolean {
   return isAlnum(c) || c === 45;
 }
 
+// --- digits typed one by one ------------------------------------------------------------------------
+
+/**
+ * Where digits are typed one by one (`4 1 1 1 1 1 ...`, `6 5 0-2 5 3-...`), the spaces between single digits,
+ * else undefined. A run needs at least six such spaces, so `page 3 4` or a list of small numbers stays as it is.
+ */
+export function spreadDigitSpaces(text: string): number[] | undefined {
+  let out: number[] | undefined;
+  let run: number[] = [];
+  const flush = () => {
+    if (run.length >= 6) (out ??= []).push(...run);
+    run = [];
+  };
+  for (let i = 1; i + 1 < text.length; i++) {
+    if (text.charCodeAt(i) !== 32) continue;
+    const single = isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1)) && !isDigit(text.charCodeAt(i - 2)) && !(i + 2 < text.length && isDigit(text.charCodeAt(i + 2)));
+    if (single) run.push(i);
+    else if (!(isDigit(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === 45 || text.charCodeAt(i + 1) === 45)) flush();
+  }
+  flush();
+  return out;
+}
+
 // --- e-mail -------------------------------------------------------------------------------------------
 
 /** `[at]`, `(at)`, `{at}`, `<at>`, ` @ `, and bare ` at ` (only where the text talks about mail). */
@@ -177,7 +200,7 @@ export function findCards(text: string, out: Span[]): void {
 
 // --- US SSN -------------------------------------------------------------------------------------------
 
-const SSN = /(?<![\d-])(\d{3})([-. /]{1,2})(\d{2})\2(\d{4})(?!\d|[-.]\d)/g;
+const SSN = /(?<![\d-])(\d{3})[-. /\n\t]{1,2}(\d{2})[-. /\n\t]{1,2}(\d{4})(?!\d|[-.]\d)/g;
 const SSN_BARE = /(?<![\d-])(\d{3})(\d{2})(\d{4})(?![\d-])/g;
 const SSN_CONTEXT = /(?:ssn|social security|soc\.? ?sec|ss ?#|ss no|taxpayer id|\bitin\b|sozialversicherung|seguro social)/i;
 
@@ -185,7 +208,7 @@ const SSN_CONTEXT = /(?:ssn|social security|soc\.? ?sec|ss ?#|ss no|taxpayer id|
 export function findSsns(text: string, out: Span[]): void {
   SSN.lastIndex = 0;
   for (let m = SSN.exec(text); m; m = SSN.exec(text)) {
-    if (ssnValid(m[1], m[3], m[4])) out.push({ type: 'US_SSN', start: m.index, end: m.index + m[0].length });
+    if (ssnValid(m[1], m[2], m[3])) out.push({ type: 'US_SSN', start: m.index, end: m.index + m[0].length });
   }
   SSN_BARE.lastIndex = 0;
   for (let m = SSN_BARE.exec(text); m; m = SSN_BARE.exec(text)) {
@@ -233,7 +256,7 @@ export function findIbans(text: string, out: Span[]): void {
 
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/(?:3[0-2]|[12]?\d))?(?![\w]|\.\d)/g;
 /** Words before a dotted number that make it a version, a section or a standard, not an address. */
-const NOT_AN_ADDRESS_BEFORE = /(?:\bv|\bver|version|versions|release|build|firmware|patch|rev|revision|upgrade to|update to|downgrade to|upgraded to|updated to|section|sections|sec|§|chapter|clause|article|art|paragraph|para|step|item|figure|fig|table|appendix|annex|part|rule|no|number|nr|iso|rfc|standard|oid)[\s.:#-]{0,3}$/i;
+const NOT_AN_ADDRESS_BEFORE = /(?:\bv|\bver|version|versions|release|build|firmware|patch|rev|revision|upgrade|update|downgrade|install|section|sections|sec|§|chapter|clause|article|art|paragraph|para|step|item|figure|fig|table|appendix|annex|part|rule|no|number|nr|iso|rfc|standard|oid|edition|kapitel|abschnitt|artikel|capitulo|seccion|articulo)\b[^\n.;]{0,24}$|(?:\bv|§)\s?$/i;
 const ADDRESS_CONTEXT = /(?:\bip\b|ipv4|address|host|server|ping|ssh|dns|gateway|subnet|router|route|connect|vpn|firewall|proxy|nat\b|cidr|curl|http|port|node at|instance|machine|client|packet|traffic|whitelist|allowlist|blocklist|blacklist|tcp|udp|lan|wan)/i;
 
 /** IPv4 addresses (with an optional CIDR suffix), except version strings and section numbers. */
@@ -241,7 +264,7 @@ export function findIpv4(text: string, out: Span[]): void {
   if (text.indexOf('.') < 0) return;
   IPV4.lastIndex = 0;
   for (let m = IPV4.exec(text); m; m = IPV4.exec(text)) {
-    const before = text.slice(Math.max(0, m.index - 24), m.index);
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
     const around = text.slice(Math.max(0, m.index - 60), Math.min(text.length, m.index + m[0].length + 40));
     const context = ADDRESS_CONTEXT.test(around);
     if (!context && NOT_AN_ADDRESS_BEFORE.test(before)) continue;

@@ -17,9 +17,9 @@ const AWS_ACCESS_KEY = /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|AN
 const AWS_SECRET_LABEL =
   /(?:aws[ _-]{0,2})?(?:secret[ _-]{0,2}(?:access[ _-]{0,2})?key|secretaccesskey|secret_key)(?:[ _-]{0,2}id)?["']?\s{0,4}(?:[:=]|=>|->|is|was|:=)?\s{0,4}["'`]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
 /** An access key id followed by a 40-character token on the same line (the console's CSV, `id secret` pairs). */
-const AWS_PAIR = /(?:AKIA|ASIA)[A-Z0-9]{16}["']?[ \t]{0,3}[,;|\t: ][ \t]{0,3}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+const AWS_PAIR = /(?:AKIA|ASIA)[A-Z0-9]{16}["']?[ \t]{0,3}[,;|\t: /][ \t]{0,3}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
 const TOKEN_40 = /(?<![A-Za-z0-9/+=_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-]|\.[A-Za-z0-9])/g;
-const SECRET_CONTEXT = /(?:aws|secret|credential|access key|iam|boto|sts|s3|key id|keyid|api key|token|password)/i;
+const SECRET_CONTEXT = /(?:aws|secret|cred|access key|iam|boto|sts|s3|key id|keyid|api key|token|password|AKIA|ASIA)/i;
 
 /** True when a 40-character token is random enough to be a secret key rather than a path or an identifier. */
 export function looksLikeSecretKey(token: string): boolean {
