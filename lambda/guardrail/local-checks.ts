@@ -80,7 +80,7 @@ export interface LocalCheckConfig {
 /** Redaction priority when two findings overlap (first wins; then the longer one). */
 const PRIORITY: readonly string[] = [
   'PRIVATE_KEY', 'AWS_SECRET_KEY', 'AWS_ACCESS_KEY', 'URL_CREDENTIALS', 'JWT', 'STRIPE_KEY', 'GITHUB_TOKEN', 'SLACK_TOKEN', 'GCP_CREDENTIAL', 'AZURE_KEY',
-  'API_TOKEN', 'CREDIT_CARD', 'IBAN', 'US_SSN', 'EMAIL', 'IP_ADDRESS', 'PHONE',
+  'API_TOKEN', 'IBAN', 'CREDIT_CARD', 'US_SSN', 'EMAIL', 'IP_ADDRESS', 'PHONE',
 ];
 
 interface CompiledCustom {

@@ -26,26 +26,33 @@ export function luhnValid(s: string): boolean {
  * none. Only the first four digits are read.
  */
 export function cardLengths(first4: string): number {
-  const range = (lo: number, hi: number) => {
-    let m = 0;
-    for (let n = lo; n <= hi; n++) m |= 1 << n;
-    return m;
-  };
-  const p2 = Number(first4.slice(0, 2));
-  const p3 = Number(first4.slice(0, 3));
   const p4 = Number(first4);
-  const d1 = first4[0];
-  if (d1 === '4') return (1 << 13) | (1 << 16) | (1 << 19); // Visa
-  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return 1 << 16; // Mastercard
-  if (p2 === 34 || p2 === 37) return 1 << 15; // Amex
-  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) return range(16, 19); // Discover
-  if (p4 >= 3528 && p4 <= 3589) return range(16, 19); // JCB
-  if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) return range(14, 19); // Diners
-  if (p2 === 62 || p2 === 81) return range(16, 19); // UnionPay
-  if (p4 >= 2200 && p4 <= 2204) return range(16, 19); // Mir
-  if (p2 === 50 || (p2 >= 56 && p2 <= 69)) return range(12, 19); // Maestro and other 5/6 ranges
+  const p3 = Math.floor(p4 / 10);
+  const p2 = Math.floor(p4 / 100);
+  const d1 = Math.floor(p4 / 1000);
+  if (d1 === 4) return VISA; // Visa
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return L16; // Mastercard
+  if (p2 === 34 || p2 === 37) return L15; // Amex
+  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) return L16_19; // Discover
+  if (p4 >= 3528 && p4 <= 3589) return L16_19; // JCB
+  if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) return L14_19; // Diners
+  if (p2 === 62 || p2 === 81) return L16_19; // UnionPay
+  if (p4 >= 2200 && p4 <= 2204) return L16_19; // Mir
+  if (p2 === 50 || (p2 >= 56 && p2 <= 69)) return L12_19; // Maestro and other 5/6 ranges
   return 0;
 }
+
+function lengths(lo: number, hi: number): number {
+  let m = 0;
+  for (let n = lo; n <= hi; n++) m |= 1 << n;
+  return m;
+}
+const VISA = (1 << 13) | (1 << 16) | (1 << 19);
+const L15 = 1 << 15;
+const L16 = 1 << 16;
+const L16_19 = lengths(16, 19);
+const L14_19 = lengths(14, 19);
+const L12_19 = lengths(12, 19);
 
 /** True when a digit string starts like a payment card of a major scheme and has a length that scheme issues. */
 export function cardPrefixValid(digits: string): boolean {

@@ -90,15 +90,20 @@ const ROLE_LINE =
   /(?:^|\n)[ \t>*#_=|~-]{0,8}[[<({]{0,3}[ \t|]{0,2}(?:system|sys|admin|administrator|developer|dev|root|operator|openai|anthropic|security|moderator|assistant|ai|model|supervisor|sudo)(?:[ _-]{0,2}(?:message|msg|prompt|note|notice|override|instructions?|update|command|alert|directive|policy|config|mode|channel|role|administrator|admin))?[ \t|]{0,2}[\])}>]{0,3}[ \t]{0,2}(?::|-{1,2}>?|=>|\]|>|#{2,4}|\n)/gi;
 /** What a fake turn orders when it is an attack. */
 const ROLE_DIRECTIVE =
-  /\b(?:ignore|disregard|forget|override|overrid|bypass|disable|unrestricted|unfiltered|uncensored|no (?:longer|more) (?:bound|restricted|limited)|no (?:restrictions|rules|filters|limits|guidelines)|new (?:instructions|rules|directive|directives|policy|persona|system prompt)|developer mode|dan mode|jailbr\w{0,6}|safety (?:off|disabled|filters? (?:off|disabled|removed))|reveal (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|print (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|you (?:are now|must now|will now|are no longer|may now|can now|have been (?:updated|freed|unlocked|granted))|all (?:previous|prior|earlier) (?:instructions|rules)|previous instructions|restrictions (?:are|have been) (?:lifted|removed|disabled)|(?:lifted|removed|disabled) (?:all )?(?:restrictions|filters|safety)|priority (?:override|instruction)|supersedes?|takes? precedence|comply (?:with|fully)|obey (?:the|all|every|these)|answer (?:everything|anything|all questions)|without (?:any )?(?:restrictions|filters|limitations|censorship|refusing)|do anything now|admin(?:istrator)? (?:access|privileges|mode|override)|authori[sz]ed (?:to|override)|elevated privileges)/i;
+  /\b(?:ignore|disregard|forget|override|overrid|bypass|disable|unrestricted|unfiltered|uncensored|no (?:longer|more) (?:bound|restricted|limited)|no (?:restrictions|rules|filters|limits|guidelines)|new (?:instructions|rules|directive|directives|policy|persona|system prompt)|developer mode|dan mode|jailbr\w{0,6}|safety (?:off|disabled|filters? (?:off|disabled|removed))|reveal (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|print (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|you (?:are now|must now|will now|are no longer|may now|can now|have been (?:updated|freed|unlocked|granted))|all (?:previous|prior|earlier) (?:instructions|rules)|previous instructions|restrictions (?:are|have been) (?:lifted|removed|disabled)|(?:lifted|removed|disabled) (?:all )?(?:restrictions|filters|safety)|priority (?:override|instruction)|supersedes?|takes? precedence|comply (?:with|fully)|obey (?:the|all|every|these)|answer (?:everything|anything|all questions)|without (?:any )?(?:restrictions|filters|limitations|censorship|refusing)|do anything now|admin(?:istrator)? (?:access|privileges|mode|override)|authori[sz]ed (?:to|override)|elevated privileges|(?:the assistant|the ai|the model|you) (?:will|must|shall|should|can|may) (?:now|henceforth|from now on|always|no longer)|reveal (?:its|the|your) (?:hidden|secret|system|internal|full|entire|initial) \w{2,20}|safety ?= ?(?:off|false|0|none|disabled)|mode ?= ?(?:unrestricted|unfiltered|jailbreak|dan|developer|god)|obey (?:the )?user|restrictions ?= ?(?:off|none|false|0))/i;
 /** Tokens of chat templates (ChatML, Llama, Gemma ...). */
 const CHAT_TOKEN = /<\|(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|system|assistant|user|end|eom_id)\|>|\[\/?INST\]|<<\/?SYS>>|<\/?start_of_turn>|<end_of_turn>|<\/s>\s{0,3}<s>/gi;
 const CHAT_ROLE_AFTER = /^\s{0,3}(?:system|assistant|developer|user|model)\b/i;
 /** Tags that claim authority: `<system>`, `</system>`, `[SYSTEM OVERRIDE]`, `{{system}}`, `<admin_override>`. */
 const AUTHORITY_TAG = /[<[{]{1,2}\/?\s{0,2}(?:system(?:[ _-]?(?:prompt|message|override|instructions?))?|admin(?:[ _-]?override)?|override|sudo|root access|developer(?:[ _-]?(?:message|override|mode))?|instructions?|im_start|priority[ _-]instruction)\s{0,2}[>\]}]{1,2}/gi;
 
+/** DAN and its siblings as personas: in capitals, after a word that makes them one (`act as DAN`, `DAN mode`). */
+const PERSONA_CAPS = /(?:\b(?:[Aa]ct as|[Yy]ou are(?: now)?|[Pp]retend to be|[Bb]ecome|[Rr]ole-?play as|[Rr]espond as|[Aa]nswer as|[Rr]eply as|[Cc]alled|[Nn]amed|[Kk]nown as|[Ee]nter|[Ee]nable|[Ss]imulate|[Bb]e)\s{1,3}(?:an? |the )?["'“]?(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|DevMode)\b|\b(?:DAN|STAN|DUDE|AIM)\s{1,3}(?:[Mm]ode|MODE|[Pp]rompt|PROMPT|[Jj]ailbreak)\b)/g;
+
 /** Fake system turns, chat-template tokens and authority tags, in base-view coordinates. */
 export function findFakeTurns(text: string, out: Span[]): void {
+  PERSONA_CAPS.lastIndex = 0;
+  for (let m = PERSONA_CAPS.exec(text); m; m = PERSONA_CAPS.exec(text)) out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
   if (!/[:\][<>|#\n-]/.test(text)) return;
   ROLE_LINE.lastIndex = 0;
   for (let m = ROLE_LINE.exec(text); m; m = ROLE_LINE.exec(text)) {
@@ -199,6 +204,6 @@ export function decodedHasInjection(decoded: string): boolean {
 export type { TextView };
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
-export const INJECTION_PATTERNS: readonly RegExp[] = [ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];
+export const INJECTION_PATTERNS: readonly RegExp[] = [PERSONA_CAPS, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];
 /** The compiled phrase families (the tests check each is linear on adversarial input). */
 export const FAMILY_PATTERNS: readonly RegExp[] = [...new Set([...WORDS.byWord.values()].flat().map((f) => f.re))];

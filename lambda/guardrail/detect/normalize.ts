@@ -258,17 +258,11 @@ const NOT_PLAIN = /[^\x20-\x7e\t\n\r]/;
 
 // --- the words view -----------------------------------------------------------------------------------
 
-const SENTENCE_END = /[.!?;:\n\u3002\uff01\uff1f]/;
-
 const LEET: { readonly [c: string]: string } = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', '$': 's', '!': 'i', '|': 'l', '€': 'e' };
 
 /** LEET as a table of ASCII codes (0: not a leet character). */
 const LEET_CODES = new Uint8Array(128);
 for (const [k, v] of Object.entries(LEET)) if (k.charCodeAt(0) < 128) LEET_CODES[k.charCodeAt(0)] = v.charCodeAt(0);
-
-function isWordChar(c: number, cp: number): boolean {
-  return isAsciiAlnum(c) || (c >= 0x80 && isNonAsciiLetter(cp));
-}
 
 const lowerCache = new Map<number, string>();
 function lower(cp: number): string {
@@ -280,56 +274,55 @@ function lower(cp: number): string {
   return s;
 }
 
-interface Token {
-  readonly start: number; // in the base view
-  readonly end: number;
-}
-
 /**
  * The words view of a base view: lower-case words separated by single spaces, leetspeak folded, letter
  * spacing joined. Only for phrase matching (the text is not meant to be read).
  */
 export function wordsView(base: TextView): TextView {
   const text = base.text;
+  const n = text.length;
   // 1. Tokens: runs of letters and digits, plus leet symbols between word characters (`h@ck`, `$ystem`).
-  const tokens: Token[] = [];
-  for (let i = 0; i < text.length; ) {
+  const ts: number[] = []; // token starts
+  const te: number[] = []; // token ends
+  const wordAt = (i: number): boolean => {
     const c = text.charCodeAt(i);
-    const cp = text.codePointAt(i)!;
-    const leetStart = (c === 36 || c === 64 || c === 124) && i + 1 < text.length && isAsciiLetter(text.charCodeAt(i + 1));
-    if (!isWordChar(c, cp) && !leetStart) {
-      i += cp > 0xffff ? 2 : 1;
+    return c < 0x80 ? ASCII_WORD[c] === 1 : isNonAsciiLetter(text.codePointAt(i)!);
+  };
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    const leetStart = (c === 36 || c === 64 || c === 124) && i + 1 < n && isAsciiLetter(text.charCodeAt(i + 1));
+    if (!leetStart && !wordAt(i)) {
+      i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
       continue;
     }
     const start = i;
-    i += cp > 0xffff ? 2 : 1;
-    while (i < text.length) {
+    i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+    while (i < n) {
       const d = text.charCodeAt(i);
-      const dp = text.codePointAt(i)!;
-      if (isWordChar(d, dp)) {
-        i += dp > 0xffff ? 2 : 1;
-      } else if ((d === 64 || d === 36 || d === 33 || d === 124) && i + 1 < text.length && isWordChar(text.charCodeAt(i + 1), text.codePointAt(i + 1)!)) {
-        i++; // a leet symbol inside a word
-      } else if (d === 39 && i + 1 < text.length && isAsciiLetter(text.charCodeAt(i + 1)) && isAsciiLetter(text.charCodeAt(i - 1))) {
-        i++; // an apostrophe inside a word (don't): dropped below
-      } else break;
+      if (wordAt(i)) i += d >= 0xd800 && d <= 0xdbff ? 2 : 1;
+      else if ((d === 64 || d === 36 || d === 33 || d === 124) && i + 1 < n && wordAt(i + 1)) i++; // a leet symbol inside a word
+      else if (d === 39 && i + 1 < n && isAsciiLetter(text.charCodeAt(i + 1)) && isAsciiLetter(text.charCodeAt(i - 1))) i++; // don't
+      else break;
     }
-    tokens.push({ start, end: i });
+    ts.push(start);
+    te.push(i);
   }
 
   // 2. Letter spacing: a run of at least four single-letter tokens is one word (or several, where the gap
   // between two letters is wider than the usual gap of the run).
-  const b = new ViewBuilder(base.originalLength, text.length);
-  const emitToken = (t: Token) => {
+  const b = new ViewBuilder(base.originalLength, n);
+  const emitToken = (k: number) => {
+    const from = ts[k];
+    const to = te[k];
     let letters = 0;
     let leet = 0;
-    for (let i = t.start; i < t.end; i++) {
+    for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
       if (isAsciiLetter(c) || c >= 0x80) letters++;
-      else if (LEET[text[i]] !== undefined) leet++;
+      else if (c < 0x80 && LEET_CODES[c] > 0) leet++;
     }
-    const useLeet = letters >= 1 && leet > 0 && leet <= letters * 2 && t.end - t.start >= 2;
-    for (let i = t.start; i < t.end; ) {
+    const useLeet = letters >= 1 && leet > 0 && leet <= letters * 2 && to - from >= 2;
+    for (let i = from; i < to; ) {
       const c = text.charCodeAt(i);
       if (c < 0x80) {
         if (c !== 39) {
@@ -346,58 +339,67 @@ export function wordsView(base: TextView): TextView {
     }
   };
   // Between two tokens: ' . ' where a sentence or a line ended, else ' '.
-  const space = (afterToken: Token, next: Token | undefined) => {
-    const at = base.ends[afterToken.end - 1];
-    const gap = next ? text.slice(afterToken.end, next.start) : '';
-    b.push(SENTENCE_END.test(gap) ? ' . ' : ' ', at, at);
+  const space = (k: number) => {
+    const at = base.ends[te[k] - 1];
+    let mark = false;
+    if (k + 1 < ts.length) {
+      for (let i = te[k]; i < ts[k + 1] && !mark; i++) mark = SENTENCE_CODES.has(text.charCodeAt(i));
+    }
+    if (mark) {
+      b.pushCode(32, at, at);
+      b.pushCode(46, at, at);
+    }
+    b.pushCode(32, at, at);
   };
 
-  for (let k = 0; k < tokens.length; ) {
+  const count = ts.length;
+  for (let k = 0; k < count; ) {
     // A run of single-character letter tokens separated by short gaps.
     let j = k;
-    while (j < tokens.length && tokens[j].end - tokens[j].start === 1 && isSpacedLetter(text.charCodeAt(tokens[j].start)) && (j === k || tokens[j].start - tokens[j - 1].end <= 8)) j++;
+    while (j < count && te[j] - ts[j] === 1 && isSpacedLetter(text.charCodeAt(ts[j])) && (j === k || ts[j] - te[j - 1] <= 8)) j++;
     if (j - k >= 4) {
-      const gaps: number[] = [];
-      for (let m = k + 1; m < j; m++) gaps.push(tokens[m].start - tokens[m - 1].end);
-      const usual = mostCommon(gaps, (m) => text.slice(tokens[m + k].end, tokens[m + k + 1].start));
+      const usual = mostCommonGap(text, ts, te, k, j);
       for (let m = k; m < j; m++) {
-        if (m > k) {
-          const gap = text.slice(tokens[m - 1].end, tokens[m].start);
-          if (gap !== usual) space(tokens[m - 1], tokens[m]);
-        }
-        emitToken(tokens[m]);
+        if (m > k && text.slice(te[m - 1], ts[m]) !== usual) space(m - 1);
+        emitToken(m);
       }
-      if (j < tokens.length) space(tokens[j - 1], tokens[j]);
+      if (j < count) space(j - 1);
       k = j;
       continue;
     }
-    emitToken(tokens[k]);
-    if (k + 1 < tokens.length) space(tokens[k], tokens[k + 1]);
+    emitToken(k);
+    if (k + 1 < count) space(k);
     k++;
   }
   return b.build();
+}
+
+/** Word characters among ASCII: letters and digits. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = isAsciiAlnum(c) ? 1 : 0;
+const SENTENCE_CODES = new Set([46, 33, 63, 59, 58, 10, 0x3002, 0xff01, 0xff1f]);
+
+/** The most common gap between the tokens `k` to `j` of a letter-spaced run. */
+function mostCommonGap(text: string, ts: number[], te: number[], k: number, j: number): string {
+  const counts = new Map<string, number>();
+  let best = '';
+  let bestCount = 0;
+  for (let m = k + 1; m < j; m++) {
+    const g = text.slice(te[m - 1], ts[m]);
+    const c = (counts.get(g) ?? 0) + 1;
+    counts.set(g, c);
+    if (c > bestCount) {
+      best = g;
+      bestCount = c;
+    }
+  }
+  return best;
 }
 
 function isSpacedLetter(c: number): boolean {
   return isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 64 || c === 36;
 }
 
-/** The most common gap string of a run (index → gap text). */
-function mostCommon(gaps: number[], gapText: (index: number) => string): string {
-  const counts = new Map<string, number>();
-  let best = '';
-  let bestCount = 0;
-  for (let m = 0; m < gaps.length; m++) {
-    const g = gapText(m);
-    const n = (counts.get(g) ?? 0) + 1;
-    counts.set(g, n);
-    if (n > bestCount) {
-      best = g;
-      bestCount = n;
-    }
-  }
-  return best;
-}
 
 /** A view of `view` without the code units at `drop` (sorted offsets into `view.text`). */
 export function withoutUnits(view: TextView, drop: readonly number[]): TextView {

@@ -152,7 +152,8 @@ export function findCards(text: string, out: Span[]): void {
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (!isDigit(c) || (i > 0 && isAlnum(text.charCodeAt(i - 1)))) {
+    // a card may follow a word directly (`visa4111...`), never another digit
+    if (!isDigit(c) || (i > 0 && isDigit(text.charCodeAt(i - 1)))) {
       i++;
       continue;
     }
@@ -169,6 +170,11 @@ export function findCards(text: string, out: Span[]): void {
       j = k;
     }
     const runEnd = j;
+    // glued to a word (`visa4111...`): only a long first group, not the digits of an identifier (`DK50 ...`)
+    if (i > 0 && isLetter(text.charCodeAt(i - 1)) && groups[1] - groups[0] < 4) {
+      i = runEnd + 1;
+      continue;
+    }
     // A letter glued to the end (a product code) is not a card.
     const gluedEnd = runEnd < text.length && isLetter(text.charCodeAt(runEnd));
     const n = groups.length / 2;
@@ -305,26 +311,37 @@ export function ipv6Valid(s: string): boolean {
   return true;
 }
 
-/** IPv6 addresses, full and compressed. */
+/** IPv6 addresses, full and compressed: maximal runs of hex digits, colons and dots, validated once each. */
 export function findIpv6(text: string, out: Span[]): void {
   let i = text.indexOf(':');
-  while (i >= 0 && i < text.length) {
-    // Expand around this colon over hex digits, colons and dots.
+  while (i >= 0) {
     let start = i;
-    while (start > 0 && i - start < 45 && (isHex(text.charCodeAt(start - 1)) || text.charCodeAt(start - 1) === 58 || text.charCodeAt(start - 1) === 46)) start--;
+    while (start > 0 && isV6Char(text.charCodeAt(start - 1))) start--;
     let end = i;
-    while (end < text.length && end - start < 46 && (isHex(text.charCodeAt(end)) || text.charCodeAt(end) === 58 || text.charCodeAt(end) === 46)) end++;
+    let colons = 0;
+    while (end < text.length && isV6Char(text.charCodeAt(end))) {
+      if (text.charCodeAt(end) === 58) colons++;
+      end++;
+    }
     const next = end;
     // trim sentence punctuation and stray dots
     while (end > start && (text.charCodeAt(end - 1) === 46 || (text.charCodeAt(end - 1) === 58 && text.charCodeAt(end - 2) !== 58))) end--;
     while (start < end && text.charCodeAt(start) === 46) start++;
-    const boundaryOk = (start === 0 || !/[\w:]/.test(text[start - 1])) && (end >= text.length || !/[\w]/.test(text[end]));
-    const candidate = text.slice(start, end);
-    if (boundaryOk && end - start <= 45 && (candidate.match(/:/g)?.length ?? 0) >= 2 && ipv6Valid(candidate)) {
-      out.push({ type: 'IP_ADDRESS', start, end });
+    if (colons >= 2 && end - start <= 45 && end - start >= 3) {
+      const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+      const after = end < text.length ? text.charCodeAt(end) : 32;
+      if (!isWordCode(before) && before !== 58 && !isWordCode(after) && ipv6Valid(text.slice(start, end))) out.push({ type: 'IP_ADDRESS', start, end });
     }
-    i = text.indexOf(':', Math.max(next, i + 1));
+    i = next < text.length ? text.indexOf(':', next) : -1;
   }
+}
+
+function isV6Char(c: number): boolean {
+  return isHex(c) || c === 58 || c === 46;
+}
+
+function isWordCode(c: number): boolean {
+  return isAlnum(c) || c === 95;
 }
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
