@@ -34,7 +34,7 @@ function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: 
   }
   for (const f of [...groups.values()].map((g) => ({ id: g.ids.join('+'), starts: g.starts, rest: g.rests.length === 1 ? g.rests[0] : `(?:${g.rests.join('|')})` }))) {
     const starts = [...f.starts].sort((a, b) => b.length - a.length).map(escapeStart);
-    const re = new RegExp(`(?:${starts.join('|')})${f.rest}(?![^ ])`, 'y');
+    const re = new RegExp(`(?:${starts.join('|')})(?:${f.rest})(?![^ ])`, 'y');
     const firstWords = new Set(f.starts.map((s) => s.split(' ')[0]));
     for (const w of firstWords) {
       const list = byWord.get(w) ?? [];
@@ -87,7 +87,7 @@ export function findPhrases(words: string, out: (Span & { family: string })[]): 
 
 /** A line that claims to be a system, developer or admin turn: `SYSTEM:`, `[system]`, `<admin>`, `### System Override ###`. */
 const ROLE_LINE =
-  /(?:^|\n)[ \t>*#_=|~-]{0,8}[[<({]{0,3}[ \t|]{0,2}(?:system|sys|admin|administrator|developer|dev|root|operator|openai|anthropic|security|moderator|assistant|ai|model|supervisor|sudo)(?:[ _-]{0,2}(?:message|msg|prompt|note|notice|override|instructions?|update|command|alert|directive|policy|config|mode|channel|role|administrator|admin))?[ \t|]{0,2}[\])}>]{0,3}[ \t]{0,2}(?::|-{1,2}>?|=>|\]|>|#{2,4}|\n)/gi;
+  /(?:^|\n)[ \t>*#_=|~-]{0,8}[[<({]{0,3}[ \t|]{0,2}(?:system|sys|admin|administrator|developer|dev|root|operator|openai|anthropic|security|moderator|assistant|ai|model|supervisor|sudo|instruction|instructions|new instructions?)(?:[ _-]{0,2}(?:message|msg|prompt|note|notice|override|instructions?|update|command|alert|directive|policy|config|mode|channel|role|administrator|admin))?[ \t|]{0,2}[\])}>]{0,3}[ \t]{0,2}(?::|-{1,2}>?|=>|\]|>|#{2,4}|\n)/gi;
 /** What a fake turn orders when it is an attack. */
 const ROLE_DIRECTIVE =
   /\b(?:ignore|disregard|forget|override|overrid|bypass|disable|unrestricted|unfiltered|uncensored|no (?:longer|more) (?:bound|restricted|limited)|no (?:restrictions|rules|filters|limits|guidelines)|new (?:instructions|rules|directive|directives|policy|persona|system prompt)|developer mode|dan mode|jailbr\w{0,6}|safety (?:off|disabled|filters? (?:off|disabled|removed))|reveal (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|print (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|you (?:are now|must now|will now|are no longer|may now|can now|have been (?:updated|freed|unlocked|granted))|all (?:previous|prior|earlier) (?:instructions|rules)|previous instructions|restrictions (?:are|have been) (?:lifted|removed|disabled)|(?:lifted|removed|disabled) (?:all )?(?:restrictions|filters|safety)|priority (?:override|instruction)|supersedes?|takes? precedence|comply (?:with|fully)|obey (?:the|all|every|these)|answer (?:everything|anything|all questions)|without (?:any )?(?:restrictions|filters|limitations|censorship|refusing)|do anything now|admin(?:istrator)? (?:access|privileges|mode|override)|authori[sz]ed (?:to|override)|elevated privileges|(?:the assistant|the ai|the model|you) (?:will|must|shall|should|can|may) (?:now|henceforth|from now on|always|no longer)|reveal (?:its|the|your) (?:hidden|secret|system|internal|full|entire|initial) \w{2,20}|safety ?= ?(?:off|false|0|none|disabled)|mode ?= ?(?:unrestricted|unfiltered|jailbreak|dan|developer|god)|obey (?:the )?user|restrictions ?= ?(?:off|none|false|0))/i;

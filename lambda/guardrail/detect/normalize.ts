@@ -229,8 +229,17 @@ function foldWords(view: TextView): TextView {
   for (let k = 0; k < words.length; k++) {
     const w = words[k];
     if (!w.foldable) continue;
-    const neighbourLatin = words[k - 1]?.latin || words[k + 1]?.latin;
-    const fold = w.latin || w.digit || (w.allLookAlike && (!w.alphabet || neighbourLatin));
+    // a whole word of look-alikes is Latin in disguise when the words around it are mostly Latin, not when it
+    // stands among words of its own alphabet ("правилами OpenAI" is Russian with a brand name)
+    let latinAround = 0;
+    let nativeAround = 0;
+    for (let d = -2; d <= 2; d++) {
+      const v = d === 0 ? undefined : words[k + d];
+      if (!v) continue;
+      if (v.latin) latinAround++;
+      else if (v.alphabet && !v.allLookAlike) nativeAround++;
+    }
+    const fold = w.latin || w.digit || (w.allLookAlike && (!w.alphabet || latinAround > nativeAround));
     if (!fold) continue;
     b.copy(view, at, w.start);
     for (let i = w.start; i < w.end; ) {

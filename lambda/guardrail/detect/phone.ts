@@ -157,9 +157,7 @@ function judge(text: string, c: Candidate, n: number, options: PhoneOptions, cal
   if (DATE_SHAPE.test(sep)) return false;
   const lengths = groups.map((g) => g.length);
   const oneDigitGroups = lengths.filter((l, i) => l === 1 && !(i === 0 && groups[0] === '1')).length;
-  // digits typed one by one (`6 5 0 - 2 5 3 ...`): a deliberately spread number
-  const spread = lengths.length >= 7 && lengths.filter((l) => l === 1).length >= lengths.length * 0.7;
-  const contextual = c.tel || spread || PHONE_CONTEXT.test(text.slice(Math.max(0, c.start - 40), c.start));
+  const contextual = c.tel || PHONE_CONTEXT.test(text.slice(Math.max(0, c.start - 40), c.start));
   // NANP: (415) 555-0132, 415-555-0132, 1-800-555-0199
   const nanp = nanpShape(groups, c.parenthesized);
   if (nanp) return judged(`US|${digits}`, calls, true, () => possibleIn(digits, 'US'));
