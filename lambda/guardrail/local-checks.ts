@@ -95,7 +95,7 @@ function defaultAction(type: string): LocalCheckAction {
 }
 
 function compact(s: string): string {
-  return s.toLowerCase().replace(/[\s\-().]/g, '');
+  return s.toLowerCase().replace(/[\s\-().+]/g, '');
 }
 
 /** The local checks of one deployment, compiled once (per Lambda container) and applied to many texts. */
