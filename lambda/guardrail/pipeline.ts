@@ -5,7 +5,7 @@ import { errorResponse, HttpResponse, jsonResponse, readJsonBody } from '../shar
 import { errorName, errorStatus } from '../shared/logging';
 import type { GuardrailVerdict } from './assessments';
 import type { GuardrailConfig } from './config';
-import { inspectText, Inspection } from './local-checks';
+import { Inspection, LocalChecks } from './local-checks';
 import type { ModelAnswer, Ports } from './ports';
 import { parseGenerateRequest } from './schema';
 
@@ -27,6 +27,8 @@ export interface MetricsSink {
 export interface PipelineDeps {
   readonly config: GuardrailConfig;
   readonly ports: Ports;
+  /** The deployment's compiled local checks. */
+  readonly checks: LocalChecks;
   readonly metrics: MetricsSink;
   readonly log: (level: 'info' | 'warn' | 'error', message: string, details: object) => void;
   /** Monotonic milliseconds (stage latencies). */
@@ -91,8 +93,9 @@ function verdictRecord(v: GuardrailVerdict | undefined) {
   return { intervened: v.intervened, blocked: v.blocked, blockedPolicies: v.blockedPolicies, anonymizedPolicies: v.anonymizedPolicies, assessments: v.assessments };
 }
 
-function localPolicies(i: Inspection): string[] {
-  return [...new Set(i.findings.filter((f) => ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'PRIVATE_KEY', 'PROMPT_INJECTION'].includes(f.type)).map((f) => `LOCAL:${f.type}`))];
+/** The policies that blocked: every finding type whose action is BLOCK. */
+function localPolicies(i: Inspection, checks: LocalChecks): string[] {
+  return [...new Set(i.findings.filter((f) => checks.action(f.type) === 'BLOCK').map((f) => `LOCAL:${f.type}`))];
 }
 
 function pad(n: number): string {
@@ -169,10 +172,10 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     }
 
     // 3. Local checks on the input; PII is redacted before anything leaves the function.
-    localIn = await timed('localInput', () => inspectText(parsed.prompt));
+    localIn = await timed('localInput', () => deps.checks.inspect(parsed.prompt));
     if (localIn.blocked) {
       outcome = 'INPUT_BLOCKED';
-      refusedBy.push(...localPolicies(localIn));
+      refusedBy.push(...localPolicies(localIn, deps.checks));
       response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_BLOCK_MESSAGE });
       break run;
     }
@@ -221,10 +224,10 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     const checked = guardOut.intervened && guardOut.outputText !== undefined ? guardOut.outputText : answer.text;
 
     // 7. Local checks on the output.
-    localOut = await timed('localOutput', () => inspectText(checked));
+    localOut = await timed('localOutput', () => deps.checks.inspect(checked));
     if (localOut.blocked) {
       outcome = 'OUTPUT_BLOCKED';
-      refusedBy.push(...localPolicies(localOut));
+      refusedBy.push(...localPolicies(localOut, deps.checks));
       response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_OUTPUT_BLOCK_MESSAGE });
       break run;
     }

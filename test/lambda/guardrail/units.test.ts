@@ -74,3 +74,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, MAX_TOKENS: '-1' })).toThrow(/MAX_TOKENS/);
   });
 });
+
+describe('LOCAL_CHECKS', () => {
+  const env = { MODEL_KIND: 'bedrock', MODEL_ID: 'm', GUARDRAIL_ID: 'g', GUARDRAIL_VERSION: '1', TRACE_BUCKET: 'b', TRACE_KEY_ARN: 'k', REVIEW_QUEUE_URL: 'q' };
+  test('absent: every type keeps its default', () => {
+    expect(loadConfig(env).localChecks).toEqual({});
+  });
+  test('parsed from the JSON GuardrailFunction writes', () => {
+    const value = JSON.stringify({ actions: { EMAIL: 'ALLOW' }, allowList: ['example.com'], deniedWords: ['zeus'], customPatterns: [{ name: 'X', pattern: 'x', action: 'BLOCK', caseInsensitive: false }], phoneDefaultRegion: 'DE' });
+    expect(loadConfig({ ...env, LOCAL_CHECKS: value }).localChecks).toEqual({
+      actions: { EMAIL: 'ALLOW' },
+      allowList: ['example.com'],
+      deniedWords: ['zeus'],
+      customPatterns: [{ name: 'X', pattern: 'x', action: 'BLOCK', caseInsensitive: false }],
+      phoneDefaultRegion: 'DE',
+    });
+  });
+  test.each(['{', '[]', '{"actions":{"EMAIL":"MAYBE"}}', '{"customPatterns":[{"name":"X"}]}', '{"deniedWords":"x"}', '{"phoneDefaultRegion":"uk"}'])('a broken value throws at cold start: %s', (value) => {
+    expect(() => loadConfig({ ...env, LOCAL_CHECKS: value })).toThrow(/LOCAL_CHECKS/);
+  });
+});
