@@ -88,6 +88,11 @@ function summary(i: Inspection): { blocked: boolean; types: { [type: string]: nu
   return { blocked: i.blocked, types };
 }
 
+/** The findings of several inspections as one (for the trace summary). */
+function merged(list: Inspection[]): Inspection {
+  return { blocked: list.some((i) => i.blocked), findings: list.flatMap((i) => i.findings), redacted: '' };
+}
+
 function verdictRecord(v: GuardrailVerdict | undefined) {
   if (!v) return undefined;
   return { intervened: v.intervened, blocked: v.blocked, blockedPolicies: v.blockedPolicies, anonymizedPolicies: v.anonymizedPolicies, assessments: v.assessments };
@@ -143,6 +148,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   let failure: { stage: Stage; name: string } | undefined;
   let localIn: Inspection | undefined;
   let localOut: Inspection | undefined;
+  let sourceChecks: Inspection[] = [];
   let guardIn: GuardrailVerdict | undefined;
   let guardOut: GuardrailVerdict | undefined;
   let answer: ModelAnswer | undefined;
@@ -171,11 +177,16 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
       break run;
     }
 
-    // 3. Local checks on the input; PII is redacted before anything leaves the function.
-    localIn = await timed('localInput', () => deps.checks.inspect(parsed.prompt));
-    if (localIn.blocked) {
+    // 3. Local checks on the input and the grounding sources; PII is redacted before anything leaves the
+    // function, and a secret or an injection in a source refuses the request like one in the prompt.
+    localIn = await timed('localInput', () => {
+      sourceChecks = (request.groundingSources ?? []).map((source) => deps.checks.inspect(source));
+      return deps.checks.inspect(parsed.prompt);
+    });
+    const blockedSources = sourceChecks.filter((i) => i.blocked);
+    if (localIn.blocked || blockedSources.length > 0) {
       outcome = 'INPUT_BLOCKED';
-      refusedBy.push(...localPolicies(localIn, deps.checks));
+      refusedBy.push(...new Set([localIn, ...blockedSources].flatMap((i) => localPolicies(i, deps.checks))));
       response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_BLOCK_MESSAGE });
       break run;
     }
@@ -206,7 +217,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
 
     // 6. The guardrail on the output, with grounding sources when the request has them.
     const content: GuardrailContentBlock[] = [];
-    for (const source of request.groundingSources ?? []) content.push({ text: { text: source, qualifiers: ['grounding_source'] } });
+    for (const source of sourceChecks) content.push({ text: { text: source.redacted, qualifiers: ['grounding_source'] } });
     if (request.groundingSources) content.push({ text: { text: prompt.slice(0, MAX_GROUNDING_QUERY_CHARS), qualifiers: ['query'] } });
     content.push({ text: { text: answer.text, qualifiers: request.groundingSources ? ['guard_content'] : undefined } });
     try {
@@ -286,7 +297,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     promptTemplate: request.promptTemplateId ? { id: request.promptTemplateId, version: request.promptTemplateVersion } : undefined,
     maxTokens,
     policies: refusedBy,
-    localChecks: { input: localIn && summary(localIn), output: localOut && summary(localOut) },
+    localChecks: { input: localIn && summary(localIn), sources: sourceChecks.length > 0 ? summary(merged(sourceChecks)) : undefined, output: localOut && summary(localOut) },
     guardrail: { id: config.guardrailId, version: config.guardrailVersion, input: verdictRecord(guardIn), output: verdictRecord(guardOut) },
     grounding: guardOut?.grounding ? { ...guardOut.grounding, sources: request.groundingSources?.length ?? 0 } : undefined,
     review: reviewReasons.length > 0 ? reviewReasons : undefined,

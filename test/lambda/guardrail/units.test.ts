@@ -26,6 +26,18 @@ describe('verdictOf', () => {
     expect(JSON.stringify(v)).not.toMatch(/zeus|darn|ACC-1234/);
   });
 
+  test('a BLOCKED assessment blocks even when the action says NONE; a mask without text blocks', () => {
+    expect(verdictOf({ action: 'NONE', outputs: [], assessments: [{ topicPolicy: { topics: [{ name: 'Crypto', type: 'DENY', action: 'BLOCKED' }] } }] })).toEqual(
+      expect.objectContaining({ intervened: true, blocked: true, blockedPolicies: ['TOPIC:Crypto'] }),
+    );
+    expect(verdictOf({ action: 'GUARDRAIL_INTERVENED', outputs: [], assessments: [{ sensitiveInformationPolicy: { piiEntities: [{ match: 'x', type: 'EMAIL', action: 'ANONYMIZED' }], regexes: [] } }] })).toEqual(
+      expect.objectContaining({ blocked: true, blockedPolicies: ['GUARDRAIL:MASKED_WITHOUT_TEXT'], anonymizedPolicies: ['PII:EMAIL'] }),
+    );
+    expect(verdictOf({ action: 'GUARDRAIL_INTERVENED', outputs: [{ text: 'Mail {EMAIL}' }], assessments: [{ sensitiveInformationPolicy: { piiEntities: [{ match: 'x', type: 'EMAIL', action: 'ANONYMIZED' }], regexes: [] } }] })).toEqual(
+      expect.objectContaining({ intervened: true, blocked: false, outputText: 'Mail {EMAIL}' }),
+    );
+  });
+
   test('no intervention', () => {
     expect(verdictOf({ action: 'NONE', outputs: [], assessments: [] })).toEqual(expect.objectContaining({ intervened: false, blocked: false, blockedPolicies: [] }));
   });
