@@ -42,7 +42,10 @@ export function spreadDigitSpaces(text: string): number[] | undefined {
   let out: number[] | undefined;
   let run: number[] = [];
   const flush = () => {
-    if (run.length >= 6) (out ??= []).push(...run);
+    if (run.length >= 6) {
+      out ??= [];
+      for (const r of run) out.push(r);
+    }
     run = [];
   };
   for (let i = 1; i + 1 < text.length; i++) {
