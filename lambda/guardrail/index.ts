@@ -80,6 +80,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       log: (level, message, details) => logger[level](message, { ...details }),
       now: () => performance.now(),
       date: () => new Date(),
+      remainingMs: () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY),
     });
   } catch (error) {
     // Not expected (the pipeline catches downstream errors): a JSON 500, never a stack trace.

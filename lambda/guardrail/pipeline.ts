@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Envelope } from '../shared/envelope';
 import { errorResponse, HttpResponse, jsonResponse, readJsonBody } from '../shared/http';
 import { errorName, errorStatus } from '../shared/logging';
+import { Budget } from './budget';
 import type { GuardrailVerdict } from './assessments';
 import type { GuardrailConfig } from './config';
 import { Inspection, LocalChecks } from './local-checks';
@@ -35,6 +36,16 @@ export interface PipelineDeps {
   readonly now: () => number;
   /** Wall clock (trace time and key). */
   readonly date: () => Date;
+  /** Milliseconds the function has left (Lambda's `getRemainingTimeInMillis`); every call is budgeted from it. */
+  readonly remainingMs: () => number;
+}
+
+/**
+ * The additional authenticated data of an encrypted trace field: the request id and the field, so a prompt
+ * cannot be passed off as another request's prompt or as this request's response.
+ */
+export function traceAad(requestId: string, field: 'prompt' | 'response'): string {
+  return `${TRACE_SCHEMA}|${requestId}|${field}`;
 }
 
 /** Who is calling and which request this is. */
@@ -71,6 +82,7 @@ export function downstreamStatus(error: unknown): 502 | 503 {
     'TimeoutError',
     'AbortError',
     'RequestTimeout',
+    'BudgetExhausted',
   ]);
   if (retryable.has(name) || status === 429 || status === 503) return 503;
   return 502;
@@ -128,6 +140,8 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   };
 
   metrics.count('Requests');
+  // Recording after the calls (encrypting, the trace, the review message) keeps this much of the time.
+  const budget = new Budget(deps.remainingMs, 2 * config.storageTimeoutMs + 500);
 
   // 1. Validate.
   const body = await timed('validate', () => readJsonBody(event?.body, event?.isBase64Encoded, config.maxBodyBytes));
@@ -170,7 +184,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   run: {
     // 2. A data key for the trace, before any paid call: prompts are never stored unencrypted.
     try {
-      await timed('encryptionKey', () => ports.prepareEncryption());
+      await timed('encryptionKey', () => ports.prepareEncryption(budget.call('encryptionKey', config.storageTimeoutMs), 2));
     } catch (error) {
       encryptionReady = false;
       response = fail('encryptionKey', error, 503, 'the request could not be recorded securely; try again later');
@@ -194,7 +208,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
 
     // 4. The Bedrock guardrail on the input.
     try {
-      guardIn = await timed('guardrailInput', () => ports.applyGuardrail('INPUT', [{ text: { text: prompt } }]));
+      guardIn = await timed('guardrailInput', () => ports.applyGuardrail('INPUT', [{ text: { text: prompt } }], budget.call('guardrailInput', config.guardrailTimeoutMs)));
     } catch (error) {
       response = fail('guardrailInput', error, downstreamStatus(error), 'the guardrail service failed; try again later');
       break run;
@@ -209,7 +223,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
 
     // 5. The model.
     try {
-      answer = await timed('model', () => ports.invokeModel(prompt, maxTokens));
+      answer = await timed('model', () => ports.invokeModel(prompt, maxTokens, budget.call('model', config.modelTimeoutMs)));
     } catch (error) {
       response = fail('model', error, downstreamStatus(error), 'the model failed to answer; try again later');
       break run;
@@ -221,7 +235,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     if (request.groundingSources) content.push({ text: { text: prompt.slice(0, MAX_GROUNDING_QUERY_CHARS), qualifiers: ['query'] } });
     content.push({ text: { text: answer.text, qualifiers: request.groundingSources ? ['guard_content'] : undefined } });
     try {
-      guardOut = await timed('guardrailOutput', () => ports.applyGuardrail('OUTPUT', content));
+      guardOut = await timed('guardrailOutput', () => ports.applyGuardrail('OUTPUT', content, budget.call('guardrailOutput', config.guardrailTimeoutMs)));
     } catch (error) {
       response = fail('guardrailOutput', error, downstreamStatus(error), 'the guardrail service failed; try again later');
       break run;
@@ -268,9 +282,10 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   let contentRecord: { prompt: Envelope; response?: Envelope } | { unavailable: string };
   if (encryptionReady) {
     try {
+      const within = budget.record('encrypt', config.storageTimeoutMs);
       contentRecord = {
-        prompt: await ports.encrypt(parsed.prompt, ctx.requestId),
-        response: answer ? await ports.encrypt(answer.text, ctx.requestId) : undefined,
+        prompt: await ports.encrypt(parsed.prompt, traceAad(ctx.requestId, 'prompt'), within),
+        response: answer ? await ports.encrypt(answer.text, traceAad(ctx.requestId, 'response'), within) : undefined,
       };
     } catch (error) {
       contentRecord = { unavailable: errorName(error) };
@@ -302,11 +317,12 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     grounding: guardOut?.grounding ? { ...guardOut.grounding, sources: request.groundingSources?.length ?? 0 } : undefined,
     review: reviewReasons.length > 0 ? reviewReasons : undefined,
     latencyMs: latency,
+    timeoutsMs: budget.granted,
     content: contentRecord,
   };
   let traced = true;
   try {
-    await ports.putTrace(traceKey, JSON.stringify(trace));
+    await ports.putTrace(traceKey, JSON.stringify(trace), budget.record('trace', config.storageTimeoutMs));
   } catch (error) {
     traced = false;
     metrics.count('TraceWriteErrors');
@@ -323,7 +339,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
         model: trace.model.id,
         trace: traced ? { bucket: config.traceBucket, key: traceKey } : undefined,
         time: trace.time,
-      });
+      }, budget.record('review', config.storageTimeoutMs));
       metrics.count('ReviewsQueued');
     } catch (error) {
       metrics.count('ReviewQueueErrors');

@@ -6,6 +6,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
+import { traceAad } from '../../../lambda/guardrail/pipeline';
 import { decryptEnvelope } from '../../../lambda/shared/envelope';
 
 const BUCKET = 'lake-inference-capture';
@@ -160,11 +161,12 @@ describe('guardrail handler', () => {
     // The text is not readable in the trace, only through KMS Decrypt with the right context and request id.
     const raw = JSON.stringify(trace);
     expect(raw).not.toContain('capital of France');
-    const ctx = { purpose: 'genai-guardrail-trace', bucket: BUCKET };
+    const encryptionContext = { purpose: 'genai-guardrail-trace', bucket: BUCKET };
     const client = new KMSClient({});
-    expect(await decryptEnvelope(client, trace.content.prompt, REQUEST_ID, ctx)).toBe('What is the capital of France?');
-    expect(await decryptEnvelope(client, trace.content.response, REQUEST_ID, ctx)).toBe('Paris is the capital of France.');
-    await expect(decryptEnvelope(client, trace.content.prompt, 'another-request', ctx)).rejects.toThrow();
+    const open = (envelope: any, aad: string) => decryptEnvelope(client, envelope, { aad, encryptionContext, keyId: KEY_ARN });
+    expect(await open(trace.content.prompt, traceAad(REQUEST_ID, 'prompt'))).toBe('What is the capital of France?');
+    expect(await open(trace.content.response, traceAad(REQUEST_ID, 'response'))).toBe('Paris is the capital of France.');
+    await expect(open(trace.content.prompt, traceAad('another-request', 'prompt'))).rejects.toThrow();
 
     expect(reviews).toEqual([]);
     expect(metricsNamed('Requests')).toBe(1);
@@ -173,6 +175,51 @@ describe('guardrail handler', () => {
     expect(emf[0]._aws.CloudWatchMetrics[0].Namespace).toBe('GenAI/Guardrail');
     expect(emf[0].service).toBe('test-guardrail');
     expect(typeof emf.find((e) => e['Latency.model'] !== undefined)?.['Latency.model']).toBe('number');
+  });
+
+  test('each encrypted field has its own AAD: a prompt envelope cannot be read as the response (or as another request)', async () => {
+    await call({ prompt: 'What is the capital of France?' });
+    const { content } = traces[0].body;
+    const open = (envelope: any, aad: string) => decryptEnvelope(new KMSClient({}), envelope, { aad, encryptionContext: { purpose: 'genai-guardrail-trace', bucket: BUCKET }, keyId: KEY_ARN });
+    await expect(open(content.prompt, traceAad(REQUEST_ID, 'response'))).rejects.toThrow();
+    await expect(open(content.response, traceAad(REQUEST_ID, 'prompt'))).rejects.toThrow();
+    await expect(open(content.prompt, REQUEST_ID)).rejects.toThrow();
+    expect(await open(content.response, traceAad(REQUEST_ID, 'response'))).toBe('Paris is the capital of France.');
+  });
+
+  test('every call is budgeted from the remaining time, keeping enough to write the trace', async () => {
+    let remaining = 9000;
+    const res = await index.handler(event({ prompt: 'hello there' }), { ...context, getRemainingTimeInMillis: () => remaining } as Context);
+    expect(res.statusCode).toBe(200);
+    const { timeoutsMs } = traces[0].body;
+    // 9 s left, 6.5 s kept for recording: no call before the trace may take more than 2.5 s (configured: 5 s and 20 s)
+    expect(timeoutsMs).toEqual(expect.objectContaining({ encryptionKey: 2500, guardrailInput: 2500, model: 2500, guardrailOutput: 2500 }));
+    remaining = 6000;
+    const late = await index.handler(event({ prompt: 'hello again' }), { ...context, getRemainingTimeInMillis: () => remaining } as Context);
+    expect(late.statusCode).toBe(503);
+    expect(traces[1].body).toEqual(expect.objectContaining({ outcome: 'ERROR', error: { stage: 'encryptionKey', name: 'BudgetExhausted' } }));
+  });
+
+  test('a model slower than its budget is aborted and the trace is still written', async () => {
+    const started = Date.now();
+    bedrock.on(ConverseCommand).callsFake(async () => {
+      const signal: AbortSignal = (bedrock.commandCalls(ConverseCommand).at(-1)!.args as any[])[1].abortSignal;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 4000);
+        signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'TimeoutError' });
+      return { output: { message: { role: 'assistant', content: [{ text: 'late' }] } }, stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, metrics: { latencyMs: 1 } };
+    });
+    const deadline = started + 7300; // the function has 7.3 s: 6.5 s are kept for recording, the model gets what is left
+    const res = await index.handler(event({ prompt: 'hello there' }), { ...context, getRemainingTimeInMillis: () => deadline - Date.now() } as Context);
+    expect(res.statusCode).toBe(503);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(traces[0].body).toEqual(expect.objectContaining({ outcome: 'ERROR', error: { stage: 'model', name: 'TimeoutError' } }));
+    expect(traces[0].body.timeoutsMs.model).toBeLessThanOrEqual(800);
   });
 
   test('the data key is reused across requests (one GenerateDataKey for several traces)', async () => {
