@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { injectionCases, piiCases, secretCases } from './cases-positive.mjs';
 import { NEGATIVES, STYLED_NEGATIVES } from './cases-negative.mjs';
+import { EXTRA_NEGATIVES, EXTRA_POSITIVES } from './cases-extra.mjs';
 import { rng } from './values.mjs';
 
 const r = rng(20261126);
@@ -56,6 +57,8 @@ const PII_T = {
 /** Secret types from the most to the least severe (an encoded segment is reported as the most severe). */
 const SEVERITY = ['PRIVATE_KEY', 'AWS_SECRET_KEY', 'AWS_ACCESS_KEY', 'URL_CREDENTIALS', 'JWT', 'STRIPE_KEY', 'GITHUB_TOKEN', 'SLACK_TOKEN', 'GCP_CREDENTIAL', 'AZURE_KEY', 'API_TOKEN'];
 
+const INJ_TECHNIQUES = Object.keys(T);
+
 // --- cases --------------------------------------------------------------------------------------------
 
 const cases = [];
@@ -67,6 +70,20 @@ const injections = injectionCases();
 for (const c of [...pii, ...secrets, ...injections]) push(c);
 for (const [lang, text, why] of NEGATIVES) push({ category: 'negative', lang, text, types: [], blocked: false, why });
 for (const [lang, text, why] of STYLED_NEGATIVES) push({ category: 'negative', lang, text, types: [], blocked: false, why });
+// the second hand-written set (an evasion is any trick a reader can see in the text)
+const TRICK = /[\u200b-\u200f\u2060\ufeff\u00a0\u2011]|[\u{1d400}-\u{1d7ff}]|[ɪɢᴏᴀʟᴘᴇᴠᴜꜱɴᴛᴄ]|\b\w(?:[.-]\w){3,}|[A-Za-z][0-9][A-Za-z]|[0-9][A-Za-z][0-9]|[A-Za-z0-9+/]{24,}={0,2}$/u;
+for (const [lang, text, types] of EXTRA_POSITIVES) {
+  const secret = types.some((t) => !['EMAIL', 'PHONE', 'US_SSN', 'CREDIT_CARD', 'IBAN', 'IP_ADDRESS'].includes(t));
+  const category = types.includes('PROMPT_INJECTION') ? 'injection' : secret ? 'secret' : 'pii';
+  const evasion = category === 'injection' && TRICK.test(text) ? 'hand-written trick' : category !== 'injection' && /\[at\]|\(at\)| at .* dot |\u2011|\(dot\)/.test(text) ? 'hand-written trick' : 'none';
+  push({ category, lang, text, types, blocked: category !== 'pii', evasion, why: `hand-written ${category}${evasion === 'none' ? '' : ' with a trick'} (second set)` });
+}
+// ... and each of its plain injections once more with one of the tricks
+EXTRA_POSITIVES.filter(([, text, types]) => types.includes('PROMPT_INJECTION') && !TRICK.test(text)).forEach(([lang, text, types], i) => {
+  const name = INJ_TECHNIQUES[(i * 5 + 2) % INJ_TECHNIQUES.length];
+  push({ category: 'injection', lang, text: T[name](text), types, blocked: true, evasion: name, why: `hand-written injection (second set), hidden with ${name}` });
+});
+for (const [lang, text] of EXTRA_NEGATIVES) push({ category: 'negative', lang, text, types: [], blocked: false, why: 'hand-written hard negative (second set)' });
 // ordinary prompts with invisible or full-width characters: normalization must not invent findings
 const benign = NEGATIVES.filter(([lang]) => lang === 'en').slice(90);
 for (const [i, [lang, text, why]] of benign.slice(0, 60).entries()) {
@@ -75,7 +92,6 @@ for (const [i, [lang, text, why]] of benign.slice(0, 60).entries()) {
 }
 
 // Evasive positives: each plain positive once or twice with a technique that fits it.
-const INJ_TECHNIQUES = Object.keys(T);
 const englishInjections = injections.filter((c) => c.lang === 'en');
 englishInjections.forEach((c, i) => {
   let names = [INJ_TECHNIQUES[i % INJ_TECHNIQUES.length], INJ_TECHNIQUES[(i * 7 + 3) % INJ_TECHNIQUES.length]];

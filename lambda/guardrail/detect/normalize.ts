@@ -330,7 +330,7 @@ export function wordsView(base: TextView): TextView {
       if (isAsciiLetter(c) || c >= 0x80) letters++;
       else if (c < 0x80 && LEET_CODES[c] > 0) leet++;
     }
-    const useLeet = letters >= 1 && leet > 0 && leet <= letters * 2 && to - from >= 2;
+    const useLeet = letters >= 1 && leet > 0 && leet <= letters * 3 && to - from >= 2;
     for (let i = from; i < to; ) {
       const c = text.charCodeAt(i);
       if (c < 0x80) {
@@ -406,7 +406,7 @@ function mostCommonGap(text: string, ts: number[], te: number[], k: number, j: n
 }
 
 function isSpacedLetter(c: number): boolean {
-  return isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 64 || c === 36;
+  return isAsciiLetter(c) || (c >= 48 && c <= 57) || c === 64 || c === 36 || (c >= 0x80 && isNonAsciiLetter(c));
 }
 
 
