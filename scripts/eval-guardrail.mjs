@@ -1,4 +1,4 @@
-// npm run eval:guardrail [-- --misses] [-- --json] [-- --no-timing]
+// npm run eval:guardrail [-- --misses] [-- --timing] [-- --no-timing] [-- --readme] [-- --check]
 // Evaluates the guardrail's local checks (lambda/guardrail/local-checks.ts, bundled with esbuild as the
 // Lambda bundles it) on the labeled corpus eval/guardrail/corpus.jsonl: precision and recall per finding
 // type and overall, plain vs evasive recall, false-positive rate on hard negatives, and the worst time of
@@ -101,6 +101,17 @@ if (timing && args.includes('--timing')) console.log('\n' + timing.map((t) => `$
 if (args.includes('--misses')) {
   console.log(`\nMisses (${misses.length}):\n${misses.join('\n')}`);
   console.log(`\nFalse positives (${falsePositives.length}):\n${falsePositives.join('\n')}`);
+}
+if (args.includes('--readme')) {
+  // The summary and per-type tables, between the eval markers of docs/readme/guardrails.md (then: npm run readme).
+  const { writeFileSync } = await import('node:fs');
+  const doc = join(root, 'docs', 'readme', 'guardrails.md');
+  const text = readFileSync(doc, 'utf8');
+  const start = '<!-- eval:start -->';
+  const end = '<!-- eval:end -->';
+  const table = lines.slice(0, lines.indexOf('| category | recall |') - 1).join('\n');
+  writeFileSync(doc, `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`);
+  console.error('docs/readme/guardrails.md updated');
 }
 const failed = groups.plain[0] / groups.plain[1] < 0.97 || groups.evasive[0] / groups.evasive[1] < 0.85 || flagged / negatives > 0.01;
 if (args.includes('--check') && failed) process.exit(1);
