@@ -57,8 +57,11 @@ export const BLOCKING_TYPES: readonly string[] = [...SECRET_TYPES, 'PROMPT_INJEC
 
 /** A pattern of the deployment's own (RE2 syntax), reported as `name`. */
 export interface CustomPatternConfig {
+  /** The finding type it reports. */
   readonly name: string;
+  /** The pattern, in RE2 syntax (compiled with re2js: linear time). */
   readonly pattern: string;
+  /** What happens to a match. */
   readonly action: LocalCheckAction;
   /** Match regardless of case. @default false */
   readonly caseInsensitive?: boolean;

@@ -9,7 +9,6 @@
 import { baseView, wordsView } from './normalize';
 import { CJK_PATTERNS, phrase, PhraseFamily, WORD_FAMILIES } from './injection-phrases';
 import type { Span } from './pii';
-import type { TextView } from './text-view';
 
 interface CompiledFamily {
   readonly id: string;
@@ -199,9 +198,6 @@ export function decodedHasInjection(decoded: string): boolean {
   findFakeTurns(base.text, fake);
   return fake.length > 0;
 }
-
-/** Re-export for the orchestrator. */
-export type { TextView };
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
 export const INJECTION_PATTERNS: readonly RegExp[] = [PERSONA_CAPS, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];

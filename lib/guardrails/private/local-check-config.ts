@@ -6,10 +6,15 @@ import { re2SyntaxProblem } from './re2-syntax';
 
 /** The local-check props of GuardrailFunction. */
 export interface LocalCheckProps {
+  /** GuardrailFunctionProps.localCheckActions */
   readonly localCheckActions?: LocalCheckTypeAction[];
+  /** GuardrailFunctionProps.localCheckAllowList */
   readonly localCheckAllowList?: string[];
+  /** GuardrailFunctionProps.deniedWords */
   readonly deniedWords?: string[];
+  /** GuardrailFunctionProps.customPatterns */
   readonly customPatterns?: CustomPattern[];
+  /** GuardrailFunctionProps.phoneDefaultRegion */
   readonly phoneDefaultRegion?: string;
 }
 

@@ -1,4 +1,5 @@
 import { verdictOf } from '../../../lambda/guardrail/assessments';
+import { Budget, BudgetExhaustedError, SAFETY_MARGIN_MS } from '../../../lambda/guardrail/budget';
 import { loadConfig } from '../../../lambda/guardrail/config';
 import { downstreamStatus } from '../../../lambda/guardrail/pipeline';
 import { ModelResponseError, textOfEndpointResponse } from '../../../lambda/guardrail/ports';
@@ -104,5 +105,26 @@ describe('LOCAL_CHECKS', () => {
   });
   test.each(['{', '[]', '{"actions":{"EMAIL":"MAYBE"}}', '{"customPatterns":[{"name":"X"}]}', '{"deniedWords":"x"}', '{"phoneDefaultRegion":"uk"}'])('a broken value throws at cold start: %s', (value) => {
     expect(() => loadConfig({ ...env, LOCAL_CHECKS: value })).toThrow(/LOCAL_CHECKS/);
+  });
+});
+
+describe('Budget', () => {
+  test('a call gets its timeout, cut so the reserve remains; too little left throws BudgetExhausted', () => {
+    let left = 30_000;
+    const budget = new Budget(() => left, 6_500);
+    expect(budget.call('model', 20_000)).toBe(20_000);
+    left = 10_000;
+    expect(budget.call('model', 20_000)).toBe(3_500);
+    left = 6_700;
+    expect(() => budget.call('guardrailOutput', 5_000)).toThrow(BudgetExhaustedError);
+    expect(downstreamStatus(new BudgetExhaustedError('x'))).toBe(503);
+    expect(budget.record('trace', 3_000)).toBe(3_000);
+    left = 1_000;
+    expect(budget.record('review', 3_000)).toBe(1_000 - SAFETY_MARGIN_MS);
+    expect(budget.granted).toEqual({ model: 3_500, trace: 3_000, review: 700 });
+  });
+  test('without a deadline (Infinity) the configured timeouts apply', () => {
+    const budget = new Budget(() => Number.POSITIVE_INFINITY, 6_500);
+    expect(budget.call('model', 20_000)).toBe(20_000);
   });
 });
