@@ -12,7 +12,7 @@ import { CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { Span } from './pii';
 
 /** At most this many library calls per inspected text; later candidates are judged by their shape alone. */
-export const LIBRARY_CALL_BUDGET = 150;
+export const LIBRARY_CALL_BUDGET = 100;
 
 /** Regions with a national trunk prefix `0` tried for numbers written nationally (besides the default region). */
 const TRUNK_ZERO_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IN', 'IT', 'NL', 'AU', 'AT', 'CH', 'BE', 'IE', 'NZ', 'ZA', 'JP', 'BR', 'TR', 'SE'];
