@@ -173,6 +173,12 @@ export class LocalChecks {
       const phrases: (Span & { family: string })[] = [];
       findPhrases(words.text, phrases);
       for (const s of phrases) add(words, s);
+      if (words.scrambled && phrases.length === 0) {
+        const unscrambled = wordsView(base, true);
+        const more: (Span & { family: string })[] = [];
+        findPhrases(unscrambled.text, more);
+        for (const s of more) add(unscrambled, s);
+      }
       const fake: Span[] = [];
       findFakeTurns(b, fake);
       for (const s of fake) add(base, s);

@@ -97,12 +97,16 @@ const CHAT_ROLE_AFTER = /^\s{0,3}(?:system|assistant|developer|user|model)\b/i;
 const AUTHORITY_TAG = /[<[{]{1,2}\/?\s{0,2}(?:system(?:[ _-]?(?:prompt|message|override|instructions?))?|admin(?:[ _-]?override)?|override|sudo|root access|developer(?:[ _-]?(?:message|override|mode))?|instructions?|im_start|priority[ _-]instruction)\s{0,2}[>\]}]{1,2}/gi;
 
 /** DAN and its siblings as personas: in capitals, after a word that makes them one (`act as DAN`, `DAN mode`). */
-const PERSONA_CAPS = /(?:\b(?:[Aa]ct\s{1,3}as|[Yy]ou\s{1,3}are(?:\s{1,3}now)?|[Pp]retend\s{1,3}to\s{1,3}be|[Bb]ecome|[Rr]ole-?play\s{1,3}as|[Rr]espond\s{1,3}as|[Aa]nswer\s{1,3}as|[Rr]eply\s{1,3}as|[Cc]alled|[Nn]amed|[Kk]nown\s{1,3}as|[Ee]nter|[Ee]nable|[Ss]imulate|[Bb]e)\s{1,3}(?:an?\s{1,3}|the\s{1,3})?["'“]?(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|DevMode)\b|\b(?:DAN|STAN|DUDE|AIM)\s{1,3}(?:[Mm]ode|MODE|[Pp]rompt|PROMPT|[Jj]ailbreak)\b)/g;
+const PERSONA_CAPS = /(?:\b(?:[Aa]ct\s{1,3}as|[Yy]ou\s{1,3}are(?:\s{1,3}now)?|[Pp]retend\s{1,3}to\s{1,3}be|[Bb]ecome|[Rr]ole-?play\s{1,3}as|[Rr]espond\s{1,3}as|[Aa]nswer\s{1,3}as|[Rr]eply\s{1,3}as|[Cc]alled|[Nn]amed|[Kk]nown\s{1,3}as|[Ee]nter|[Ee]nable|[Ss]imulate|[Bb]e)\s{1,3}(?:an?\s{1,3}|the\s{1,3})?["'“]?(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|DevMode)\b|\b(?:[Ee]nter|[Ee]nable|[Aa]ctivate|[Ss]tay\s{1,3}in|[Ss]witch\s{1,3}to|[Ii]n)\s{1,3}(?:DAN|STAN|DUDE|AIM)\s{1,3}(?:[Mm]ode|MODE)\b|\b(?:DAN|STAN|DUDE|AIM)\s{1,3}(?:[Mm]ode|MODE)\s{1,3}(?:enabled|activated|on|engaged|ENABLED|ACTIVATED|ON)\b)/g;
+/** A markdown image whose URL carries a placeholder for the prompt or the conversation: exfiltration by rendering. */
+const MARKDOWN_EXFIL = /!\[[^\]\n]{0,100}\]\(\s{0,3}https?:\/\/[^)\s]{1,300}?(?:system[_ -]?prompt|SYSTEM[_ -]?PROMPT|\{[^}\s]{1,40}\}|%7[Bb]|\$\{|\[[A-Z_]{3,40}\]|<[A-Z_]{3,40}>|PROMPT|CONVERSATION|HISTORY|SECRET|PASSWORD|TOKEN)/g;
 
 /** Fake system turns, chat-template tokens and authority tags, in base-view coordinates. */
 export function findFakeTurns(text: string, out: Span[]): void {
-  PERSONA_CAPS.lastIndex = 0;
-  for (let m = PERSONA_CAPS.exec(text); m; m = PERSONA_CAPS.exec(text)) out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
+  for (const re of [PERSONA_CAPS, MARKDOWN_EXFIL]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
+  }
   if (!/[:\][<>|#\n-]/.test(text)) return;
   ROLE_LINE.lastIndex = 0;
   for (let m = ROLE_LINE.exec(text); m; m = ROLE_LINE.exec(text)) {
@@ -193,6 +197,7 @@ export function decodedHasInjection(decoded: string): boolean {
   const words = wordsView(base);
   const found: (Span & { family: string })[] = [];
   findPhrases(words.text, found);
+  if (words.scrambled && found.length === 0) findPhrases(wordsView(base, true).text, found);
   if (found.length > 0) return true;
   const fake: Span[] = [];
   findFakeTurns(base.text, fake);
@@ -200,6 +205,6 @@ export function decodedHasInjection(decoded: string): boolean {
 }
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
-export const INJECTION_PATTERNS: readonly RegExp[] = [PERSONA_CAPS, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];
+export const INJECTION_PATTERNS: readonly RegExp[] = [PERSONA_CAPS, MARKDOWN_EXFIL, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];
 /** The compiled phrase families (the tests check each is linear on adversarial input). */
 export const FAMILY_PATTERNS: readonly RegExp[] = [...new Set([...WORDS.byWord.values()].flat().map((f) => f.re))];

@@ -287,8 +287,9 @@ function lower(cp: number): string {
  * The words view of a base view: lower-case words separated by single spaces, leetspeak folded, letter
  * spacing joined. Only for phrase matching (the text is not meant to be read).
  */
-export function wordsView(base: TextView): TextView {
+export function wordsView(base: TextView, unscrambled = false): WordsView {
   const text = base.text;
+  let scrambled = false;
   const n = text.length;
   // 1. Tokens: runs of letters and digits, plus leet symbols between word characters (`h@ck`, `$ystem`).
   const ts: number[] = []; // token starts
@@ -331,6 +332,18 @@ export function wordsView(base: TextView): TextView {
       else if (c < 0x80 && LEET_CODES[c] > 0) leet++;
     }
     const useLeet = letters >= 1 && leet > 0 && leet <= letters * 3 && to - from >= 2;
+    // scrambled keywords (`igonre all prevoius instrcutions`): first and last letter kept, the middle shuffled
+    if (to - from >= 5 && to - from <= 14 && letters === to - from) {
+      const word = text.slice(from, to).toLowerCase();
+      const keyword = unscramble(word);
+      if (keyword !== undefined && keyword !== word) scrambled = true;
+      if (unscrambled && keyword !== undefined && keyword !== word) {
+        const start = base.starts[from];
+        const end = base.ends[to - 1];
+        for (let k = 0; k < keyword.length; k++) b.pushCode(keyword.charCodeAt(k), start, end);
+        return;
+      }
+    }
     for (let i = from; i < to; ) {
       const c = text.charCodeAt(i);
       if (c < 0x80) {
@@ -380,7 +393,34 @@ export function wordsView(base: TextView): TextView {
     if (k + 1 < count) space(k);
     k++;
   }
-  return b.build();
+  return { ...b.build(), scrambled };
+}
+
+/** A words view, and whether a word in it looks like a scrambled keyword (then also check the unscrambled view). */
+export interface WordsView extends TextView {
+  /** Some word has the letters of a keyword with its first and last letter (`igonre`, `prevoius`). */
+  readonly scrambled: boolean;
+}
+
+/**
+ * Words attackers scramble to get past filters; the first and last letters stay (people still read them).
+ * Unscrambling is a second view, never the only one: a real word of another language can share the letters
+ * (French `filtres`).
+ */
+const SCRAMBLE_TARGETS = [
+  'ignore', 'ignoring', 'previous', 'instructions', 'instruction', 'disregard', 'forget', 'everything', 'above', 'prompt', 'system',
+  'restrictions', 'guidelines', 'override', 'bypass', 'jailbreak', 'reveal', 'developer', 'filters', 'unrestricted', 'unfiltered',
+  'uncensored', 'pretend', 'safety', 'policy', 'content', 'earlier', 'prior', 'rules', 'directives', 'guardrails', 'confidential',
+];
+const scrambleKey = (w: string) => `${w[0]}${w[w.length - 1]}${w.length}`;
+const scrambleSignature = (w: string) => w[0] + [...w.slice(1, -1)].sort().join('') + w[w.length - 1];
+const SCRAMBLE_KEYS = new Set(SCRAMBLE_TARGETS.map(scrambleKey));
+const SCRAMBLED = new Map(SCRAMBLE_TARGETS.map((w) => [scrambleSignature(w), w]));
+
+/** The keyword a scrambled word stands for, or undefined. */
+function unscramble(word: string): string | undefined {
+  if (!SCRAMBLE_KEYS.has(scrambleKey(word))) return undefined;
+  return SCRAMBLED.get(scrambleSignature(word));
 }
 
 /** Word characters among ASCII: letters and digits. */

@@ -69,6 +69,12 @@ const TOKEN_RULES: readonly TokenRule[] = [
   { type: 'JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,4096}(?![A-Za-z0-9_-])/g, group: 0 },
   { type: 'AZURE_KEY', pattern: /(?:AccountKey|SharedAccessKey|AccessKey)\s{0,2}=\s{0,2}([A-Za-z0-9+/]{40,100}={0,2})/gi, group: 1 },
   { type: 'AZURE_KEY', pattern: /[?&]sig=([A-Za-z0-9%+/]{30,100}(?:%3D|=){0,2})/gi, group: 1, check: (v) => /%2B|%2F|%3D|[+/=]/i.test(v) || v.length >= 43 },
+  {
+    type: 'URL_CREDENTIALS',
+    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,64}:([^\s@/]{3,128})@[A-Za-z0-9.-]{1,253}/g,
+    group: 0,
+    check: (v) => !/:\d{1,5}@/.test(v),
+  },
   { type: 'GCP_CREDENTIAL', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, group: 0 },
   { type: 'GCP_CREDENTIAL', pattern: /(?<![A-Za-z0-9_-])GOCSPX-[0-9A-Za-z_-]{28}(?![A-Za-z0-9_-])/g, group: 0 },
   { type: 'GCP_CREDENTIAL', pattern: /"private_key_id"\s{0,3}:\s{0,3}"([0-9a-f]{40})"/g, group: 1 },
