@@ -103,16 +103,20 @@ export class ViewBuilder {
   }
 }
 
-/** The view of a text that is its own identity (no transformation; the text must have no surrogate pairs). */
+/** 0, 1, 2, ... shared by every identity view (read-only; grown when a longer text comes). */
+let iota = new Int32Array(0);
+
+/**
+ * The view of a text that is its own identity (no transformation; the text must have no surrogate pairs).
+ * Allocates nothing per call: its maps are windows on one shared, read-only sequence.
+ */
 export function identityView(text: string): TextView {
   const n = text.length;
-  const starts = new Int32Array(n);
-  const ends = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    starts[i] = i;
-    ends[i] = i + 1;
+  if (iota.length < n + 1) {
+    iota = new Int32Array(Math.max(n + 1, iota.length * 2, 1024));
+    for (let i = 0; i < iota.length; i++) iota[i] = i;
   }
-  return { text, starts, ends, originalLength: n };
+  return { text, starts: iota.subarray(0, n), ends: iota.subarray(1, n + 1), originalLength: n };
 }
 
 /** Maps `[start, end)` of a view back to `[start, end)` of the original text (end exclusive). */
