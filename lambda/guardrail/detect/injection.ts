@@ -15,11 +15,6 @@ interface CompiledFamily {
   readonly re: RegExp;
 }
 
-function escapeStart(s: string): string {
-  // opening phrases are plain words; their words may be separated by a sentence mark too
-  return phrase(s);
-}
-
 function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: Map<string, CompiledFamily[]> } {
   const byWord = new Map<string, CompiledFamily[]>();
   // Families with the same opening phrases share one pattern (one attempt per opening word).
@@ -32,7 +27,8 @@ function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: 
     groups.set(key, g);
   }
   for (const f of [...groups.values()].map((g) => ({ id: g.ids.join('+'), starts: g.starts, rest: g.rests.length === 1 ? g.rests[0] : `(?:${g.rests.join('|')})` }))) {
-    const starts = [...f.starts].sort((a, b) => b.length - a.length).map(escapeStart);
+    // opening phrases are plain words; their words may be separated by a sentence mark too
+    const starts = [...f.starts].sort((a, b) => b.length - a.length).map(phrase);
     const re = new RegExp(`(?:${starts.join('|')})(?:${f.rest})(?![^ ])`, 'y');
     const firstWords = new Set(f.starts.map((s) => s.split(' ')[0]));
     for (const w of firstWords) {
