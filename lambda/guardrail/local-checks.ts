@@ -15,7 +15,7 @@
 import { RE2JS } from 're2js';
 import type { CountryCode } from 'libphonenumber-js/min';
 import { ibanValid, luhnValid } from './detect/checksums';
-import { decodedHasInjection, decodedSegments, findFakeTurns, findPhrases } from './detect/injection';
+import { decodedHasInjection, decodedSegments, findFakeTurns, findPhrases, findWordSignals } from './detect/injection';
 import { baseView, withoutUnits, wordsView } from './detect/normalize';
 import { findPhones } from './detect/phone';
 import { findCards, findEmails, findIbans, findIpv4, findIpv6, findSsns, Span, spreadDigitSpaces } from './detect/pii';
@@ -173,6 +173,7 @@ export class LocalChecks {
       const phrases: (Span & { family: string })[] = [];
       findPhrases(words.text, phrases);
       for (const s of phrases) add(words, s);
+      findWordSignals(words, [], add);
       if (words.scrambled && phrases.length === 0) {
         const unscrambled = wordsView(base, true);
         const more: (Span & { family: string })[] = [];

@@ -6,9 +6,11 @@
  * families that word opens are tried there (sticky, bounded patterns). The cost is one pass plus a bounded
  * amount of work per opening word.
  */
-import { baseView, wordsView } from './normalize';
+import { baseView, withoutUnits, wordsView } from './normalize';
+import { findSignals, findSqueezed, SIGNAL_PATTERNS } from './injection-signals';
 import { CJK_PATTERNS, phrase, PhraseFamily, WORD_FAMILIES } from './injection-phrases';
 import type { Span } from './pii';
+import type { TextView } from './text-view';
 
 interface CompiledFamily {
   readonly id: string;
@@ -75,6 +77,25 @@ export function findPhrases(words: string, out: (Span & { family: string })[]): 
         out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length, family: f.id });
       }
     }
+  }
+}
+
+/**
+ * Co-occurring signals and the squeezed view (injection-signals.ts) of a words view; spans mapped to the
+ * original text through `view`.
+ */
+export function findWordSignals(view: TextView, out: Span[], toOriginalSpan?: (view: TextView, s: Span) => void): void {
+  const signals: Span[] = [];
+  findSignals(view.text, signals);
+  for (const s of signals) (toOriginalSpan ? toOriginalSpan(view, s) : out.push(s));
+  // the squeezed view: only when the words view has short pieces that could be a split word
+  if (/(?:^| )[a-z]{1,3} [a-z]{1,3} [a-z]{1,4}(?: |$)/.test(view.text)) {
+    const spaces: number[] = [];
+    for (let i = 0; i < view.text.length; i++) if (view.text.charCodeAt(i) === 32 || view.text.charCodeAt(i) === 46) spaces.push(i);
+    const squeezed = withoutUnits(view, spaces);
+    const found: Span[] = [];
+    findSqueezed(squeezed.text, found);
+    for (const s of found) (toOriginalSpan ? toOriginalSpan(squeezed, s) : out.push(s));
   }
 }
 
@@ -195,12 +216,15 @@ export function decodedHasInjection(decoded: string): boolean {
   findPhrases(words.text, found);
   if (words.scrambled && found.length === 0) findPhrases(wordsView(base, true).text, found);
   if (found.length > 0) return true;
+  const more: Span[] = [];
+  findWordSignals(words, more);
+  if (more.length > 0) return true;
   const fake: Span[] = [];
   findFakeTurns(base.text, fake);
   return fake.length > 0;
 }
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
-export const INJECTION_PATTERNS: readonly RegExp[] = [PERSONA_CAPS, MARKDOWN_EXFIL, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];
+export const INJECTION_PATTERNS: readonly RegExp[] = [...SIGNAL_PATTERNS, PERSONA_CAPS, MARKDOWN_EXFIL, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];
 /** The compiled phrase families (the tests check each is linear on adversarial input). */
 export const FAMILY_PATTERNS: readonly RegExp[] = [...new Set([...WORDS.byWord.values()].flat().map((f) => f.re))];

@@ -1,0 +1,161 @@
+/**
+ * Injection by co-occurring signals, for paraphrases the phrase families do not spell out: within a few words,
+ * an action against instructions (override: ignore, scrap, bypass ...; leak: reveal, repeat, print ...), what
+ * it acts on (the assistant's instructions, rules, prompt, filters) and a sign that these are the assistant's
+ * own (your, the system, hidden, the previous, this conversation ...). All three are needed; a leak needs a
+ * prompt-like target. Words are matched by their stems, so `guideline`, `guidelines` and `guidance` all count.
+ *
+ * Also a squeezed view (the words view without spaces) for attacks split inside words
+ * (`ig no re al l pre vi ous in struc tions`), matched against a few canonical attacks only.
+ *
+ * Linear: one pass over the words; each word looks at a fixed window around it.
+ */
+import type { Span } from './pii';
+
+const OVERRIDE_STEMS = [
+  'ignor', 'disregard', 'forget', 'forgot', 'scrap', 'discard', 'ditch', 'drop', 'bypass', 'circumvent', 'overrid', 'overrul', 'delet', 'eras',
+  'wipe', 'neglect', 'abandon', 'dismiss', 'disobey', 'unlearn', 'evad', 'sidestep', 'cancel', 'revok', 'deactivat', 'disabl', 'suspend', 'lift',
+];
+const LEAK_STEMS = ['reveal', 'repeat', 'print', 'output', 'leak', 'dump', 'disclos', 'recit', 'reproduc', 'divulg', 'expos', 'echo', 'quot', 'spill', 'paste', 'copy', 'show', 'tell', 'share', 'give'];
+const TARGET_STEMS = [
+  'instruction', 'rule', 'guideline', 'guidance', 'prompt', 'restriction', 'filter', 'moderation', 'polic', 'training', 'direction', 'directive',
+  'constraint', 'guardrail', 'safeguard', 'programming', 'preprompt', 'configuration', 'context', 'safety', 'censorship', 'limitation',
+];
+/** Targets a leak must name (the prompt and its instructions, not "the answer" or "the winner"). */
+const LEAK_TARGETS = ['prompt', 'instruction', 'preprompt', 'configuration', 'directive', 'guideline', 'rule'];
+/** Signs the target is the assistant's own. */
+const OWN_MARKERS = new Set([
+  'you', 'your', 'ur', 'yr', 'yourself', 'youre', 'assistant', 'ai', 'model', 'chatbot', 'bot', 'llm', 'gpt', 'chatgpt', 'claude', 'system', 'developer',
+  'developers', 'previous', 'prior', 'above', 'earlier', 'preceding', 'original', 'initial', 'hidden', 'secret', 'internal', 'preset', 'default',
+  'openai', 'anthropic', 'conversation', 'chat', 'programmed', 'trained', 'given', 'received', 'creators',
+]);
+/** Markers after the target that tie it to the assistant ("the rules set by your creators"). */
+const AFTER_MARKERS = new Set(['your', 'ur', 'yr', 'system', 'developer', 'developers', 'creators', 'openai', 'anthropic', 'programmed', 'trained']);
+/** `you` after a target ties it to the assistant only in a clause like "you were given", "you follow". */
+const YOU_CLAUSE = new Set(['were', 'have', 'got', 'received', 'follow', 'obey', 'are', 'operate', 'was', 'had', 've', 're', 'been', 'normally', 'usually', 'always', 'must', 'came']);
+/** Words that make a leak's target the hidden prompt (besides OWN_MARKERS). */
+const LEAK_MARKERS = new Set(['your', 'ur', 'yr', 'system', 'hidden', 'secret', 'initial', 'original', 'internal', 'full', 'entire', 'exact', 'confidential', 'start', 'beginning', 'given', 'received', 'initialization', 'developer']);
+/** Words after which a target belongs to someone else ("the rules of chess", "the filter on the washer"). */
+const SCOPE_WORDS = new Set(['of', 'on', 'for', 'in', 'about', 'regarding', 'at', 'from', 'to', 'with', 'when', 'during', 'inside']);
+/** Words after a target that make it part of another noun ("your prompt engineering tips", "the safety lock"). */
+const COMPOUND_NEXT = new Set([
+  'engineering', 'template', 'templates', 'examples', 'example', 'ideas', 'tips', 'library', 'guide', 'design', 'writing', 'format', 'formats', 'style',
+  'structure', 'length', 'injection', 'injections', 'attack', 'attacks', 'field', 'parameter', 'feature', 'box', 'window', 'list', 'lock', 'valve',
+  'switch', 'belt', 'glasses', 'net', 'inspection', 'data', 'set', 'sets', 'file', 'files', 'manual', 'sheet', 'card', 'cards', 'book', 'booklet',
+]);
+/** Words after `this` that make it this conversation ("for this one question", "in this chat"). */
+const THIS_CONVERSATION = new Set(['chat', 'conversation', 'question', 'request', 'answer', 'response', 'session', 'prompt', 'reply', 'message', 'thread']);
+/** Self-directed actions that need no target ("stop filtering your answers"). */
+const SELF_ACTIONS = /^(?:stop|quit|cease) (?:filtering|censoring|moderating|refusing|declining|sanitizing|sanitising|holding back|being careful|being safe|being ethical|following (?:your|the|any|all) (?:rules|guidelines|instructions|policies))(?: |$)/;
+
+const WINDOW = 8;
+
+function stemIn(word: string, stems: readonly string[]): boolean {
+  for (const s of stems) if (word.startsWith(s)) return true;
+  return false;
+}
+
+/** Injection by co-occurrence in a words view (lower case, single spaces); spans in words-view coordinates. */
+export function findSignals(words: string, out: Span[]): void {
+  // the words and where they start
+  const starts: number[] = [];
+  const tokens: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    const j = words.indexOf(' ', i);
+    const end = j < 0 ? words.length : j;
+    if (end > i && words[i] !== '.') {
+      starts.push(i);
+      tokens.push(words.slice(i, end));
+    } else if (end > i) {
+      starts.push(i);
+      tokens.push('.');
+    }
+    i = end + 1;
+  }
+  const n = tokens.length;
+  let coveredTo = -1;
+  for (let k = 0; k < n; k++) {
+    const w = tokens[k];
+    if (w.length < 3) continue;
+    const override = stemIn(w, OVERRIDE_STEMS);
+    const leak = !override && stemIn(w, LEAK_STEMS);
+    const self = (w === 'stop' || w === 'quit' || w === 'cease') && SELF_ACTIONS.test(tokens.slice(k, k + 5).join(' '));
+    if (!override && !leak && !self) continue;
+    if (starts[k] < coveredTo) continue;
+    // the target: within the next words, before a sentence ends
+    let target = -1;
+    for (let m = k + 1; m < n && m <= k + WINDOW; m++) {
+      const t = tokens[m];
+      if (t === '.') break;
+      if (stemIn(t, leak ? LEAK_TARGETS : TARGET_STEMS)) {
+        target = m;
+        break;
+      }
+    }
+    let own = false;
+    let end = k;
+    if (self) {
+      // "stop filtering your answers": the self-directed verb and a sign it is the assistant's
+      for (let m = k + 1; m < n && m <= k + WINDOW; m++) {
+        if (tokens[m] === '.') break;
+        if (tokens[m] === 'your' || tokens[m] === 'ur' || tokens[m] === 'you') {
+          own = true;
+          end = m;
+        }
+      }
+      if (!own) continue;
+    } else {
+      if (target < 0) continue;
+      const next = tokens[target + 1] ?? '';
+      if (COMPOUND_NEXT.has(next)) continue;
+      // scoped to something else right after the target ("the rules of chess"), unless to this conversation
+      if (SCOPE_WORDS.has(next)) {
+        const after = tokens[target + 2] ?? '';
+        const ours = OWN_MARKERS.has(after) || (after === 'this' && THIS_CONVERSATION.has(tokens[target + 3] ?? '')) || (after === 'the' && ['ai', 'assistant', 'model', 'system', 'conversation', 'chat'].includes(tokens[target + 3] ?? ''));
+        if (!ours) continue;
+      }
+      // Whose the target is: a marker between the verb and the target ("ignore your rules", "the previous
+      // context"), or right after it in a clause about the assistant ("the rules you were given", "that came
+      // with this chat"). Never before the verb: "you can ignore these instructions if ..." tells a reader.
+      const markers = leak ? LEAK_MARKERS : OWN_MARKERS;
+      for (let m = k + 1; m < n && m <= target + 5; m++) {
+        if (m === target) continue;
+        const t = tokens[m];
+        if (t === '.') break;
+        const thisConversation = t === 'this' && (THIS_CONVERSATION.has(tokens[m + 1] ?? '') || THIS_CONVERSATION.has(tokens[m + 2] ?? ''));
+        const between = m < target && t !== 'you' && (markers.has(t) || thisConversation);
+        const after = m > target && (thisConversation || AFTER_MARKERS.has(t) || (t === 'you' && YOU_CLAUSE.has(tokens[m + 1] ?? '')));
+        if (between || after) {
+          own = true;
+          break;
+        }
+      }
+      if (!own) continue;
+      end = target;
+    }
+    const stop = starts[end] + tokens[end].length;
+    out.push({ type: 'PROMPT_INJECTION', start: starts[k], end: stop });
+    coveredTo = stop;
+  }
+}
+
+/** Canonical attacks, matched in the words view without spaces (`ig no re al l pre vi ous ...`). */
+const SQUEEZED = [
+  /(?:ignore|disregard|forget)(?:all|any|every|the|your){0,2}(?:of)?(?:the)?(?:previous|prior|above|earlier|preceding|original|system)(?:instructions?|rules|prompts?|guidelines|directions|directives)/g,
+  /(?:ignore|disregard|forget|bypass)(?:all|any)?(?:of)?your(?:instructions|rules|guidelines|restrictions|filters|programming|systemprompt)/g,
+  /(?:reveal|print|show|repeat|output)(?:me)?(?:your|the)(?:full|entire|hidden|initial|original)?systemprompt/g,
+  /youarenow(?:dan|jailbroken|unrestricted|unfiltered|uncensored)/g,
+  /(?:developer|dan|jailbreak)modeenabled/g,
+];
+
+/** Canonical attacks in a squeezed words view (the words view without its spaces); spans in squeezed coordinates. */
+export function findSqueezed(squeezed: string, out: Span[]): void {
+  if (squeezed.length < 12) return;
+  for (const re of SQUEEZED) {
+    re.lastIndex = 0;
+    for (let m = re.exec(squeezed); m; m = re.exec(squeezed)) out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
+  }
+}
+
+/** The regular expressions of this module (the tests check each is linear on adversarial input). */
+export const SIGNAL_PATTERNS: readonly RegExp[] = [SELF_ACTIONS, ...SQUEEZED];
