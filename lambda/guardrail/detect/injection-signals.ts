@@ -50,9 +50,15 @@ const SELF_ACTIONS = /^(?:stop|quit|cease) (?:filtering|censoring|moderating|ref
 
 const WINDOW = 8;
 
+const stemCache = new Map<readonly string[], RegExp>();
+/** True when `word` starts with one of `stems` (one anchored alternation per list, compiled once). */
 function stemIn(word: string, stems: readonly string[]): boolean {
-  for (const s of stems) if (word.startsWith(s)) return true;
-  return false;
+  let re = stemCache.get(stems);
+  if (!re) {
+    re = new RegExp(`^(?:${stems.join('|')})`);
+    stemCache.set(stems, re);
+  }
+  return re.test(word);
 }
 
 /** Injection by co-occurrence in a words view (lower case, single spaces); spans in words-view coordinates. */

@@ -418,8 +418,9 @@ const SCRAMBLE_KEYS = new Set(SCRAMBLE_TARGETS.map(scrambleKey));
 const SCRAMBLED = new Map(SCRAMBLE_TARGETS.map((w) => [scrambleSignature(w), w]));
 
 /** The keyword a scrambled word stands for, or undefined. */
+const SCRAMBLE_WORDS = new Set(SCRAMBLE_TARGETS);
 function unscramble(word: string): string | undefined {
-  if (!SCRAMBLE_KEYS.has(scrambleKey(word))) return undefined;
+  if (SCRAMBLE_WORDS.has(word) || !SCRAMBLE_KEYS.has(scrambleKey(word))) return undefined;
   return SCRAMBLED.get(scrambleSignature(word));
 }
 
