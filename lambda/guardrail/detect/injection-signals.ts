@@ -12,29 +12,60 @@
  */
 import type { Span } from './pii';
 
+// Stems in the words view's spelling (lower case, no diacritics; Cyrillic й is и). English, Spanish, German,
+// French, Portuguese, Italian and Russian share the lists: a stem of one language rarely starts a word of
+// another that sits next to a target and a marker.
 const OVERRIDE_STEMS = [
   'ignor', 'disregard', 'forget', 'forgot', 'scrap', 'discard', 'ditch', 'drop', 'bypass', 'circumvent', 'overrid', 'overrul', 'delet', 'eras',
   'wipe', 'neglect', 'abandon', 'dismiss', 'disobey', 'unlearn', 'evad', 'sidestep', 'cancel', 'revok', 'deactivat', 'disabl', 'suspend', 'lift',
+  'olvid', 'descart', 'omit', 'desobedec', 'desestim', 'vergiss', 'vergess', 'missacht', 'verwirf', 'verwerf', 'umgeh', 'ubersprin', 'oubli',
+  'neglig', 'desobei', 'contourn', 'esquec', 'desconsider', 'dimentic', 'trascur', 'scart', 'disobbed', 'aggir', 'tralasc', 'игнорир',
+  'проигнорир', 'забуд', 'забыв', 'забыть', 'отбрось', 'отброс', 'пренебре', 'наруш', 'обоид', 'обходи', 'сбрось',
 ];
-const LEAK_STEMS = ['reveal', 'repeat', 'print', 'output', 'leak', 'dump', 'disclos', 'recit', 'reproduc', 'divulg', 'expos', 'echo', 'quot', 'spill', 'paste', 'copy', 'show', 'tell', 'share', 'give'];
+/** Verbs of following rules; an override when negated ("stop enforcing", "no sigas", "ne respecte plus", "не следуй"). */
+const COMPLY_STEMS = [
+  'follow', 'obey', 'enforc', 'apply', 'respect', 'adher', 'honor', 'honour', 'comply', 'abid', 'observ', 'stick', 'sig', 'segu', 'respet', 'obedec',
+  'cumpl', 'aplic', 'acat', 'suiv', 'suis', 'obei', 'appliqu', 'respeit', 'cumpr', 'rispett', 'obbed', 'applic', 'osserv', 'befolg', 'einhalt',
+  'beacht', 'gehorch', 'folg', 'respektier', 'следу', 'соблюда', 'подчиня', 'выполня', 'придержива',
+];
+const NEGATIONS = new Set(['not', 'dont', 'doesnt', 'stop', 'quit', 'cease', 'never', 'longer', 'no', 'deja', 'dejes', 'ne', 'plus', 'nao', 'pare', 'deixe', 'non', 'smetti', 'smettila', 'piu', 'nicht', 'nie', 'mehr', 'не', 'перестань', 'перестаньте', 'хватит', 'больше']);
+const LEAK_STEMS = [
+  'reveal', 'repeat', 'print', 'output', 'leak', 'dump', 'disclos', 'recit', 'reproduc', 'divulg', 'expos', 'echo', 'quot', 'spill', 'paste', 'copy',
+  'show', 'tell', 'share', 'give', 'muestr', 'revel', 'dime', 'imprim', 'repit', 'ensen', 'compart', 'zeig', 'verrat', 'wiederhol', 'druck', 'montr',
+  'affich', 'repet', 'mostr', 'rivel', 'dimmi', 'stamp', 'ripet', 'покаж', 'выведи', 'раскрои', 'повтори', 'скажи', 'расскажи',
+];
 const TARGET_STEMS = [
   'instruction', 'rule', 'guideline', 'guidance', 'prompt', 'restriction', 'filter', 'moderation', 'polic', 'training', 'direction', 'directive',
   'constraint', 'guardrail', 'safeguard', 'programming', 'preprompt', 'configuration', 'context', 'safety', 'censorship', 'limitation',
+  'instruccion', 'regl', 'directric', 'paut', 'restriccion', 'filtr', 'politic', 'indicacion', 'anweisung', 'regel', 'richtlin', 'vorgab',
+  'einschrank', 'beschrank', 'instruktion', 'systemprompt', 'zensur', 'consign', 'regle', 'instruc', 'regra', 'diretriz', 'orientac', 'restric',
+  'istruzion', 'regol', 'direttiv', 'indicazion', 'restrizion', 'linee', 'инструкц', 'правил', 'указани', 'ограничени', 'фильтр', 'промпт',
+  'директив', 'настрои', 'запрет', 'цензур',
 ];
 /** Targets a leak must name (the prompt and its instructions, not "the answer" or "the winner"). */
-const LEAK_TARGETS = ['prompt', 'instruction', 'preprompt', 'configuration', 'directive', 'guideline', 'rule'];
+const LEAK_TARGETS = ['prompt', 'instruction', 'preprompt', 'configuration', 'directive', 'guideline', 'rule', 'instruccion', 'anweisung', 'consign', 'instruc', 'istruzion', 'инструкц', 'промпт', 'systemprompt', 'konfigur'];
 /** Signs the target is the assistant's own. */
 const OWN_MARKERS = new Set([
   'you', 'your', 'ur', 'yr', 'yourself', 'youre', 'assistant', 'ai', 'model', 'chatbot', 'bot', 'llm', 'gpt', 'chatgpt', 'claude', 'system', 'developer',
   'developers', 'previous', 'prior', 'above', 'earlier', 'preceding', 'original', 'initial', 'hidden', 'secret', 'internal', 'preset', 'default',
   'openai', 'anthropic', 'conversation', 'chat', 'programmed', 'trained', 'given', 'received', 'creators',
+  'tus', 'tu', 'sus', 'anteriores', 'previas', 'sistema', 'originales', 'iniciales', 'deine', 'dein', 'deinen', 'deiner', 'ihre', 'vorherigen',
+  'bisherigen', 'ursprunglichen', 'tes', 'ton', 'ta', 'vos', 'votre', 'precedentes', 'anterieures', 'systeme', 'initiales', 'suas', 'sua', 'seu',
+  'seus', 'tuas', 'tua', 'teu', 'teus', 'iniciais', 'tue', 'tuoi', 'tuo', 'precedenti', 'iniziali', 'originali', 'свои', 'твои', 'ваши', 'своих',
+  'твоих', 'предыдущие', 'системные', 'прежние', 'исходные',
 ]);
 /** Markers after the target that tie it to the assistant ("the rules set by your creators"). */
-const AFTER_MARKERS = new Set(['your', 'ur', 'yr', 'system', 'developer', 'developers', 'creators', 'openai', 'anthropic', 'programmed', 'trained']);
+const AFTER_MARKERS = new Set(['your', 'ur', 'yr', 'system', 'developer', 'developers', 'creators', 'openai', 'anthropic', 'programmed', 'trained', 'anteriores', 'previas', 'precedentes', 'anterieures', 'precedenti', 'vorherigen', 'sistema', 'systeme', 'системные']);
+/** Pronouns an override may act on when the target came just before ("the rules you follow ...; ignore them"). */
+const PRONOUNS = new Set(['them', 'it', 'those', 'these', 'that', 'this']);
 /** `you` after a target ties it to the assistant only in a clause like "you were given", "you follow". */
 const YOU_CLAUSE = new Set(['were', 'have', 'got', 'received', 'follow', 'obey', 'are', 'operate', 'was', 'had', 've', 're', 'been', 'normally', 'usually', 'always', 'must', 'came']);
 /** Words that make a leak's target the hidden prompt (besides OWN_MARKERS). */
-const LEAK_MARKERS = new Set(['your', 'ur', 'yr', 'system', 'hidden', 'secret', 'initial', 'original', 'internal', 'full', 'entire', 'exact', 'confidential', 'start', 'beginning', 'given', 'received', 'initialization', 'developer']);
+const LEAK_MARKERS = new Set([
+  'your', 'ur', 'yr', 'system', 'hidden', 'secret', 'initial', 'original', 'internal', 'full', 'entire', 'exact', 'confidential', 'start', 'beginning',
+  'given', 'received', 'initialization', 'developer', 'tu', 'tus', 'sistema', 'dein', 'deinen', 'deine', 'ton', 'ta', 'tes', 'systeme', 'seu', 'sua',
+  'suas', 'tuo', 'tua', 'tue', 'свои', 'твои', 'свой', 'твой', 'системныи', 'системные', 'скрытые', 'исходные',
+]);
 /** Words after which a target belongs to someone else ("the rules of chess", "the filter on the washer"). */
 const SCOPE_WORDS = new Set(['of', 'on', 'for', 'in', 'about', 'regarding', 'at', 'from', 'to', 'with', 'when', 'during', 'inside']);
 /** Words after a target that make it part of another noun ("your prompt engineering tips", "the safety lock"). */
@@ -83,7 +114,8 @@ export function findSignals(words: string, out: Span[]): void {
   for (let k = 0; k < n; k++) {
     const w = tokens[k];
     if (w.length < 3) continue;
-    const override = stemIn(w, OVERRIDE_STEMS);
+    const negated = (NEGATIONS.has(tokens[k - 1] ?? '') || NEGATIONS.has(tokens[k - 2] ?? '') || NEGATIONS.has(tokens[k + 1] ?? '')) && stemIn(w, COMPLY_STEMS);
+    const override = negated || stemIn(w, OVERRIDE_STEMS);
     const leak = !override && stemIn(w, LEAK_STEMS);
     const self = (w === 'stop' || w === 'quit' || w === 'cease') && SELF_ACTIONS.test(tokens.slice(k, k + 5).join(' '));
     if (!override && !leak && !self) continue;
@@ -100,6 +132,26 @@ export function findSignals(words: string, out: Span[]): void {
     }
     let own = false;
     let end = k;
+    let begin = k;
+    // "ignore them", "quote it": the target is in the words just before, with its own marker
+    if (target < 0 && PRONOUNS.has(tokens[k + 1] ?? '')) {
+      for (let m = k - 1; m >= 0 && m >= k - 14; m--) {
+        if (stemIn(tokens[m], leak ? LEAK_TARGETS : TARGET_STEMS)) {
+          const near = tokens.slice(Math.max(0, m - 3), m + 4);
+          if (near.some((t) => (leak ? LEAK_MARKERS : AFTER_MARKERS).has(t) || (t === 'you' && near.includes('follow')))) {
+            own = true;
+            begin = m;
+            end = k + 1;
+          }
+          break;
+        }
+      }
+      if (!own) continue;
+      const startAt = starts[Math.max(0, begin - 1)];
+      out.push({ type: 'PROMPT_INJECTION', start: startAt, end: starts[end] + tokens[end].length });
+      coveredTo = starts[end] + tokens[end].length;
+      continue;
+    }
     if (self) {
       // "stop filtering your answers": the self-directed verb and a sign it is the assistant's
       for (let m = k + 1; m < n && m <= k + WINDOW; m++) {
@@ -145,6 +197,26 @@ export function findSignals(words: string, out: Span[]): void {
   }
 }
 
+/** "No more rules", "free from all restrictions", "the restrictions no longer exist" (any of the languages). */
+const UNRESTRICTED =
+  /(?<![^ ])(?:(?:no(?: more)?|zero|without(?: any)?|free (?:from|of)(?: all| any| your)?|sin(?: ningun[ao]?| tus| las| ninguna)?|ohne(?: jegliche| alle)?|keine(?: weiteren)?|sans(?: aucune?| tes)?|plus de|sem(?: nenhuma| quaisquer)?|senza(?: alcuna| nessuna)?|без(?: всяких| каких либо| никаких)?|нет(?: никаких)?|свободен от(?: всех)?|свободна от(?: всех)?)(?: (?:content|safety|ethical|moral))? (?:rules|restrictions|filters|guidelines|censorship|guardrails|limitations|reglas|restricciones|filtros|censura|einschrankungen|regeln|filter|zensur|restrictions|regles|filtres|censure|restricoes|regras|restrizioni|regole|filtri|ограничении|правил|фильтров|цензуры)|(?:rules|restrictions|filters|guidelines|policy|policies|limitations|guardrails) (?:no longer|dont|do not|doesnt|does not|wont) (?:exist|apply))(?![^ ])/g;
+/** Words that limit an unrestriction in time or extent ("no rules until level 5"). */
+const UNTIL_WORDS = new Set(['until', 'till', 'except', 'besides', 'beyond', 'unless', 'after', 'before', 'between', 'within', 'apart', 'other', 'outside']);
+/** Someone the unrestriction is addressed to (the assistant), near it. */
+const ADDRESS = new Set(['you', 'your', 'yourself', 'youre', 'answer', 'respond', 'reply', 'assistant', 'ai', 'model', 'chatbot', 'tienes', 'eres', 'responde', 'contesta', 'du', 'dir', 'dich', 'antworte', 'antwortest', 'toi', 'reponds', 'voce', 'responda', 'sei', 'rispondi', 'hai', 'ты', 'тебя', 'тебе', 'отвечаи', 'свободен', 'свободна']);
+
+/** Unrestriction addressed to the assistant, not scoped to something else; spans in words-view coordinates. */
+export function findUnrestricted(words: string, out: Span[]): void {
+  UNRESTRICTED.lastIndex = 0;
+  for (let m = UNRESTRICTED.exec(words); m; m = UNRESTRICTED.exec(words)) {
+    const end = m.index + m[0].length;
+    const after = words.slice(end + 1, end + 40).split(' ');
+    if ((SCOPE_WORDS.has(after[0] ?? '') || UNTIL_WORDS.has(after[0] ?? '')) && !OWN_MARKERS.has(after[1] ?? '')) continue; // "no rules for naming variables"
+    const around = `${words.slice(Math.max(0, m.index - 90), m.index)} ${words.slice(end, end + 90)}`.split(' ');
+    if (around.some((t) => ADDRESS.has(t))) out.push({ type: 'PROMPT_INJECTION', start: m.index, end });
+  }
+}
+
 /** Canonical attacks, matched in the words view without spaces (`ig no re al l pre vi ous ...`). */
 const SQUEEZED = [
   /(?:ignore|disregard|forget)(?:all|any|every|the|your){0,2}(?:of)?(?:the)?(?:previous|prior|above|earlier|preceding|original|system)(?:instructions?|rules|prompts?|guidelines|directions|directives)/g,
@@ -164,4 +236,4 @@ export function findSqueezed(squeezed: string, out: Span[]): void {
 }
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
-export const SIGNAL_PATTERNS: readonly RegExp[] = [SELF_ACTIONS, ...SQUEEZED];
+export const SIGNAL_PATTERNS: readonly RegExp[] = [SELF_ACTIONS, UNRESTRICTED, ...SQUEEZED];

@@ -7,7 +7,7 @@
  * amount of work per opening word.
  */
 import { baseView, withoutUnits, wordsView } from './normalize';
-import { findSignals, findSqueezed, SIGNAL_PATTERNS } from './injection-signals';
+import { findSignals, findSqueezed, findUnrestricted, SIGNAL_PATTERNS } from './injection-signals';
 import { CJK_PATTERNS, phrase, PhraseFamily, WORD_FAMILIES } from './injection-phrases';
 import type { Span } from './pii';
 import type { TextView } from './text-view';
@@ -87,9 +87,10 @@ export function findPhrases(words: string, out: (Span & { family: string })[]): 
 export function findWordSignals(view: TextView, out: Span[], toOriginalSpan?: (view: TextView, s: Span) => void): void {
   const signals: Span[] = [];
   findSignals(view.text, signals);
+  findUnrestricted(view.text, signals);
   for (const s of signals) (toOriginalSpan ? toOriginalSpan(view, s) : out.push(s));
   // the squeezed view: only when the words view has short pieces that could be a split word
-  if (/(?:^| )[a-z]{1,3} [a-z]{1,3} [a-z]{1,4}(?: |$)/.test(view.text)) {
+  if (/(?:^| )[a-z]{1,3}(?: \.)? [a-z]{1,3}(?: \.)? [a-z]{1,4}(?: |$)/.test(view.text)) {
     const spaces: number[] = [];
     for (let i = 0; i < view.text.length; i++) if (view.text.charCodeAt(i) === 32 || view.text.charCodeAt(i) === 46) spaces.push(i);
     const squeezed = withoutUnits(view, spaces);
