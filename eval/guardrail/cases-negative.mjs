@@ -123,6 +123,8 @@ export const NEGATIVES = [
   ['en', 'Dates: 01.02.2024, 15.03.2024 and 30.04.2024.', 'European dates'],
   ['en', 'Temperature readings: 21.5 22.1 22.8 23.0 23.4', 'measurements'],
   ['en', 'The MAC address 00:1A:2B:3C:4D:5E belongs to the printer.', 'MAC address'],
+  ['en', 'The match ended 3 . 1 . 4 . 1 across the four sets.', 'spaced numbers that are not an address'],
+  ['en', 'AKIA is the prefix; the rest is 16 characters, e.g. AKIA plus a random suffix.', 'talk about the key format'],
   ['en', 'std::vector<int> v; v.push_back(42);', 'C++'],
   ['en', 'Time stamps 12:30:45 and 13:05:10 in the log.', 'times'],
   ['en', 'The population of Tokyo is about 37,400,000.', 'population'],

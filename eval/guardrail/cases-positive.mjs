@@ -117,6 +117,8 @@ export function piiCases(r) {
     ['The client IP was 172.16.254.1, user agent curl/8.4.', 'private IPv4'],
     ['Gateway 10.2.3.4 stopped answering pings.', 'IPv4 that looks like a version but is an address (context)'],
     ['Die IP-Adresse 192.0.2.44 wurde gesperrt.', 'IPv4 in German', 'de'],
+    ['IOC: C2 server at 198.51.100[.]23, block it.', 'a defanged IPv4 as threat reports write it'],
+    ['The attacker came from host 203 . 0 . 113 . 9 according to the logs.', 'an IPv4 with spaced dots'],
   ];
   for (const [text, why, lang] of ips) add(text, ['IP_ADDRESS'], why, lang ?? 'en');
 
@@ -148,6 +150,7 @@ export function secretCases(r) {
   add(`{"AccessKeyId": "${id2}", "SecretAccessKey": "${s2}", "SessionToken": "IQoJb3JpZ2luX2VjEA"}`, ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY'], 'STS JSON output');
   add(`secretAccessKey: "${s2}" in my config`, ['AWS_SECRET_KEY'], 'camelCase config');
   add(`Here is my key ${id1.toLowerCase()}`, ['AWS_ACCESS_KEY'], 'a lower-case key id');
+  add(`key id (split so the scanner misses it): ${p1.id.match(/.{4}/g).join(' ')}`, ['AWS_ACCESS_KEY'], 'a key id split into groups of four');
   add(`creds: ${p1.id} / ${p1.secret}`, ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY'], 'id and secret on one line');
   add(`Hey, the boto3 client needs aws_secret_access_key='${awsPair(r).secret}'`, ['AWS_SECRET_KEY'], 'python kwarg');
 

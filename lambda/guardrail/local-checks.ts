@@ -18,7 +18,7 @@ import { ibanValid, luhnValid } from './detect/checksums';
 import { decodedHasInjection, decodedSegments, findFakeTurns, findPhrases, findWordSignals } from './detect/injection';
 import { baseView, withoutUnits, wordsView } from './detect/normalize';
 import { findPhones } from './detect/phone';
-import { findCards, findEmails, findIbans, findIpv4, findIpv6, findSsns, Span, spreadDigitSpaces } from './detect/pii';
+import { findCards, findEmails, findIbans, findIpv4, findIpv4Defanged, findIpv6, findSsns, Span, spreadDigitSpaces } from './detect/pii';
 import { findSecrets } from './detect/secrets';
 import { TextView, toOriginal } from './detect/text-view';
 
@@ -219,7 +219,10 @@ export class LocalChecks {
     if (this.wants('US_SSN')) findSsns(text, spans);
     if (this.wants('CREDIT_CARD')) findCards(text, spans);
     if (this.wants('IBAN')) findIbans(text, spans);
-    if (this.wants('IP_ADDRESS')) findIpv4(text, spans);
+    if (this.wants('IP_ADDRESS')) {
+      findIpv4(text, spans);
+      findIpv4Defanged(text, spans);
+    }
   }
 
   /** Drops allowed values, resolves overlaps, builds the redacted text. */

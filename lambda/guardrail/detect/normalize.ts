@@ -363,9 +363,15 @@ export function wordsView(base: TextView, unscrambled = false): WordsView {
   // Between two tokens: ' . ' where a sentence or a line ended, else ' '.
   const space = (k: number) => {
     const at = base.ends[te[k] - 1];
+    // a sentence mark, or a blank line (a single line break is only a space: attacks are split over lines)
     let mark = false;
     if (k + 1 < ts.length) {
-      for (let i = te[k]; i < ts[k + 1] && !mark; i++) mark = SENTENCE_CODES.has(text.charCodeAt(i));
+      let breaks = 0;
+      for (let i = te[k]; i < ts[k + 1] && !mark; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) breaks++;
+        mark = SENTENCE_CODES.has(c) || breaks >= 2;
+      }
     }
     if (mark) {
       b.pushCode(32, at, at);
@@ -427,7 +433,7 @@ function unscramble(word: string): string | undefined {
 /** Word characters among ASCII: letters and digits. */
 const ASCII_WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++) ASCII_WORD[c] = isAsciiAlnum(c) ? 1 : 0;
-const SENTENCE_CODES = new Set([46, 33, 63, 59, 58, 10, 0x3002, 0xff01, 0xff1f]);
+const SENTENCE_CODES = new Set([46, 33, 63, 59, 58, 0x3002, 0xff01, 0xff1f]);
 
 /** The most common gap between the tokens `k` to `j` of a letter-spaced run. */
 function mostCommonGap(text: string, ts: number[], te: number[], k: number, j: number): string {

@@ -282,6 +282,27 @@ export function findIpv4(text: string, out: Span[]): void {
   }
 }
 
+/** IPv4 written defanged (`192[.]168[.]1[.]1`, `10 . 0 . 0 . 1`, `10(dot)0(dot)0(dot)1`), as threat reports and evasions do. */
+const IPV4_DEFANGED = /(?<![\w.])(\d{1,3})(?:\s{0,2}(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\s\.\s|\sdot\s|\.)\s{0,2}(\d{1,3})){3}(?![\w]|\s{0,2}(?:\[\.\]|\(\.\))\s{0,2}\d)/gi;
+
+/** Defanged IPv4 addresses. */
+export function findIpv4Defanged(text: string, out: Span[]): void {
+  if (!/\[\.\]|\(\.\)|\{\.\}|dot|\d \. \d/i.test(text)) return;
+  IPV4_DEFANGED.lastIndex = 0;
+  for (let m = IPV4_DEFANGED.exec(text); m; m = IPV4_DEFANGED.exec(text)) {
+    if (!/\[|\(|\{|dot|\s/i.test(m[0])) continue; // plain dotted: the IPv4 scanner's
+    const octets = m[0].match(/\d{1,3}/g) ?? [];
+    if (octets.length !== 4 || !octets.every((o) => Number(o) <= 255 && !(o.length > 1 && o.startsWith('0')))) continue;
+    // `[.]`, `(dot)`: deliberately defanged; spaced dots only as an address would be (context, not a version)
+    if (!/[[({]|dot/i.test(m[0])) {
+      const around = text.slice(Math.max(0, m.index - 60), Math.min(text.length, m.index + m[0].length + 40));
+      const context = ADDRESS_CONTEXT.test(around);
+      if (!context && (NOT_AN_ADDRESS_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)) || octets.every((o) => o.length === 1))) continue;
+    }
+    out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length });
+  }
+}
+
 function isHex(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
@@ -348,4 +369,4 @@ function isWordCode(c: number): boolean {
 }
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
-export const PII_PATTERNS: readonly RegExp[] = [OBFUSCATED_AT, OBFUSCATED_DOT, MAIL_CONTEXT, SSN, SSN_BARE, SSN_CONTEXT, IBAN_START, IPV4, NOT_AN_ADDRESS_BEFORE, ADDRESS_CONTEXT];
+export const PII_PATTERNS: readonly RegExp[] = [IPV4_DEFANGED, OBFUSCATED_AT, OBFUSCATED_DOT, MAIL_CONTEXT, SSN, SSN_BARE, SSN_CONTEXT, IBAN_START, IPV4, NOT_AN_ADDRESS_BEFORE, ADDRESS_CONTEXT];

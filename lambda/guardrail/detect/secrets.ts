@@ -13,6 +13,7 @@ import type { Span } from './pii';
 // --- AWS ----------------------------------------------------------------------------------------------
 
 const AWS_ACCESS_KEY = /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA|APKA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])/gi;
+const AWS_ACCESS_KEY_SPLIT = /(?<![A-Za-z0-9])(?:AKIA|ASIA)(?:[ .\-_][A-Z0-9]{2,4}){4,8}(?![A-Za-z0-9])/gi;
 /** A name that says a secret key follows: `aws_secret_access_key`, `SecretAccessKey`, `AWS Secret Access Key`, `secret key`. */
 const AWS_SECRET_LABEL =
   /(?:aws[ _-]{0,2})?(?:secret[ _-]{0,2}(?:access[ _-]{0,2})?key|secretaccesskey|secret_key)(?:[ _-]{0,2}id)?["']?\s{0,4}(?:[:=]|=>|->|is|was|:=)?\s{0,4}["'`]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
@@ -170,6 +171,13 @@ export function findSecrets(text: string, out: Span[]): void {
     const tail = m[0].slice(4);
     if (m[0] === m[0].toUpperCase() || /\d/.test(tail)) push('AWS_ACCESS_KEY', m.index, m.index + m[0].length);
   }
+  // split into groups (`AKIA IOSF ODNN 7EXA MPLE`, `AKIA-IOSF-...`): one separator kind, at least one used
+  AWS_ACCESS_KEY_SPLIT.lastIndex = 0;
+  for (let m = AWS_ACCESS_KEY_SPLIT.exec(text); m; m = AWS_ACCESS_KEY_SPLIT.exec(text)) {
+    const seps = new Set(m[0].replace(/[A-Za-z0-9]/g, ''));
+    const joined = m[0].replace(/[^A-Za-z0-9]/g, '');
+    if (seps.size === 1 && joined.length === 20 && /\d/.test(joined.slice(4))) push('AWS_ACCESS_KEY', m.index, m.index + m[0].length);
+  }
   for (const re of [AWS_SECRET_LABEL, AWS_PAIR]) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -254,6 +262,7 @@ function findPrivateKeys(text: string, push: (type: string, start: number, end: 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
 export const SECRET_PATTERNS: readonly RegExp[] = [
   AWS_ACCESS_KEY,
+  AWS_ACCESS_KEY_SPLIT,
   AWS_SECRET_LABEL,
   AWS_PAIR,
   TOKEN_40,
