@@ -55,7 +55,11 @@ const OWN_MARKERS = new Set([
   'твоих', 'предыдущие', 'системные', 'прежние', 'исходные',
 ]);
 /** Markers after the target that tie it to the assistant ("the rules set by your creators"). */
-const AFTER_MARKERS = new Set(['your', 'ur', 'yr', 'system', 'developer', 'developers', 'creators', 'openai', 'anthropic', 'programmed', 'trained', 'anteriores', 'previas', 'precedentes', 'anterieures', 'precedenti', 'vorherigen', 'sistema', 'systeme', 'системные']);
+const AFTER_MARKERS = new Set(['above', 'before', 'earlier', 'previously', 'your', 'ur', 'yr', 'system', 'developer', 'developers', 'creators', 'openai', 'anthropic', 'programmed', 'trained', 'anteriores', 'previas', 'precedentes', 'anterieures', 'precedenti', 'vorherigen', 'sistema', 'systeme', 'системные']);
+/** "above", "before": whose text for an override ("ignore the guidance above"), pasted text for a leak ("show the list above"). */
+const EARLIER = new Set(['above', 'before', 'earlier', 'previously']);
+/** Words that start a condition. */
+const CONDITIONS = new Set(['if', 'unless', 'when', 'once', 'whenever', 'si', 'wenn', 'falls', 'se', 'если']);
 /** Pronouns an override may act on when the target came just before ("the rules you follow ...; ignore them"). */
 const PRONOUNS = new Set(['them', 'it', 'those', 'these', 'that', 'this']);
 /** `you` after a target ties it to the assistant only in a clause like "you were given", "you follow". */
@@ -72,7 +76,7 @@ const SCOPE_WORDS = new Set(['of', 'on', 'for', 'in', 'about', 'regarding', 'at'
 const COMPOUND_NEXT = new Set([
   'engineering', 'template', 'templates', 'examples', 'example', 'ideas', 'tips', 'library', 'guide', 'design', 'writing', 'format', 'formats', 'style',
   'structure', 'length', 'injection', 'injections', 'attack', 'attacks', 'field', 'parameter', 'feature', 'box', 'window', 'list', 'lock', 'valve',
-  'switch', 'belt', 'glasses', 'net', 'inspection', 'data', 'set', 'sets', 'file', 'files', 'manual', 'sheet', 'card', 'cards', 'book', 'booklet',
+  'switch', 'belt', 'glasses', 'net', 'inspection', 'data', 'file', 'files', 'manual', 'sheet', 'card', 'cards', 'book', 'booklet',
 ]);
 /** Words after `this` that make it this conversation ("for this one question", "in this chat"). */
 const THIS_CONVERSATION = new Set(['chat', 'conversation', 'question', 'request', 'answer', 'response', 'session', 'prompt', 'reply', 'message', 'thread']);
@@ -114,7 +118,7 @@ export function findSignals(words: string, out: Span[]): void {
   for (let k = 0; k < n; k++) {
     const w = tokens[k];
     if (w.length < 3) continue;
-    const negated = (NEGATIONS.has(tokens[k - 1] ?? '') || NEGATIONS.has(tokens[k - 2] ?? '') || NEGATIONS.has(tokens[k + 1] ?? '')) && stemIn(w, COMPLY_STEMS);
+    const negated = (NEGATIONS.has(tokens[k - 1] ?? '') || NEGATIONS.has(tokens[k - 2] ?? '') || NEGATIONS.has(tokens[k - 3] ?? '') || NEGATIONS.has(tokens[k + 1] ?? '')) && stemIn(w, COMPLY_STEMS);
     const override = negated || stemIn(w, OVERRIDE_STEMS);
     const leak = !override && stemIn(w, LEAK_STEMS);
     const self = (w === 'stop' || w === 'quit' || w === 'cease') && SELF_ACTIONS.test(tokens.slice(k, k + 5).join(' '));
@@ -166,6 +170,9 @@ export function findSignals(words: string, out: Span[]): void {
       if (target < 0) continue;
       const next = tokens[target + 1] ?? '';
       if (COMPOUND_NEXT.has(next)) continue;
+      // a condition after the target is an instruction for people ("... if you are on macOS"), unless it names an AI
+      const cond = tokens.slice(target + 1, target + 4).findIndex((t) => CONDITIONS.has(t));
+      if (cond >= 0 && !tokens.slice(target + 2 + cond, target + 8 + cond).some((t) => ['ai', 'llm', 'assistant', 'chatbot', 'model', 'bot', 'gpt', 'chatgpt'].includes(t))) continue;
       // scoped to something else right after the target ("the rules of chess"), unless to this conversation
       if (SCOPE_WORDS.has(next)) {
         const after = tokens[target + 2] ?? '';
@@ -182,7 +189,8 @@ export function findSignals(words: string, out: Span[]): void {
         if (t === '.') break;
         const thisConversation = t === 'this' && (THIS_CONVERSATION.has(tokens[m + 1] ?? '') || THIS_CONVERSATION.has(tokens[m + 2] ?? ''));
         const between = m < target && t !== 'you' && (markers.has(t) || thisConversation);
-        const after = m > target && (thisConversation || AFTER_MARKERS.has(t) || (t === 'you' && YOU_CLAUSE.has(tokens[m + 1] ?? '')));
+        const forYou = t === 'you' && ['for', 'to', 'on', 'upon'].includes(tokens[m - 1] ?? '') && ['set', 'given', 'imposed', 'placed', 'laid', 'written', 'made', 'defined'].includes(tokens[m - 2] ?? '');
+        const after = m > target && (thisConversation || (AFTER_MARKERS.has(t) && !(leak && EARLIER.has(t))) || forYou || (t === 'you' && YOU_CLAUSE.has(tokens[m + 1] ?? '')));
         if (between || after) {
           own = true;
           break;

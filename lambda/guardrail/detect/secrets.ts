@@ -65,6 +65,7 @@ interface TokenRule {
 }
 
 const TOKEN_RULES: readonly TokenRule[] = [
+  { type: 'GITHUB_TOKEN', pattern: /(?<![A-Za-z0-9_])(?:github_pat_[A-Za-z0-9_]{60,120}|gh[pousr]_[A-Za-z0-9]{30,60})(?![A-Za-z0-9_])/g, group: 0, check: (v) => /\d/.test(v) },
   { type: 'STRIPE_KEY', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,99}(?![A-Za-z0-9])/g, group: 0 },
   { type: 'STRIPE_KEY', pattern: /(?<![A-Za-z0-9_])whsec_[A-Za-z0-9]{24,64}(?![A-Za-z0-9])/g, group: 0 },
   { type: 'JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,4096}(?![A-Za-z0-9_-])/g, group: 0 },
