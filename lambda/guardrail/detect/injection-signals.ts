@@ -84,6 +84,7 @@ const THIS_CONVERSATION = new Set(['chat', 'conversation', 'question', 'request'
 const SELF_ACTIONS = /^(?:stop|quit|cease) (?:filtering|censoring|moderating|refusing|declining|sanitizing|sanitising|holding back|being careful|being safe|being ethical|following (?:your|the|any|all) (?:rules|guidelines|instructions|policies))(?: |$)/;
 
 const WINDOW = 8;
+let ANY_VERB: RegExp | undefined;
 
 const stemCache = new Map<readonly string[], RegExp>();
 /** True when `word` starts with one of `stems` (one anchored alternation per list, compiled once). */
@@ -98,6 +99,9 @@ function stemIn(word: string, stems: readonly string[]): boolean {
 
 /** Injection by co-occurrence in a words view (lower case, single spaces); spans in words-view coordinates. */
 export function findSignals(words: string, out: Span[]): void {
+  // nothing to do without a verb of any kind (texts of numbers, codes, or other topics)
+  ANY_VERB ??= new RegExp(`(?:^| )(?:${[...OVERRIDE_STEMS, ...LEAK_STEMS, ...COMPLY_STEMS, 'stop', 'quit', 'cease'].join('|')})`);
+  if (!ANY_VERB.test(words)) return;
   // the words and where they start
   const starts: number[] = [];
   const tokens: string[] = [];

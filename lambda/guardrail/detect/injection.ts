@@ -15,6 +15,8 @@ import type { TextView } from './text-view';
 interface CompiledFamily {
   readonly id: string;
   readonly re: RegExp;
+  /** Second words of its opening phrases that start with this first word; undefined when one is a single word. */
+  readonly second?: Set<string>;
 }
 
 function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: Map<string, CompiledFamily[]> } {
@@ -34,8 +36,11 @@ function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: 
     const re = new RegExp(`(?:${starts.join('|')})(?:${f.rest})(?![^ ])`, 'y');
     const firstWords = new Set(f.starts.map((s) => s.split(' ')[0]));
     for (const w of firstWords) {
+      // a quick filter: the word after the opening word must be one of the opening phrases' second words
+      const phrases = f.starts.filter((s) => s.split(' ')[0] === w);
+      const second = phrases.some((s) => !s.includes(' ')) ? undefined : new Set(phrases.map((s) => s.split(' ')[1]));
       const list = byWord.get(w) ?? [];
-      list.push({ id: f.id, re });
+      list.push({ id: f.id, re, second });
       byWord.set(w, list);
     }
   }
@@ -56,7 +61,13 @@ export function findPhrases(words: string, out: (Span & { family: string })[]): 
   for (let m = trigger.exec(words); m; m = trigger.exec(words)) {
     const at = m.index;
     if (at < coveredTo) continue; // inside a phrase already found
+    // the word after the opening word (past a sentence mark)
+    let from = at + m[0].length + 1;
+    if (words.startsWith('. ', from)) from += 2;
+    const stop = words.indexOf(' ', from);
+    const nextWord = words.slice(from, stop < 0 ? words.length : stop);
     for (const f of byWord.get(m[0]) ?? []) {
+      if (f.second && !f.second.has(nextWord)) continue;
       f.re.lastIndex = at;
       const hit = f.re.exec(words);
       if (hit && hit[0].length > 0) {
@@ -89,14 +100,19 @@ export function findWordSignals(view: TextView, out: Span[], toOriginalSpan?: (v
   findSignals(view.text, signals);
   findUnrestricted(view.text, signals);
   for (const s of signals) (toOriginalSpan ? toOriginalSpan(view, s) : out.push(s));
-  // the squeezed view: only when the words view has short pieces that could be a split word
+  // the squeezed view: only when the words view has short pieces that could be a split word, and the view
+  // with its offsets only when the squeezed text holds one of the canonical attacks
   if (/(?:^| )[a-z]{1,3}(?: \.)? [a-z]{1,3}(?: \.)? [a-z]{1,4}(?: |$)/.test(view.text)) {
-    const spaces: number[] = [];
-    for (let i = 0; i < view.text.length; i++) if (view.text.charCodeAt(i) === 32 || view.text.charCodeAt(i) === 46) spaces.push(i);
-    const squeezed = withoutUnits(view, spaces);
-    const found: Span[] = [];
-    findSqueezed(squeezed.text, found);
-    for (const s of found) (toOriginalSpan ? toOriginalSpan(squeezed, s) : out.push(s));
+    const probe: Span[] = [];
+    findSqueezed(view.text.replace(/[ .]/g, ''), probe);
+    if (probe.length > 0) {
+      const spaces: number[] = [];
+      for (let i = 0; i < view.text.length; i++) if (view.text.charCodeAt(i) === 32 || view.text.charCodeAt(i) === 46) spaces.push(i);
+      const squeezed = withoutUnits(view, spaces);
+      const found: Span[] = [];
+      findSqueezed(squeezed.text, found);
+      for (const s of found) (toOriginalSpan ? toOriginalSpan(squeezed, s) : out.push(s));
+    }
   }
 }
 
