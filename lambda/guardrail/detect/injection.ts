@@ -19,7 +19,7 @@ interface CompiledFamily {
   readonly second?: Set<string>;
 }
 
-function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: Map<string, CompiledFamily[]> } {
+function compile(families: readonly PhraseFamily[]): { byWord: Map<string, CompiledFamily[]> } {
   const byWord = new Map<string, CompiledFamily[]>();
   // Families with the same opening phrases share one pattern (one attempt per opening word).
   const groups = new Map<string, { starts: readonly string[]; ids: string[]; rests: string[] }>();
@@ -44,9 +44,7 @@ function compile(families: readonly PhraseFamily[]): { trigger: RegExp; byWord: 
       byWord.set(w, list);
     }
   }
-  const words = [...byWord.keys()].sort((a, b) => b.length - a.length);
-  const trigger = new RegExp(`(?<![^ ])(?:${words.join('|')})(?![^ ])`, 'g');
-  return { trigger, byWord };
+  return { byWord };
 }
 
 const WORDS = compile(WORD_FAMILIES);
@@ -55,18 +53,24 @@ const HAS_CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/;
 
 /** Injection phrases in a words view; spans in words-view coordinates, with the family id. */
 export function findPhrases(words: string, out: (Span & { family: string })[]): void {
-  const { trigger, byWord } = WORDS;
-  trigger.lastIndex = 0;
+  const { byWord } = WORDS;
   let coveredTo = -1;
-  for (let m = trigger.exec(words); m; m = trigger.exec(words)) {
-    const at = m.index;
-    if (at < coveredTo) continue; // inside a phrase already found
+  // each word that opens a family (a map lookup per word: no alternation of all opening words to compile)
+  for (let at = 0; at < words.length; ) {
+    const wordEnd = words.indexOf(' ', at);
+    const end = wordEnd < 0 ? words.length : wordEnd;
+    const word = words.slice(at, end);
+    const families = at >= coveredTo ? byWord.get(word) : undefined;
+    if (!families) {
+      at = end + 1;
+      continue;
+    }
     // the word after the opening word (past a sentence mark)
-    let from = at + m[0].length + 1;
+    let from = end + 1;
     if (words.startsWith('. ', from)) from += 2;
     const stop = words.indexOf(' ', from);
     const nextWord = words.slice(from, stop < 0 ? words.length : stop);
-    for (const f of byWord.get(m[0]) ?? []) {
+    for (const f of families) {
       if (f.second && !f.second.has(nextWord)) continue;
       f.re.lastIndex = at;
       const hit = f.re.exec(words);
@@ -76,6 +80,7 @@ export function findPhrases(words: string, out: (Span & { family: string })[]): 
         break;
       }
     }
+    at = end + 1;
   }
   if (HAS_CJK.test(words)) {
     for (const f of CJK) {
@@ -242,6 +247,6 @@ export function decodedHasInjection(decoded: string): boolean {
 }
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
-export const INJECTION_PATTERNS: readonly RegExp[] = [...SIGNAL_PATTERNS, PERSONA_CAPS, MARKDOWN_EXFIL, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, WORDS.trigger, ...CJK.map((c) => c.re)];
+export const INJECTION_PATTERNS: readonly RegExp[] = [...SIGNAL_PATTERNS, PERSONA_CAPS, MARKDOWN_EXFIL, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, ...CJK.map((c) => c.re)];
 /** The compiled phrase families (the tests check each is linear on adversarial input). */
 export const FAMILY_PATTERNS: readonly RegExp[] = [...new Set([...WORDS.byWord.values()].flat().map((f) => f.re))];
