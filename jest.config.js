@@ -5,7 +5,12 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/helpers/setup.ts'],
   // Type checking is done once by `tsc --noEmit` in `npm test`; jest only transpiles.
-  transform: { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    // ES-module-only packages bundled into the guardrail Lambda
+    '/node_modules/@secretlint/.+\\.js$': '<rootDir>/test/helpers/esm-to-cjs.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
   testTimeout: 120000,
   // Synth-heavy files are CPU-bound; the default (cores - 1) leaves one of two cores idle.
   maxWorkers: '100%',

@@ -29,6 +29,8 @@ for (const name of names) {
     minify: true,
     sourcemap: false,
     legalComments: 'none',
+    // Non-ASCII characters as they are (UTF-8), not as \u escapes: the guardrail's phrase and look-alike tables are multilingual.
+    charset: 'utf8',
     metafile: true,
     // The Node.js Lambda runtime provides AWS SDK v3; everything else is bundled.
     external: ['@aws-sdk/*'],

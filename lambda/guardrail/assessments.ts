@@ -34,12 +34,19 @@ function flatten(a: GuardrailAssessment): { policy: string; action: string; conf
   return out;
 }
 
-/** Reduces an ApplyGuardrail response. Matched text never leaves this function. */
+/**
+ * Reduces an ApplyGuardrail response. Matched text never leaves this function.
+ *
+ * Fails closed: any action but `NONE` (a missing or unknown one included) is an intervention; any BLOCKED
+ * assessment blocks, whatever the action says; an intervention is only a mask (the text goes on) when every
+ * recognised policy anonymized and the guardrail returned the masked text — a mask without text blocks, so
+ * the unmasked text can never go on.
+ */
 export function verdictOf(response: Pick<ApplyGuardrailCommandOutput, 'action' | 'outputs' | 'assessments'>): GuardrailVerdict {
   const assessments = (response.assessments ?? []).flatMap(flatten);
   const blockedPolicies = [...new Set(assessments.filter((x) => x.action === 'BLOCKED').map((x) => x.policy))];
   const anonymizedPolicies = [...new Set(assessments.filter((x) => x.action === 'ANONYMIZED').map((x) => x.policy))];
-  const intervened = response.action === 'GUARDRAIL_INTERVENED';
+  const intervened = response.action !== 'NONE' || blockedPolicies.length > 0;
   let grounding: GuardrailVerdict['grounding'];
   for (const a of response.assessments ?? []) {
     for (const f of a.contextualGroundingPolicy?.filters ?? []) {
@@ -48,11 +55,14 @@ export function verdictOf(response: Pick<ApplyGuardrailCommandOutput, 'action' |
     }
   }
   const outputText = response.outputs?.map((o) => o.text ?? '').join('') || undefined;
+  const maskOnly = response.action === 'GUARDRAIL_INTERVENED' && blockedPolicies.length === 0 && anonymizedPolicies.length > 0 && outputText !== undefined;
+  const blocked = intervened && !maskOnly;
+  let reasons = blockedPolicies;
+  if (blocked && reasons.length === 0) reasons = anonymizedPolicies.length > 0 && outputText === undefined ? ['GUARDRAIL:MASKED_WITHOUT_TEXT'] : ['GUARDRAIL:UNSPECIFIED'];
   return {
     intervened,
-    // An intervention with no recognised policy is treated as a block: fail closed.
-    blocked: intervened && (blockedPolicies.length > 0 || anonymizedPolicies.length === 0),
-    blockedPolicies: intervened && blockedPolicies.length === 0 && anonymizedPolicies.length === 0 ? ['GUARDRAIL:UNSPECIFIED'] : blockedPolicies,
+    blocked,
+    blockedPolicies: reasons,
     anonymizedPolicies,
     outputText,
     grounding,

@@ -1,3 +1,5 @@
+import type { LocalCheckAction, LocalCheckConfig } from './local-checks';
+
 /** The function's configuration, read once per container from its environment (set by GuardrailFunction). */
 export interface GuardrailConfig {
   readonly guardrailId: string;
@@ -19,6 +21,8 @@ export interface GuardrailConfig {
   readonly modelTimeoutMs: number;
   readonly guardrailTimeoutMs: number;
   readonly storageTimeoutMs: number;
+  /** The deployment's local-check configuration (`LOCAL_CHECKS`, JSON; defaults when unset). */
+  readonly localChecks: LocalCheckConfig;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -57,5 +61,44 @@ export function loadConfig(env: NodeJS.ProcessEnv): GuardrailConfig {
     modelTimeoutMs: int(env, 'MODEL_TIMEOUT_MS', 20_000),
     guardrailTimeoutMs: int(env, 'GUARDRAIL_TIMEOUT_MS', 5_000),
     storageTimeoutMs: int(env, 'STORAGE_TIMEOUT_MS', 3_000),
+    localChecks: localChecks(env.LOCAL_CHECKS),
+  };
+}
+
+const ACTIONS: readonly LocalCheckAction[] = ['BLOCK', 'REDACT', 'ALLOW'];
+
+/** Parses and checks `LOCAL_CHECKS` (written by GuardrailFunction, validated at synth); throws when it is broken. */
+export function localChecks(value: string | undefined): LocalCheckConfig {
+  if (value === undefined || value === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    throw new Error('environment variable LOCAL_CHECKS is not valid JSON');
+  }
+  const o = json as { [key: string]: unknown };
+  const fail = (what: string) => new Error(`environment variable LOCAL_CHECKS: ${what}`);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw fail('must be a JSON object');
+  const strings = (key: string): string[] | undefined => {
+    const v = o[key];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw fail(`${key} must be an array of strings`);
+    return v as string[];
+  };
+  const actions = o.actions as { [type: string]: unknown } | undefined;
+  if (actions !== undefined && (typeof actions !== 'object' || actions === null || Object.values(actions).some((a) => !ACTIONS.includes(a as LocalCheckAction)))) {
+    throw fail('actions must map finding types to BLOCK, REDACT or ALLOW');
+  }
+  const patterns = o.customPatterns;
+  if (patterns !== undefined && (!Array.isArray(patterns) || patterns.some((p) => typeof p?.name !== 'string' || typeof p?.pattern !== 'string' || !ACTIONS.includes(p?.action)))) {
+    throw fail('customPatterns must be { name, pattern, action } objects');
+  }
+  if (o.phoneDefaultRegion !== undefined && (typeof o.phoneDefaultRegion !== 'string' || !/^[A-Z]{2}$/.test(o.phoneDefaultRegion))) throw fail('phoneDefaultRegion must be a region code');
+  return {
+    actions: actions as { [type: string]: LocalCheckAction } | undefined,
+    allowList: strings('allowList'),
+    deniedWords: strings('deniedWords'),
+    customPatterns: patterns as LocalCheckConfig['customPatterns'],
+    phoneDefaultRegion: o.phoneDefaultRegion as string | undefined,
   };
 }

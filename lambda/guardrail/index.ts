@@ -10,6 +10,7 @@ import { errorResponse, HttpResponse } from '../shared/http';
 import { createLogger, errorName } from '../shared/logging';
 import { GuardrailConfig, loadConfig } from './config';
 import { callContext, handleGenerate, MetricsSink } from './pipeline';
+import { LocalChecks } from './local-checks';
 import { awsPorts, Ports } from './ports';
 
 export { inspectText } from './local-checks';
@@ -25,6 +26,7 @@ const kms = new KMSClient({ requestHandler: { connectionTimeout: 1000, requestTi
 
 let config: GuardrailConfig | undefined;
 let ports: Ports | undefined;
+let checks: LocalChecks | undefined;
 
 /** The EMF metric sink; namespace and service come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME. */
 function metricsSink(metrics: Metrics): MetricsSink {
@@ -48,6 +50,7 @@ function metricsSink(metrics: Metrics): MetricsSink {
 export function reset(): void {
   config = undefined;
   ports = undefined;
+  checks = undefined;
 }
 
 /** `POST /v1/generate` (API Gateway Lambda proxy integration). */
@@ -56,6 +59,8 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const metrics = new Metrics();
   try {
     config ??= loadConfig(process.env);
+    // Compiled once per container; a custom pattern RE2 rejects fails here (synth should have caught it).
+    checks ??= new LocalChecks(config.localChecks);
     ports ??= awsPorts(config, {
       bedrock,
       sagemaker,
@@ -70,10 +75,12 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     return await handleGenerate(event, ctx, {
       config,
       ports,
+      checks,
       metrics: metricsSink(metrics),
       log: (level, message, details) => logger[level](message, { ...details }),
       now: () => performance.now(),
       date: () => new Date(),
+      remainingMs: () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY),
     });
   } catch (error) {
     // Not expected (the pipeline catches downstream errors): a JSON 500, never a stack trace.

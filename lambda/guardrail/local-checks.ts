@@ -1,28 +1,30 @@
 /**
- * The guardrail's local checks: PII with redaction, secrets and prompt-injection patterns. A pure
- * function with no I/O that runs before and after the Bedrock guardrail (contract: docs/DESIGN.md,
- * "The guardrail's local checks").
+ * The guardrail's local checks: PII with redaction, secrets and prompt injection. A pure function with no I/O
+ * that runs before and after the Bedrock guardrail (contract: DESIGN.md, "The guardrail's local checks").
  *
- * Every pattern is linear in the input: quantifiers are bounded (no `+`/`*` that can overlap with what
- * follows them, no nested unbounded repetition), and patterns that need a character the text does not
- * contain (`@`, a digit, `-----BEGIN`) are skipped with one `indexOf`/`test` first. Adversarial inputs
- * (64 KB of digits, `@`, whitespace or quotes) are part of the tests.
+ * Normalize, detect, map back: detection runs on normalized copies of the text (detect/normalize.ts: NFKC,
+ * invisible characters dropped, look-alike letters folded, leetspeak and letter spacing undone), and every
+ * finding is mapped back through the copy's offset map, so `start`/`end` are UTF-16 offsets into the
+ * ORIGINAL text and `redacted` replaces exactly the original characters.
+ *
+ * Linear time by construction: every scanner is a single pass with bounded look-around, every regular
+ * expression has bounded quantifiers only (the tests check them one by one on adversarial input), custom
+ * patterns run on RE2 semantics (re2js), and overlaps are resolved by sorting once and marking an occupancy
+ * map (no pairwise comparison).
  */
+import { RE2JS } from 're2js';
+import type { CountryCode } from 'libphonenumber-js/min';
+import { ibanValid, luhnValid } from './detect/checksums';
+import { decodedHasInjection, decodedSegments, findFakeTurns, findPhrases, findWordSignals } from './detect/injection';
+import { baseView, withoutUnits, wordsView } from './detect/normalize';
+import { findPhones } from './detect/phone';
+import { findCards, findEmails, findIbans, findIpv4, findIpv4Defanged, findIpv6, findSsns, Span, spreadDigitSpaces } from './detect/pii';
+import { findSecrets } from './detect/secrets';
+import { TextView, toOriginal } from './detect/text-view';
 
-/** What the local checks look for. */
-export type FindingType =
-  | 'EMAIL'
-  | 'PHONE'
-  | 'US_SSN'
-  | 'CREDIT_CARD'
-  | 'IBAN'
-  | 'IP_ADDRESS'
-  | 'AWS_ACCESS_KEY'
-  | 'AWS_SECRET_KEY'
-  | 'PRIVATE_KEY'
-  | 'PROMPT_INJECTION';
+export { ibanValid, luhnValid };
 
-/** One finding: its type and where it is in the input (`end` exclusive). */
+/** One finding: its type and where it is in the input (UTF-16 offsets into the original text, `end` exclusive). */
 export interface Finding {
   readonly type: string;
   readonly start: number;
@@ -31,7 +33,7 @@ export interface Finding {
 
 /** The result of {@link inspectText}. */
 export interface Inspection {
-  /** True when the text holds a secret or a prompt-injection pattern. */
+  /** True when a finding's action is BLOCK (by default: a secret or a prompt injection). */
   readonly blocked: boolean;
   /** Every finding, ordered by `start`. */
   readonly findings: Finding[];
@@ -39,205 +41,267 @@ export interface Inspection {
   readonly redacted: string;
 }
 
-/** Types that block the request. */
-export const BLOCKING_TYPES: readonly string[] = ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'PRIVATE_KEY', 'PROMPT_INJECTION'];
+/** What happens to a finding of a type. */
+export type LocalCheckAction = 'BLOCK' | 'REDACT' | 'ALLOW';
 
-/** Types that are replaced by `[TYPE]` in `redacted`, in priority order when two findings overlap. */
-const REDACTED_PRIORITY: readonly FindingType[] = [
-  'PRIVATE_KEY',
-  'AWS_SECRET_KEY',
-  'AWS_ACCESS_KEY',
-  'CREDIT_CARD',
-  'IBAN',
-  'US_SSN',
-  'EMAIL',
-  'IP_ADDRESS',
-  'PHONE',
+/** PII types: redacted by default. */
+export const PII_TYPES: readonly string[] = ['EMAIL', 'PHONE', 'US_SSN', 'CREDIT_CARD', 'IBAN', 'IP_ADDRESS'];
+/** Secret types: blocked (and redacted) by default. */
+export const SECRET_TYPES: readonly string[] = [
+  'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'PRIVATE_KEY', 'GITHUB_TOKEN', 'SLACK_TOKEN', 'STRIPE_KEY', 'GCP_CREDENTIAL', 'AZURE_KEY', 'JWT', 'URL_CREDENTIALS', 'API_TOKEN',
+];
+/** Every built-in type (custom patterns add their own names). */
+export const BUILT_IN_TYPES: readonly string[] = [...PII_TYPES, ...SECRET_TYPES, 'PROMPT_INJECTION', 'DENIED_WORD'];
+/** Types that block the request by default. */
+export const BLOCKING_TYPES: readonly string[] = [...SECRET_TYPES, 'PROMPT_INJECTION', 'DENIED_WORD'];
+
+/** A pattern of the deployment's own (RE2 syntax), reported as `name`. */
+export interface CustomPatternConfig {
+  /** The finding type it reports. */
+  readonly name: string;
+  /** The pattern, in RE2 syntax (compiled with re2js: linear time). */
+  readonly pattern: string;
+  /** What happens to a match. */
+  readonly action: LocalCheckAction;
+  /** Match regardless of case. @default false */
+  readonly caseInsensitive?: boolean;
+}
+
+/** Per-deployment configuration of the local checks (GuardrailFunction passes it in `LOCAL_CHECKS`). */
+export interface LocalCheckConfig {
+  /** Action per finding type (built-in or custom); types not listed keep their default. */
+  readonly actions?: { readonly [type: string]: LocalCheckAction };
+  /** Values never reported: exact values (any case, spacing ignored), or domains for e-mail addresses and URLs. */
+  readonly allowList?: readonly string[];
+  /** Words and phrases reported as `DENIED_WORD` (whole words, any case, after normalization). */
+  readonly deniedWords?: readonly string[];
+  readonly customPatterns?: readonly CustomPatternConfig[];
+  /** Region of phone numbers written without a country code (ISO 3166 alpha-2). @default 'US' */
+  readonly phoneDefaultRegion?: string;
+}
+
+/** Redaction priority when two findings overlap (first wins; then the longer one). */
+const PRIORITY: readonly string[] = [
+  'PRIVATE_KEY', 'AWS_SECRET_KEY', 'AWS_ACCESS_KEY', 'URL_CREDENTIALS', 'JWT', 'STRIPE_KEY', 'GITHUB_TOKEN', 'SLACK_TOKEN', 'GCP_CREDENTIAL', 'AZURE_KEY',
+  'API_TOKEN', 'IBAN', 'CREDIT_CARD', 'US_SSN', 'EMAIL', 'IP_ADDRESS', 'PHONE',
 ];
 
-// --- patterns (all flags include `g`; every quantifier that can repeat is bounded) -----------------
-
-const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
-
-// US SSN, dashed or spaced, excluding numbers the SSA never issues (000, 666, 9xx area; 00 group; 0000 serial).
-const US_SSN = /(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])/g;
-
-// 13 to 19 digits, contiguous or printed the way cards are (4-4-4-4[-3], or Amex 4-6-5); Luhn decides.
-const CARD = /(?<![\d-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d|[ -]\d)/g;
-
-// Country code, check digits, then 11 to 30 alphanumerics optionally in groups of four; mod-97 decides.
-const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?![A-Za-z0-9])/g;
-
-const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
-const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![\w:])/g;
-
-// International numbers with a leading +, or North-American numbers with separators or parentheses.
-// Bare digit runs (order numbers, ids) are not phone numbers.
-const PHONE_INTL = /(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,4}){1,4}(?![\w-])/g;
-const PHONE_NANP = /(?<![\w.+-])(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])/g;
-
-const AWS_ACCESS_KEY = /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Z0-9])/g;
-// 40 characters of the secret-key alphabet standing alone, with upper, lower and digit and a / or +.
-const AWS_SECRET_TOKEN = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
-// ...or any 40-character token right after a name that says it is one.
-const AWS_SECRET_NAMED = /(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi;
-
-const PRIVATE_KEY_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
-const PRIVATE_KEY_END = /-----END (?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
-
-// Instruction-override phrases. Words are separated by at most a few spaces or punctuation marks.
-const S = '[\\s,.:;\'"-]{1,4}';
-const INJECTION_PATTERNS: readonly RegExp[] = [
-  new RegExp(
-    `\\b(?:ignore|disregard|forget|override|bypass|skip)${S}(?:(?:all|any|every|each|of|the|your|my|these|those|previous|prior|above|earlier|preceding|original|initial|system|safety|existing)${S}){0,4}(?:instructions?|prompts?|rules|directions|guidelines|guardrails|constraints|polic(?:y|ies)|programming|context)\\b`,
-    'gi',
-  ),
-  new RegExp(
-    `\\b(?:reveal|show|print|display|repeat|output|leak|dump|tell${S}me)${S}(?:(?:me|us|your|the|all|of|entire|full|complete|hidden|secret|original|initial|internal)${S}){0,4}(?:system|hidden|initial|original|developer|internal)${S}(?:prompt|instructions|message|rules)\\b`,
-    'gi',
-  ),
-  new RegExp(`\\byou${S}are${S}now${S}(?:(?:a|an|in|the)${S}){0,2}(?:DAN|jailbroken|unfiltered|uncensored|unrestricted|developer${S}mode|evil)\\b`, 'gi'),
-  new RegExp(`\\b(?:enable|enter|activate|switch${S}to)${S}(?:(?:the)${S})?(?:developer|god|jailbreak|DAN)${S}mode\\b`, 'gi'),
-  new RegExp(`\\b(?:do${S}anything${S}now|jailbreak(?:ed)?${S}(?:mode|prompt))\\b`, 'gi'),
-  new RegExp(
-    `\\b(?:pretend|act${S}as${S}if|imagine)${S}(?:(?:that|you|are|to|be|have|an?|the)${S}){0,4}(?:no|without)${S}(?:(?:any|content|safety|ethical|moral)${S}){0,2}(?:restrictions|filters|rules|guidelines|limits|guardrails)\\b`,
-    'gi',
-  ),
-  /<\|?(?:im_start|im_end|system|endoftext)\|?>|\[\/?INST\]|<<\/?SYS>>/gi,
-];
-
-// --- helpers -----------------------------------------------------------------------------------------
-
-function* matches(re: RegExp, text: string): Generator<RegExpExecArray> {
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    yield m;
-    if (m[0].length === 0) re.lastIndex++;
-  }
+interface CompiledCustom {
+  readonly name: string;
+  readonly re: RE2JS;
 }
 
-/** Luhn checksum over the digits of `s` (other characters ignored). */
-export function luhnValid(s: string): boolean {
-  let sum = 0;
-  let double = false;
-  let digits = 0;
-  for (let i = s.length - 1; i >= 0; i--) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) continue;
-    digits++;
-    let d = c;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
+type Candidate = Finding;
+
+function defaultAction(type: string): LocalCheckAction {
+  return BLOCKING_TYPES.includes(type) ? 'BLOCK' : 'REDACT';
+}
+
+function compact(s: string): string {
+  return s.toLowerCase().replace(/[\s\-().+]/g, '');
+}
+
+/** The local checks of one deployment, compiled once (per Lambda container) and applied to many texts. */
+export class LocalChecks {
+  private readonly actions = new Map<string, LocalCheckAction>();
+  private readonly custom: CompiledCustom[] = [];
+  private readonly denied?: RegExp;
+  private readonly allowValues = new Set<string>();
+  private readonly allowDomains: string[] = [];
+  private readonly region: CountryCode;
+
+  /** Compiles a configuration; throws when a custom pattern is not valid RE2 (a broken deployment). */
+  constructor(config: LocalCheckConfig = {}) {
+    for (const [type, action] of Object.entries(config.actions ?? {})) this.actions.set(type, action);
+    for (const p of config.customPatterns ?? []) {
+      this.custom.push({ name: p.name, re: RE2JS.compile(p.pattern, p.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0) });
+      if (!this.actions.has(p.name)) this.actions.set(p.name, p.action);
     }
-    sum += d;
-    double = !double;
-  }
-  return digits >= 13 && digits <= 19 && sum % 10 === 0;
-}
-
-/** ISO 13616 mod-97 check of an IBAN (spaces ignored). */
-export function ibanValid(s: string): boolean {
-  const iban = s.replace(/ /g, '');
-  if (iban.length < 15 || iban.length > 34) return false;
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  let rem = 0;
-  for (let i = 0; i < rearranged.length; i++) {
-    const code = rearranged.charCodeAt(i);
-    const value = code >= 65 && code <= 90 ? code - 55 : code - 48;
-    rem = value > 9 ? (rem * 100 + value) % 97 : (rem * 10 + value) % 97;
-  }
-  return rem === 1;
-}
-
-function hasDigit(text: string): boolean {
-  return /\d/.test(text);
-}
-
-function looksLikeSecretKey(token: string): boolean {
-  return /[A-Z]/.test(token) && /[a-z]/.test(token) && /\d/.test(token) && /[/+]/.test(token);
-}
-
-// --- the checks ---------------------------------------------------------------------------------------
-
-function candidates(text: string): Finding[] {
-  const out: Finding[] = [];
-  const add = (type: FindingType, start: number, end: number) => out.push({ type, start, end });
-
-  if (text.indexOf('@') >= 0) {
-    for (const m of matches(EMAIL, text)) add('EMAIL', m.index, m.index + m[0].length);
-  }
-  if (hasDigit(text)) {
-    for (const m of matches(US_SSN, text)) add('US_SSN', m.index, m.index + m[0].length);
-    for (const m of matches(CARD, text)) if (luhnValid(m[0])) add('CREDIT_CARD', m.index, m.index + m[0].length);
-    for (const m of matches(IBAN, text)) if (ibanValid(m[0])) add('IBAN', m.index, m.index + m[0].length);
-    for (const m of matches(IPV4, text)) add('IP_ADDRESS', m.index, m.index + m[0].length);
-    if (text.indexOf('+') >= 0) for (const m of matches(PHONE_INTL, text)) add('PHONE', m.index, m.index + m[0].length);
-    for (const m of matches(PHONE_NANP, text)) add('PHONE', m.index, m.index + m[0].length);
-    for (const m of matches(AWS_ACCESS_KEY, text)) add('AWS_ACCESS_KEY', m.index, m.index + m[0].length);
-    for (const m of matches(AWS_SECRET_TOKEN, text)) if (looksLikeSecretKey(m[0])) add('AWS_SECRET_KEY', m.index, m.index + m[0].length);
-    for (const m of matches(AWS_SECRET_NAMED, text)) {
-      const start = m.index + m[0].length - m[1].length;
-      add('AWS_SECRET_KEY', start, start + m[1].length);
+    const denied = (config.deniedWords ?? []).map((w) => wordsView(baseView(w)).text.trim()).filter((w) => w.length > 0);
+    if (denied.length > 0) {
+      const escaped = [...new Set(denied)].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      this.denied = new RegExp(`(?<![^ ])(?:${escaped.join('|')})(?![^ ])`, 'g');
     }
+    for (const entry of config.allowList ?? []) {
+      const e = entry.trim().toLowerCase();
+      if (e.length === 0) continue;
+      this.allowValues.add(compact(e));
+      if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(e)) this.allowDomains.push(e);
+    }
+    this.region = (config.phoneDefaultRegion ?? 'US').toUpperCase() as CountryCode;
   }
-  if (text.indexOf(':') >= 0) {
-    for (const m of matches(IPV6, text)) add('IP_ADDRESS', m.index, m.index + m[0].length);
+
+  /** The action for a finding type. */
+  action(type: string): LocalCheckAction {
+    return this.actions.get(type) ?? defaultAction(type);
   }
-  if (text.indexOf('-----BEGIN') >= 0) {
-    for (const m of matches(PRIVATE_KEY_BEGIN, text)) {
-      // The finding covers the whole block when its END line follows, else the header only.
-      PRIVATE_KEY_END.lastIndex = m.index + m[0].length;
-      const end = PRIVATE_KEY_END.exec(text);
-      const stop = end ? end.index + end[0].length : m.index + m[0].length;
-      add('PRIVATE_KEY', m.index, stop);
-      PRIVATE_KEY_BEGIN.lastIndex = stop;
+
+  private wants(...types: string[]): boolean {
+    return types.some((t) => this.action(t) !== 'ALLOW');
+  }
+
+  /** Inspects a text. Pure, synchronous, linear in the length of the text; never throws on a string. */
+  inspect(text: string): Inspection {
+    if (typeof text !== 'string' || text.length === 0) return { blocked: false, findings: [], redacted: typeof text === 'string' ? text : '' };
+    const base = baseView(text);
+    const b = base.text;
+    const spans: Span[] = [];
+    if (this.wants('EMAIL')) findEmails(b, spans);
+    const candidates: Candidate[] = [];
+    const add = (view: TextView, s: Span) => {
+      const o = toOriginal(view, s.start, s.end);
+      if (o.end > o.start) candidates.push({ type: s.type, start: o.start, end: o.end });
+    };
+    if (/\d/.test(b)) {
+      this.findNumbers(b, spans);
+      // digits typed one by one: the same detectors on a copy without the spaces between them
+      const spread = spreadDigitSpaces(b);
+      if (spread) {
+        const joined = withoutUnits(base, spread);
+        const more: Span[] = [];
+        this.findNumbers(joined.text, more);
+        for (const s of more) add(joined, s);
+      }
+    }
+    if (this.wants('IP_ADDRESS')) findIpv6(b, spans);
+    if (this.wants(...SECRET_TYPES)) findSecrets(b, spans);
+
+    for (const s of spans) add(base, s);
+
+    if (this.wants('PROMPT_INJECTION')) {
+      const words = wordsView(base);
+      const phrases: (Span & { family: string })[] = [];
+      findPhrases(words.text, phrases);
+      for (const s of phrases) add(words, s);
+      findWordSignals(words, [], add);
+      if (words.scrambled && phrases.length === 0) {
+        const unscrambled = wordsView(base, true);
+        const more: (Span & { family: string })[] = [];
+        findPhrases(unscrambled.text, more);
+        for (const s of more) add(unscrambled, s);
+      }
+      const fake: Span[] = [];
+      findFakeTurns(b, fake);
+      for (const s of fake) add(base, s);
+    }
+    // Encoded segments: decoded once and scanned for injection and secrets; a hit covers the whole segment.
+    if (b.length >= 16) {
+      for (const seg of decodedSegments(b)) {
+        let type: string | undefined;
+        if (this.wants('PROMPT_INJECTION') && decodedHasInjection(seg.decoded)) type = 'PROMPT_INJECTION';
+        else if (this.wants(...SECRET_TYPES)) {
+          const inner: Span[] = [];
+          findSecrets(baseView(seg.decoded).text, inner);
+          // one finding for the segment: the most severe secret in it
+          type = inner.map((s) => s.type).filter((t) => this.action(t) !== 'ALLOW').sort((a, b) => PRIORITY.indexOf(a) - PRIORITY.indexOf(b))[0];
+        }
+        if (type) add(base, { type, start: seg.start, end: seg.end });
+      }
+    }
+    if (this.denied && this.wants('DENIED_WORD')) {
+      const words = wordsView(base);
+      this.denied.lastIndex = 0;
+      for (let m = this.denied.exec(words.text); m; m = this.denied.exec(words.text)) add(words, { type: 'DENIED_WORD', start: m.index, end: m.index + m[0].length });
+    }
+    for (const c of this.custom) {
+      if (this.action(c.name) === 'ALLOW') continue;
+      const m = c.re.matcher(b);
+      while (m.find()) {
+        if (m.end() > m.start()) add(base, { type: c.name, start: m.start(), end: m.end() });
+      }
+    }
+    return this.resolve(text, candidates);
+  }
+
+  /** The number-based detectors (phone, SSN, card, IBAN, IPv4) on one text. */
+  private findNumbers(text: string, spans: Span[]): void {
+    if (this.wants('PHONE')) findPhones(text, { defaultRegion: this.region }, spans);
+    if (this.wants('US_SSN')) findSsns(text, spans);
+    if (this.wants('CREDIT_CARD')) findCards(text, spans);
+    if (this.wants('IBAN')) findIbans(text, spans);
+    if (this.wants('IP_ADDRESS')) {
+      findIpv4(text, spans);
+      findIpv4Defanged(text, spans);
     }
   }
-  return out;
+
+  /** Drops allowed values, resolves overlaps, builds the redacted text. */
+  private resolve(text: string, candidates: Candidate[]): Inspection {
+    const kept: Finding[] = [];
+    const redactable: Finding[] = [];
+    const injections: Finding[] = [];
+    for (const c of candidates) {
+      const action = this.action(c.type);
+      if (action === 'ALLOW' || this.allowed(c.type, text.slice(c.start, c.end))) continue;
+      if (c.type === 'PROMPT_INJECTION' && action === 'BLOCK') injections.push({ type: c.type, start: c.start, end: c.end });
+      else redactable.push({ type: c.type, start: c.start, end: c.end });
+    }
+    // Overlaps: by priority, then length; a candidate is kept when none of its characters is taken (linear:
+    // each candidate marks or reads only its own characters).
+    const rank = (t: string) => {
+      const i = PRIORITY.indexOf(t);
+      return i < 0 ? PRIORITY.length : i;
+    };
+    redactable.sort((a, b) => rank(a.type) - rank(b.type) || b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const taken = new Uint8Array(text.length);
+    for (const f of redactable) {
+      let free = true;
+      for (let i = f.start; i < f.end; i++) {
+        if (taken[i]) {
+          free = false;
+          break;
+        }
+      }
+      if (!free) continue;
+      taken.fill(1, f.start, f.end);
+      kept.push(f);
+    }
+    kept.sort((a, b) => a.start - b.start);
+    // Injection findings: overlapping ones merged (sort, then sweep).
+    injections.sort((a, b) => a.start - b.start || a.end - b.end);
+    const merged: Finding[] = [];
+    for (const f of injections) {
+      const last = merged[merged.length - 1];
+      if (last && f.start < last.end) merged[merged.length - 1] = { type: last.type, start: last.start, end: Math.max(last.end, f.end) };
+      else merged.push(f);
+    }
+
+    let redacted = text;
+    if (kept.length > 0) {
+      const parts: string[] = [];
+      let at = 0;
+      for (const f of kept) {
+        parts.push(text.slice(at, f.start), `[${f.type}]`);
+        at = f.end;
+      }
+      parts.push(text.slice(at));
+      redacted = parts.join('');
+    }
+    const findings = [...kept, ...merged].sort((a, b) => a.start - b.start || a.end - b.end);
+    return { blocked: findings.some((f) => this.action(f.type) === 'BLOCK'), findings, redacted };
+  }
+
+  private allowed(type: string, value: string): boolean {
+    if (this.allowValues.size === 0) return false;
+    if (this.allowValues.has(compact(value))) return true;
+    if (type === 'EMAIL' || type === 'URL_CREDENTIALS') {
+      const host = (type === 'EMAIL' ? value.slice(value.lastIndexOf('@') + 1) : value.replace(/^[a-z]+:\/\/[^@]*@/i, '').split(/[/:?#]/)[0]).toLowerCase();
+      return this.allowDomains.some((d) => host === d || host.endsWith(`.${d}`));
+    }
+    return false;
+  }
 }
 
-function injections(text: string): Finding[] {
-  const out: Finding[] = [];
-  for (const re of INJECTION_PATTERNS) {
-    for (const m of matches(re, text)) out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
-  }
-  return out;
-}
-
-/** Keeps, in priority order, each candidate that does not overlap one already kept. */
-function resolveOverlaps(found: Finding[]): Finding[] {
-  const rank = (t: string) => REDACTED_PRIORITY.indexOf(t as FindingType);
-  const byPriority = [...found].sort((a, b) => rank(a.type) - rank(b.type) || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  const kept: Finding[] = [];
-  for (const f of byPriority) {
-    if (!kept.some((k) => f.start < k.end && k.start < f.end)) kept.push(f);
-  }
-  return kept;
-}
+const DEFAULT_CHECKS = new LocalChecks();
 
 /**
- * Inspects a prompt or a model response: PII (email, phone, US SSN, Luhn-valid card numbers, mod-97-valid
- * IBANs, IP addresses), secrets (AWS access and secret keys, PEM private keys) and prompt-injection
- * phrases. Pure, synchronous, linear in the length of the text.
+ * Inspects a prompt or a model response: PII (e-mail, phone, US SSN, Luhn-valid card numbers, mod-97-valid
+ * IBANs, IP addresses), secrets (AWS keys, private keys, API tokens of common services) and prompt
+ * injection, also when written with look-alike, invisible or full-width characters. Offsets are UTF-16
+ * code units into `text`. Pure, synchronous, linear in the length of the text.
+ *
+ * @param checks a deployment's compiled configuration (default: every type with its default action)
  */
-export function inspectText(text: string): Inspection {
-  if (typeof text !== 'string' || text.length === 0) return { blocked: false, findings: [], redacted: typeof text === 'string' ? text : '' };
-  const redactable = resolveOverlaps(candidates(text)).sort((a, b) => a.start - b.start);
-  const injected = injections(text);
-  const findings = [...redactable, ...injected].sort((a, b) => a.start - b.start || a.end - b.end);
-
-  let redacted = text;
-  if (redactable.length > 0) {
-    const parts: string[] = [];
-    let at = 0;
-    for (const f of redactable) {
-      parts.push(text.slice(at, f.start), `[${f.type}]`);
-      at = f.end;
-    }
-    parts.push(text.slice(at));
-    redacted = parts.join('');
-  }
-  return { blocked: findings.some((f) => BLOCKING_TYPES.includes(f.type)), findings, redacted };
+export function inspectText(text: string, checks: LocalChecks = DEFAULT_CHECKS): Inspection {
+  return checks.inspect(text);
 }

@@ -3,9 +3,10 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Envelope } from '../shared/envelope';
 import { errorResponse, HttpResponse, jsonResponse, readJsonBody } from '../shared/http';
 import { errorName, errorStatus } from '../shared/logging';
+import { Budget } from './budget';
 import type { GuardrailVerdict } from './assessments';
 import type { GuardrailConfig } from './config';
-import { inspectText, Inspection } from './local-checks';
+import { Inspection, LocalChecks } from './local-checks';
 import type { ModelAnswer, Ports } from './ports';
 import { parseGenerateRequest } from './schema';
 
@@ -27,12 +28,24 @@ export interface MetricsSink {
 export interface PipelineDeps {
   readonly config: GuardrailConfig;
   readonly ports: Ports;
+  /** The deployment's compiled local checks. */
+  readonly checks: LocalChecks;
   readonly metrics: MetricsSink;
   readonly log: (level: 'info' | 'warn' | 'error', message: string, details: object) => void;
   /** Monotonic milliseconds (stage latencies). */
   readonly now: () => number;
   /** Wall clock (trace time and key). */
   readonly date: () => Date;
+  /** Milliseconds the function has left (Lambda's `getRemainingTimeInMillis`); every call is budgeted from it. */
+  readonly remainingMs: () => number;
+}
+
+/**
+ * The additional authenticated data of an encrypted trace field: the request id and the field, so a prompt
+ * cannot be passed off as another request's prompt or as this request's response.
+ */
+export function traceAad(requestId: string, field: 'prompt' | 'response'): string {
+  return `${TRACE_SCHEMA}|${requestId}|${field}`;
 }
 
 /** Who is calling and which request this is. */
@@ -69,6 +82,7 @@ export function downstreamStatus(error: unknown): 502 | 503 {
     'TimeoutError',
     'AbortError',
     'RequestTimeout',
+    'BudgetExhausted',
   ]);
   if (retryable.has(name) || status === 429 || status === 503) return 503;
   return 502;
@@ -86,13 +100,19 @@ function summary(i: Inspection): { blocked: boolean; types: { [type: string]: nu
   return { blocked: i.blocked, types };
 }
 
+/** The findings of several inspections as one (for the trace summary). */
+function merged(list: Inspection[]): Inspection {
+  return { blocked: list.some((i) => i.blocked), findings: list.flatMap((i) => i.findings), redacted: '' };
+}
+
 function verdictRecord(v: GuardrailVerdict | undefined) {
   if (!v) return undefined;
   return { intervened: v.intervened, blocked: v.blocked, blockedPolicies: v.blockedPolicies, anonymizedPolicies: v.anonymizedPolicies, assessments: v.assessments };
 }
 
-function localPolicies(i: Inspection): string[] {
-  return [...new Set(i.findings.filter((f) => ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'PRIVATE_KEY', 'PROMPT_INJECTION'].includes(f.type)).map((f) => `LOCAL:${f.type}`))];
+/** The policies that blocked: every finding type whose action is BLOCK. */
+function localPolicies(i: Inspection, checks: LocalChecks): string[] {
+  return [...new Set(i.findings.filter((f) => checks.action(f.type) === 'BLOCK').map((f) => `LOCAL:${f.type}`))];
 }
 
 function pad(n: number): string {
@@ -120,6 +140,8 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   };
 
   metrics.count('Requests');
+  // Recording after the calls (encrypting, the trace, the review message) keeps this much of the time.
+  const budget = new Budget(deps.remainingMs, 2 * config.storageTimeoutMs + 500);
 
   // 1. Validate.
   const body = await timed('validate', () => readJsonBody(event?.body, event?.isBase64Encoded, config.maxBodyBytes));
@@ -140,6 +162,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   let failure: { stage: Stage; name: string } | undefined;
   let localIn: Inspection | undefined;
   let localOut: Inspection | undefined;
+  let sourceChecks: Inspection[] = [];
   let guardIn: GuardrailVerdict | undefined;
   let guardOut: GuardrailVerdict | undefined;
   let answer: ModelAnswer | undefined;
@@ -161,18 +184,23 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   run: {
     // 2. A data key for the trace, before any paid call: prompts are never stored unencrypted.
     try {
-      await timed('encryptionKey', () => ports.prepareEncryption());
+      await timed('encryptionKey', () => ports.prepareEncryption(budget.call('encryptionKey', config.storageTimeoutMs), 2));
     } catch (error) {
       encryptionReady = false;
       response = fail('encryptionKey', error, 503, 'the request could not be recorded securely; try again later');
       break run;
     }
 
-    // 3. Local checks on the input; PII is redacted before anything leaves the function.
-    localIn = await timed('localInput', () => inspectText(parsed.prompt));
-    if (localIn.blocked) {
+    // 3. Local checks on the input and the grounding sources; PII is redacted before anything leaves the
+    // function, and a secret or an injection in a source refuses the request like one in the prompt.
+    localIn = await timed('localInput', () => {
+      sourceChecks = (request.groundingSources ?? []).map((source) => deps.checks.inspect(source));
+      return deps.checks.inspect(parsed.prompt);
+    });
+    const blockedSources = sourceChecks.filter((i) => i.blocked);
+    if (localIn.blocked || blockedSources.length > 0) {
       outcome = 'INPUT_BLOCKED';
-      refusedBy.push(...localPolicies(localIn));
+      refusedBy.push(...new Set([localIn, ...blockedSources].flatMap((i) => localPolicies(i, deps.checks))));
       response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_BLOCK_MESSAGE });
       break run;
     }
@@ -180,7 +208,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
 
     // 4. The Bedrock guardrail on the input.
     try {
-      guardIn = await timed('guardrailInput', () => ports.applyGuardrail('INPUT', [{ text: { text: prompt } }]));
+      guardIn = await timed('guardrailInput', () => ports.applyGuardrail('INPUT', [{ text: { text: prompt } }], budget.call('guardrailInput', config.guardrailTimeoutMs)));
     } catch (error) {
       response = fail('guardrailInput', error, downstreamStatus(error), 'the guardrail service failed; try again later');
       break run;
@@ -195,7 +223,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
 
     // 5. The model.
     try {
-      answer = await timed('model', () => ports.invokeModel(prompt, maxTokens));
+      answer = await timed('model', () => ports.invokeModel(prompt, maxTokens, budget.call('model', config.modelTimeoutMs)));
     } catch (error) {
       response = fail('model', error, downstreamStatus(error), 'the model failed to answer; try again later');
       break run;
@@ -203,11 +231,11 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
 
     // 6. The guardrail on the output, with grounding sources when the request has them.
     const content: GuardrailContentBlock[] = [];
-    for (const source of request.groundingSources ?? []) content.push({ text: { text: source, qualifiers: ['grounding_source'] } });
+    for (const source of sourceChecks) content.push({ text: { text: source.redacted, qualifiers: ['grounding_source'] } });
     if (request.groundingSources) content.push({ text: { text: prompt.slice(0, MAX_GROUNDING_QUERY_CHARS), qualifiers: ['query'] } });
     content.push({ text: { text: answer.text, qualifiers: request.groundingSources ? ['guard_content'] : undefined } });
     try {
-      guardOut = await timed('guardrailOutput', () => ports.applyGuardrail('OUTPUT', content));
+      guardOut = await timed('guardrailOutput', () => ports.applyGuardrail('OUTPUT', content, budget.call('guardrailOutput', config.guardrailTimeoutMs)));
     } catch (error) {
       response = fail('guardrailOutput', error, downstreamStatus(error), 'the guardrail service failed; try again later');
       break run;
@@ -221,10 +249,10 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     const checked = guardOut.intervened && guardOut.outputText !== undefined ? guardOut.outputText : answer.text;
 
     // 7. Local checks on the output.
-    localOut = await timed('localOutput', () => inspectText(checked));
+    localOut = await timed('localOutput', () => deps.checks.inspect(checked));
     if (localOut.blocked) {
       outcome = 'OUTPUT_BLOCKED';
-      refusedBy.push(...localPolicies(localOut));
+      refusedBy.push(...localPolicies(localOut, deps.checks));
       response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_OUTPUT_BLOCK_MESSAGE });
       break run;
     }
@@ -254,9 +282,10 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   let contentRecord: { prompt: Envelope; response?: Envelope } | { unavailable: string };
   if (encryptionReady) {
     try {
+      const within = budget.record('encrypt', config.storageTimeoutMs);
       contentRecord = {
-        prompt: await ports.encrypt(parsed.prompt, ctx.requestId),
-        response: answer ? await ports.encrypt(answer.text, ctx.requestId) : undefined,
+        prompt: await ports.encrypt(parsed.prompt, traceAad(ctx.requestId, 'prompt'), within),
+        response: answer ? await ports.encrypt(answer.text, traceAad(ctx.requestId, 'response'), within) : undefined,
       };
     } catch (error) {
       contentRecord = { unavailable: errorName(error) };
@@ -283,16 +312,17 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     promptTemplate: request.promptTemplateId ? { id: request.promptTemplateId, version: request.promptTemplateVersion } : undefined,
     maxTokens,
     policies: refusedBy,
-    localChecks: { input: localIn && summary(localIn), output: localOut && summary(localOut) },
+    localChecks: { input: localIn && summary(localIn), sources: sourceChecks.length > 0 ? summary(merged(sourceChecks)) : undefined, output: localOut && summary(localOut) },
     guardrail: { id: config.guardrailId, version: config.guardrailVersion, input: verdictRecord(guardIn), output: verdictRecord(guardOut) },
     grounding: guardOut?.grounding ? { ...guardOut.grounding, sources: request.groundingSources?.length ?? 0 } : undefined,
     review: reviewReasons.length > 0 ? reviewReasons : undefined,
     latencyMs: latency,
+    timeoutsMs: budget.granted,
     content: contentRecord,
   };
   let traced = true;
   try {
-    await ports.putTrace(traceKey, JSON.stringify(trace));
+    await ports.putTrace(traceKey, JSON.stringify(trace), budget.record('trace', config.storageTimeoutMs));
   } catch (error) {
     traced = false;
     metrics.count('TraceWriteErrors');
@@ -309,7 +339,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
         model: trace.model.id,
         trace: traced ? { bucket: config.traceBucket, key: traceKey } : undefined,
         time: trace.time,
-      });
+      }, budget.record('review', config.storageTimeoutMs));
       metrics.count('ReviewsQueued');
     } catch (error) {
       metrics.count('ReviewQueueErrors');

@@ -16,15 +16,18 @@ export interface ModelAnswer {
   readonly stopReason?: string;
 }
 
-/** Everything the pipeline does outside itself; tests replace the AWS clients with aws-sdk-client-mock. */
+/**
+ * Everything the pipeline does outside itself; tests replace the AWS clients with aws-sdk-client-mock. Each
+ * call takes its timeout (from the request's budget, budget.ts) and aborts when it runs out, retries included.
+ */
 export interface Ports {
-  applyGuardrail(source: 'INPUT' | 'OUTPUT', content: GuardrailContentBlock[]): Promise<GuardrailVerdict>;
-  invokeModel(prompt: string, maxTokens: number): Promise<ModelAnswer>;
-  /** Makes sure a data key is available (throws the KMS error). */
-  prepareEncryption(): Promise<void>;
-  encrypt(text: string, aad: string): Promise<Envelope>;
-  putTrace(key: string, body: string): Promise<void>;
-  sendForReview(message: object): Promise<void>;
+  applyGuardrail(source: 'INPUT' | 'OUTPUT', content: GuardrailContentBlock[], timeoutMs: number): Promise<GuardrailVerdict>;
+  invokeModel(prompt: string, maxTokens: number, timeoutMs: number): Promise<ModelAnswer>;
+  /** Makes sure a data key for `uses` encryptions is available (throws the KMS error). */
+  prepareEncryption(timeoutMs: number, uses: number): Promise<void>;
+  encrypt(text: string, aad: string, timeoutMs: number): Promise<Envelope>;
+  putTrace(key: string, body: string, timeoutMs: number): Promise<void>;
+  sendForReview(message: object, timeoutMs: number): Promise<void>;
 }
 
 /** The AWS clients the ports use. */
@@ -33,7 +36,7 @@ export interface Clients {
   readonly sagemaker: SageMakerRuntimeClient;
   readonly s3: S3Client;
   readonly sqs: SQSClient;
-  readonly encryptor: { ready(): Promise<void>; encrypt(text: string, aad: string): Promise<Envelope> };
+  readonly encryptor: { ready(uses?: number, timeoutMs?: number): Promise<void>; encrypt(text: string, aad: string, timeoutMs?: number): Promise<Envelope> };
 }
 
 /** Reads the generated text from the JSON shapes common SageMaker LLM containers return (TGI, LMI, OpenAI-style). */
@@ -74,20 +77,21 @@ export function isEndpointMissing(error: unknown): boolean {
   return e?.name === 'ValidationError' && /not found|could not find|not in service/i.test(e.message ?? '');
 }
 
-/** Ports over the AWS SDK, each call with its own timeout (abort signal). */
+/** Ports over the AWS SDK, each call with the timeout it is given (an abort signal over the call and its retries). */
 export function awsPorts(config: GuardrailConfig, clients: Clients): Ports {
-  const guardrailSignal = () => ({ abortSignal: AbortSignal.timeout(config.guardrailTimeoutMs) });
-  const storageSignal = () => ({ abortSignal: AbortSignal.timeout(config.storageTimeoutMs) });
+  const within = (timeoutMs: number) => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
   return {
-    async applyGuardrail(source, content) {
+    async applyGuardrail(source, content, timeoutMs) {
       const out = await clients.bedrock.send(
         new ApplyGuardrailCommand({ guardrailIdentifier: config.guardrailId, guardrailVersion: config.guardrailVersion, source, content }),
-        guardrailSignal(),
+        within(timeoutMs),
       );
       return verdictOf(out);
     },
-    async invokeModel(prompt, maxTokens) {
-      const signal = () => ({ abortSignal: AbortSignal.timeout(config.modelTimeoutMs) });
+    async invokeModel(prompt, maxTokens, timeoutMs) {
+      // one deadline for the endpoint and, when it is missing, the fallback model
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const signal = () => ({ abortSignal: deadline });
       const converse = async (modelId: string): Promise<ModelAnswer> => {
         const out = await clients.bedrock.send(
           new ConverseCommand({ modelId, messages: [{ role: 'user', content: [{ text: prompt }] }], inferenceConfig: { maxTokens } }),
@@ -118,16 +122,13 @@ export function awsPorts(config: GuardrailConfig, clients: Clients): Ports {
       const body = out.Body ? Buffer.from(out.Body).toString('utf8') : '';
       return { text: textOfEndpointResponse(body), modelVersion: out.InvokedProductionVariant ? `${endpointName}/${out.InvokedProductionVariant}` : endpointName };
     },
-    prepareEncryption: () => clients.encryptor.ready(),
-    encrypt: (text, aad) => clients.encryptor.encrypt(text, aad),
-    async putTrace(key, body) {
-      await clients.s3.send(
-        new PutObjectCommand({ Bucket: config.traceBucket, Key: key, Body: body, ContentType: 'application/json' }),
-        storageSignal(),
-      );
+    prepareEncryption: (timeoutMs, uses) => clients.encryptor.ready(uses, timeoutMs),
+    encrypt: (text, aad, timeoutMs) => clients.encryptor.encrypt(text, aad, timeoutMs),
+    async putTrace(key, body, timeoutMs) {
+      await clients.s3.send(new PutObjectCommand({ Bucket: config.traceBucket, Key: key, Body: body, ContentType: 'application/json' }), within(timeoutMs));
     },
-    async sendForReview(message) {
-      await clients.sqs.send(new SendMessageCommand({ QueueUrl: config.reviewQueueUrl, MessageBody: JSON.stringify(message) }), storageSignal());
+    async sendForReview(message, timeoutMs) {
+      await clients.sqs.send(new SendMessageCommand({ QueueUrl: config.reviewQueueUrl, MessageBody: JSON.stringify(message) }), within(timeoutMs));
     },
   };
 }

@@ -23,7 +23,7 @@ function typeError(what: string) {
 export function generateRequestSchema(maxTokensLimit: number) {
   return z
     .strictObject({
-      prompt: z.string(typeError('a string')).check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_PROMPT_CHARS, `must be at most ${MAX_PROMPT_CHARS} characters`)),
+      prompt: z.string(typeError('a string')).check(z.refine((v) => v.trim().length > 0, 'must not be empty'), z.maxLength(MAX_PROMPT_CHARS, `must be at most ${MAX_PROMPT_CHARS} characters`)),
       promptTemplateId: z.optional(z.string(typeError('a string')).check(z.regex(TEMPLATE_ID, 'must be 1-128 letters, digits, ".", "-" or "_"'))),
       promptTemplateVersion: z.optional(z.string(typeError('a string')).check(z.regex(TEMPLATE_VERSION, 'must be 1-64 letters, digits, ".", "-" or "_"'))),
       variables: z.optional(
@@ -37,7 +37,7 @@ export function generateRequestSchema(maxTokensLimit: number) {
       groundingSources: z.optional(
         z
           .array(
-            z.string(typeError('a string')).check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_GROUNDING_SOURCE_CHARS, `must be at most ${MAX_GROUNDING_SOURCE_CHARS} characters`)),
+            z.string(typeError('a string')).check(z.refine((v) => v.trim().length > 0, 'must not be empty'), z.maxLength(MAX_GROUNDING_SOURCE_CHARS, `must be at most ${MAX_GROUNDING_SOURCE_CHARS} characters`)),
             typeError('an array of strings'),
           )
           .check(z.minLength(1, 'must have at least one source when given'), z.maxLength(MAX_GROUNDING_SOURCES, `must have at most ${MAX_GROUNDING_SOURCES} sources`)),
@@ -89,16 +89,34 @@ export function parseGenerateRequest(json: unknown, maxTokensLimit: number): Par
     return whole;
   });
   if (missing.size > 0) {
-    return { ok: false, error: 'invalid request', details: [`variables: no value for ${[...missing].map((n) => `{{${n}}}`).join(', ')}`] };
+    // the placeholder names come from the caller: not echoed
+    return { ok: false, error: 'invalid request', details: [`variables: ${missing.size} placeholder(s) in the prompt have no value`] };
   }
   if (prompt.length > MAX_PROMPT_CHARS) {
     return { ok: false, error: 'invalid request', details: [`prompt: must be at most ${MAX_PROMPT_CHARS} characters after variables are filled in`] };
   }
+  if (prompt.trim().length === 0) {
+    return { ok: false, error: 'invalid request', details: ['prompt: must not be empty after variables are filled in'] };
+  }
   return { ok: true, request, prompt };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
-  const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
-  return `${field}: ${issue.message}`;
+/** The fields a request may have (the only names an error message repeats). */
+export const REQUEST_FIELDS: readonly string[] = ['prompt', 'promptTemplateId', 'promptTemplateVersion', 'variables', 'groundingSources', 'maxTokens'];
+
+/**
+ * One issue as a detail line that never echoes the caller's input: not the names of unknown fields, not the
+ * names of variables, not values — only the allowed field names, array positions and our own messages.
+ */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s); allowed fields: ${REQUEST_FIELDS.join(', ')}`;
+  const top = issue.path[0];
+  if (top === undefined) return `body: ${issue.message}`;
+  if (typeof top !== 'string' || !REQUEST_FIELDS.includes(top)) return `body: ${issue.message}`;
+  // variables.<name>: the name is the caller's; groundingSources.<n>: a position is fine
+  const second = issue.path[1];
+  const field = top === 'groundingSources' && typeof second === 'number' ? `${top}.${second}` : top;
+  // an invalid record key: our message for keys, from the nested issue (zod's own says only "Invalid input")
+  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  return `${field}: ${message}`;
 }

@@ -74,19 +74,22 @@ export class EnvelopeEncryptor {
    * Makes sure a usable data key is cached (calls KMS only when the cached one is too old or used up).
    * Call it before expensive work so a KMS failure is known early; throws the KMS error.
    */
-  public async ready(uses = 1): Promise<void> {
+  public async ready(uses = 1, timeoutMs?: number): Promise<void> {
     const current = this.cached;
     if (current && this.now() - current.created < this.cache.maxAgeMs && current.uses + uses <= this.cache.maxUses) return;
     this.cached = undefined;
-    this.pending ??= this.generate().finally(() => {
+    this.pending ??= this.generate(timeoutMs).finally(() => {
       this.pending = undefined;
     });
     this.cached = await this.pending;
   }
 
-  /** Encrypts `plaintext`, binding it to `aad` (e.g. the request id): decryption with another aad fails. */
-  public async encrypt(plaintext: string, aad: string): Promise<Envelope> {
-    await this.ready();
+  /**
+   * Encrypts `plaintext`, binding it to `aad` (e.g. the request id and the field): decryption with another aad
+   * fails. Calls KMS only when the cached data key is used up (then within `timeoutMs`).
+   */
+  public async encrypt(plaintext: string, aad: string, timeoutMs?: number): Promise<Envelope> {
+    await this.ready(1, timeoutMs);
     const key = this.cached!;
     key.uses++;
     const iv = randomBytes(12);
@@ -110,10 +113,10 @@ export class EnvelopeEncryptor {
     this.cached = undefined;
   }
 
-  private async generate(): Promise<CachedKey> {
+  private async generate(timeoutMs?: number): Promise<CachedKey> {
     const out = await this.options.kms.send(
       new GenerateDataKeyCommand({ KeyId: this.options.keyId, KeySpec: 'AES_256', EncryptionContext: this.options.encryptionContext }),
-      { abortSignal: AbortSignal.timeout(this.options.timeoutMs ?? 3000) },
+      { abortSignal: AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 3000) },
     );
     if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
     return {
@@ -126,19 +129,30 @@ export class EnvelopeEncryptor {
   }
 }
 
-/** Decrypts an {@link Envelope} (for reviewers' tools and tests); needs `kms:Decrypt` and the same context. */
-export async function decryptEnvelope(
-  kms: KMSClient,
-  envelope: Envelope,
-  aad: string,
-  encryptionContext: { [key: string]: string },
-): Promise<string> {
+/** What {@link decryptEnvelope} needs besides the envelope. */
+export interface DecryptOptions {
+  /** The additional authenticated data the value was encrypted with (for traces: `traceAad(requestId, field)`). */
+  readonly aad: string;
+  /** The KMS encryption context of the data key. */
+  readonly encryptionContext: { [key: string]: string };
+  /**
+   * The KMS key the data key must have been encrypted under (from the reader's own configuration). The
+   * envelope's `keyId` is never used: a record someone could write must not choose the key KMS decrypts with.
+   */
+  readonly keyId: string;
+}
+
+/**
+ * Decrypts an {@link Envelope} (for reviewers' tools and tests); needs `kms:Decrypt` on `keyId` and the same
+ * encryption context. KMS refuses when the data key was encrypted under another key.
+ */
+export async function decryptEnvelope(kms: KMSClient, envelope: Envelope, options: DecryptOptions): Promise<string> {
   const out = await kms.send(
-    new DecryptCommand({ CiphertextBlob: Buffer.from(envelope.encryptedKey, 'base64'), EncryptionContext: encryptionContext, KeyId: envelope.keyId }),
+    new DecryptCommand({ CiphertextBlob: Buffer.from(envelope.encryptedKey, 'base64'), EncryptionContext: options.encryptionContext, KeyId: options.keyId }),
   );
   if (!out.Plaintext) throw new Error('KMS returned no plaintext key');
   const decipher = createDecipheriv('aes-256-gcm', Buffer.from(out.Plaintext), Buffer.from(envelope.iv, 'base64'));
-  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAAD(Buffer.from(options.aad, 'utf8'));
   decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
   return Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]).toString('utf8');
 }

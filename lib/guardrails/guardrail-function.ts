@@ -18,7 +18,9 @@ import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { IGuardrail } from './guardrail';
 import { BedrockInvocationLogging } from './invocation-logging';
+import { CustomPattern, LocalCheckTypeAction } from './local-checks';
 import { ModelTarget } from './model-target';
+import { localChecksEnvironment } from './private/local-check-config';
 import { REVIEW_QUEUE_ACTIONS, TRACE_KEY_ACTIONS } from './private/actions';
 
 /** The CloudWatch namespace of the guardrail function's metrics (embedded metric format). */
@@ -144,6 +146,34 @@ export interface GuardrailFunctionProps {
    * @default - private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * What the local checks do per finding type (block, redact or allow).
+   * @default - secrets, prompt injection and denied words BLOCK; PII (e-mail, phone, SSN, card, IBAN, IP) REDACT
+   */
+  readonly localCheckActions?: LocalCheckTypeAction[];
+  /**
+   * Values the local checks never report: an exact value (any case, spacing ignored) or a domain, which allows
+   * its e-mail addresses and URLs (e.g. the company's own `example.com`). At most 100 entries.
+   * @default - none
+   */
+  readonly localCheckAllowList?: string[];
+  /**
+   * Words and phrases the local checks report as `DENIED_WORD` (whole words, any case, also when written with
+   * look-alike letters, spacing or leetspeak). At most 200 entries of 100 characters.
+   * @default - none
+   */
+  readonly deniedWords?: string[];
+  /**
+   * Patterns of the deployment's own (RE2 syntax, linear time), each reported under its name. A pattern RE2
+   * would reject (lookaround, backreferences ...) fails synth. At most 20.
+   * @default - none
+   */
+  readonly customPatterns?: CustomPattern[];
+  /**
+   * Region of phone numbers written without a country code (ISO 3166 alpha-2).
+   * @default 'US'
+   */
+  readonly phoneDefaultRegion?: string;
 }
 
 /**
@@ -228,6 +258,7 @@ export class GuardrailFunction extends Construct {
         `at most the function timeout (${timeout.toHumanString()}) plus 6 seconds: a slow call must end before the function does so the trace is still written`,
       );
     }
+    const localChecks = localChecksEnvironment(this, props);
     const prefix = props.tracePrefix ?? 'guardrail-traces/';
     if (!Token.isUnresolved(prefix) && !/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(prefix)) {
       throw new GenAIValidationError(this, 'tracePrefix', prefix, "a key prefix of safe characters ending with '/', e.g. 'guardrail-traces/'");
@@ -299,6 +330,7 @@ export class GuardrailFunction extends Construct {
     fn.function.addEnvironment('GUARDRAIL_TIMEOUT_MS', String(guardrailTimeout.toMilliseconds()));
     fn.function.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', GUARDRAIL_METRICS_NAMESPACE);
     fn.function.addEnvironment('POWERTOOLS_SERVICE_NAME', this.metricsServiceName);
+    if (localChecks) fn.function.addEnvironment('LOCAL_CHECKS', localChecks);
 
     if (props.invocationLogging === true && !target.isBedrock) {
       throw new GenAIValidationError(this, 'invocationLogging', true, 'true only with a Bedrock model target (SageMaker endpoints capture data themselves)');

@@ -33,12 +33,20 @@ describe('EnvelopeEncryptor', () => {
     expect(env).toEqual({ v: 1, alg: 'AES-256-GCM', keyId: KEY, encryptedKey: Buffer.from('enc-0').toString('base64'), iv: expect.any(String), tag: expect.any(String), ciphertext: expect.any(String) });
     expect(Buffer.from(env.iv, 'base64')).toHaveLength(12);
     expect(JSON.stringify(env)).not.toContain('secret');
-    expect(await decryptEnvelope(new KMSClient({}), env, 'req-1', CONTEXT)).toBe('secret prompt');
-    await expect(decryptEnvelope(new KMSClient({}), env, 'req-2', CONTEXT)).rejects.toThrow();
+    const open = (e: typeof env, aad: string) => decryptEnvelope(new KMSClient({}), e, { aad, encryptionContext: CONTEXT, keyId: KEY });
+    expect(await open(env, 'req-1')).toBe('secret prompt');
+    await expect(open(env, 'req-2')).rejects.toThrow();
     const tampered = { ...env, ciphertext: Buffer.from('x' + Buffer.from(env.ciphertext, 'base64').toString('latin1'), 'latin1').toString('base64') };
-    await expect(decryptEnvelope(new KMSClient({}), tampered, 'req-1', CONTEXT)).rejects.toThrow();
+    await expect(open(tampered, 'req-1')).rejects.toThrow();
     expect(kms.commandCalls(GenerateDataKeyCommand)[0].args[0].input).toEqual({ KeyId: KEY, KeySpec: 'AES_256', EncryptionContext: CONTEXT });
     expect(kms.commandCalls(DecryptCommand)[0].args[0].input.EncryptionContext).toEqual(CONTEXT);
+  });
+
+  test('decryption never trusts the keyId written in the envelope: KMS is asked with the reader\'s key', async () => {
+    const env = await encryptor(() => 0).encrypt('secret prompt', 'req-1');
+    const forged = { ...env, keyId: 'arn:aws:kms:us-east-1:999999999999:key/attacker' };
+    expect(await decryptEnvelope(new KMSClient({}), forged, { aad: 'req-1', encryptionContext: CONTEXT, keyId: KEY })).toBe('secret prompt');
+    expect(kms.commandCalls(DecryptCommand).map((c) => c.args[0].input.KeyId)).toEqual([KEY]);
   });
 
   test('the data key is reused up to maxUses encryptions', async () => {
