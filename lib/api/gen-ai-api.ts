@@ -12,7 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagBucketArn } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeObjectWildcard, acknowledgeWildcardResources } from '../core/acknowledgements';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
@@ -343,6 +343,7 @@ export class GenAIApi extends Construct {
       removalPolicy,
     });
     acknowledge(this.feedbackDeadLetterQueue, Acknowledgements.deadLetterQueue);
+    acknowledgeCrossStackReference(this.feedbackDeadLetterQueue);
     this.feedbackFallbackQueue = new sqs.Queue(this, 'FeedbackFallbackQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
@@ -354,6 +355,7 @@ export class GenAIApi extends Construct {
       deadLetterQueue: { queue: this.feedbackDeadLetterQueue, maxReceiveCount: 100 },
       removalPolicy,
     });
+    acknowledgeCrossStackReference(this.feedbackFallbackQueue);
 
     const feedbackFunction = new SecureFunction(this, 'FeedbackFunction', {
       handlerName: 'feedback',
@@ -385,8 +387,7 @@ export class GenAIApi extends Construct {
     fn.addEventSource(new SqsEventSource(this.feedbackFallbackQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
     acknowledgeObjectWildcard(
       feedbackFunction.role,
-      nagBucketArn(this, feedbackBucket),
-      `/${this.feedbackPrefix}*`,
+      feedbackBucket.arnForObjects(`${this.feedbackPrefix}*`),
       'one feedback record per request id, under the key prefix of this API',
     );
 

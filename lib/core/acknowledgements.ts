@@ -1,5 +1,7 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { renderedProperties } from './genai-checks/private/template';
+import { asList, flattenCfnValue, isCrossStackImport, referencedAttribute, renderedForNag, renderedStatements } from './private/nag-render';
 
 /**
  * One acknowledged compliance finding: the exact finding id and the reason a reviewer can check.
@@ -239,78 +241,216 @@ export class Acknowledgements {
     'Only bedrock:PutModelInvocationLoggingConfiguration, bedrock:GetModelInvocationLoggingConfiguration and bedrock:DeleteModelInvocationLoggingConfiguration use Resource "*": the setting is a single per-account, per-region configuration without an ARN, and these actions do not support resource-level permissions. The role belongs to the custom resource provider only, which CloudFormation invokes on create, update and delete.',
   );
 
+  /**
+   * A queue, log group or trail of one stack encrypted with a customer-managed key of another stack of the same
+   * app: the key ARN is rendered as a cross-stack reference, which the Control Tower rules cannot read.
+   * Applied only after checking the rendered value (see `acknowledgeCrossStackReference`).
+   */
+  public static readonly crossStackKey: ComplianceAcknowledgement[] = each(
+    [`${CT}sqs_queue_encrypted_check`, `${CT}cloudwatch_log_group_encrypted_check`, `${CT}cloud_trail_encryption_enabled_check`],
+    'The resource is encrypted with a customer-managed KMS key (an AWS::KMS::Key with rotation) that another stack of the same app owns, so its key ARN is rendered as a cross-stack reference (Fn::GetStackOutput with weak references, Fn::ImportValue with strong ones). The rule accepts only a literal key ARN or a Ref/GetAtt of a key in the same template and cannot read across stacks. The acknowledgement is added only after synth has checked that the rendered value is exactly that reference to the Arn of an AWS::KMS::Key of another stack.',
+  );
+
+  /**
+   * A bucket of one stack that delivers server access logs to a log bucket of another stack of the same app.
+   * Applied only after checking the rendered value (see `acknowledgeCrossStackReference`).
+   */
+  public static readonly crossStackAccessLogBucket: ComplianceAcknowledgement[] = each(
+    [`${CT}s3_bucket_logging_enabled_check`],
+    'Server access logging is configured: the destination is an S3 bucket (AWS::S3::Bucket) that another stack of the same app owns, so its name is rendered as a cross-stack reference (Fn::GetStackOutput with weak references, Fn::ImportValue with strong ones), which the rule cannot read; it accepts only a literal name or a Ref of a bucket in the same template. The acknowledgement is added only after synth has checked that the rendered value is exactly that reference to a bucket of another stack.',
+  );
+
   private constructor() {}
 }
 
-/** Applies acknowledgements to a construct the library owns (and everything below it). */
+/** Applies acknowledgements with fixed ids to a construct the library owns (and everything below it). */
 export function acknowledge(scope: IConstruct, acknowledgements: readonly ComplianceAcknowledgement[]): void {
   Validations.of(scope).acknowledge(...acknowledgements);
 }
 
+/** What each construct was already acknowledged with by a hook (an app may be synthesized more than once). */
+const appliedLate = new WeakMap<IConstruct, Set<string>>();
+
+function acknowledgeOnce(scope: IConstruct, acknowledgements: readonly ComplianceAcknowledgement[]): void {
+  let applied = appliedLate.get(scope);
+  if (!applied) {
+    applied = new Set();
+    appliedLate.set(scope, applied);
+  }
+  const fresh = acknowledgements.filter((a) => !applied.has(`${a.id}\n${a.reason}`));
+  for (const a of fresh) applied.add(`${a.id}\n${a.reason}`);
+  if (fresh.length > 0) acknowledge(scope, fresh);
+}
+
 /**
- * Acknowledges the granular `AwsSolutions-IAM5` finding for an object-level wildcard (`<arn>/*`) on a
- * bucket: S3 object ARNs can only be granted by prefix.
- *
- * @param logicalIdOrArn the flattened reference cdk-nag prints, e.g. `<RawBucket1234.Arn>` or a literal ARN
- * @param suffix what follows the bucket ARN, e.g. `/*` or `/feedback/*`
+ * Runs `hook` when the app is synthesized, at the one point where rendered values are final and
+ * acknowledgements still count: in a validation hook of `scope`. CDK runs those after it has resolved
+ * cross-stack references (so a value of another stack renders as the `Fn::GetStackOutput` or
+ * `Fn::ImportValue` of the consuming template) and before the validation plugins collect acknowledgements.
  */
-export function acknowledgeObjectWildcard(scope: IConstruct, bucketRef: string, suffix: string, what: string): void {
-  acknowledge(scope, [
+export function whenRendered(scope: IConstruct, hook: () => void): void {
+  scope.node.addValidation({
+    validate: () => {
+      hook();
+      return [];
+    },
+  });
+}
+
+/**
+ * Applies acknowledgements whose ids contain rendered values: `compute` runs when the app is synthesized
+ * (see {@link whenRendered}), so the ids follow the construct however its values end up rendered (a
+ * resource of the same stack, an import from another stack with weak or strong references, an imported
+ * resource).
+ */
+export function acknowledgeWhenRendered(scope: IConstruct, compute: () => ComplianceAcknowledgement[]): void {
+  whenRendered(scope, () => acknowledgeOnce(scope, compute()));
+}
+
+/**
+ * Applies a registry topic's reason to the granular `AwsSolutions-IAM5[Resource::...]` ids of the given
+ * wildcard resources (ARN strings, tokens allowed), one id per resource exactly as cdk-nag prints it from the
+ * template of `scope`'s stack.
+ */
+export function acknowledgeWildcardResources(scope: IConstruct, topic: readonly ComplianceAcknowledgement[], resourceArns: string[]): void {
+  const reason = topic[0].reason;
+  acknowledgeWhenRendered(scope, () => resourceArns.map((arn) => ({ id: `AwsSolutions-IAM5[Resource::${renderedForNag(scope, arn)}]`, reason })));
+}
+
+/**
+ * Acknowledges the granular `AwsSolutions-IAM5` finding for an object-level wildcard on a bucket: S3 object
+ * ARNs can only be granted by prefix.
+ *
+ * @param objectsArn the wildcard ARN exactly as granted, e.g. `bucket.arnForObjects('training/*')`
+ * @param what what the objects under the prefix are
+ */
+export function acknowledgeObjectWildcard(scope: IConstruct, objectsArn: string, what: string): void {
+  acknowledgeWhenRendered(scope, () => [
     {
-      id: `AwsSolutions-IAM5[Resource::${bucketRef}${suffix}]`,
+      id: `AwsSolutions-IAM5[Resource::${renderedForNag(scope, objectsArn)}]`,
       reason: `S3 object permissions can only be granted by key prefix: ${what}. The bucket is fixed, the actions are explicit (no action wildcards) and the objects are encrypted with a customer-managed key that is granted separately.`,
     },
   ]);
 }
 
-/**
- * The string cdk-nag prints for a bucket's ARN seen from `scope`: `<Bucket1234.Arn>` for a bucket of the
- * same stack, the flattened ARN (`arn:<AWS::Partition>:s3:::name`) for a bucket imported by name.
- * (A bucket of another stack of the same app is printed as an export import, which this cannot predict:
- * import such buckets by name instead.)
- */
-export function nagBucketArn(scope: IConstruct, bucket: { readonly bucketArn: string; readonly node: IConstruct['node'] }): string {
-  const cfn = bucket.node.defaultChild;
-  if (cfn && Stack.of(cfn) === Stack.of(scope) && (cfn as any).cfnResourceType === 'AWS::S3::Bucket') return nagRef(scope, cfn);
-  return nagString(scope, bucket.bucketArn);
-}
+const STAR_RESOURCE = 'AwsSolutions-IAM5[Resource::*]';
 
-/** The string cdk-nag prints for `Fn::GetAtt` of a resource in the same stack, e.g. `<Bucket1234.Arn>`. */
-export function nagRef(scope: IConstruct, cfnResource: IConstruct, attribute = 'Arn'): string {
-  const logicalId = Stack.of(scope).resolve((cfnResource as any).logicalId);
-  return `<${logicalId}.${attribute}>`;
-}
+/** The actions each role may use on Resource "*", with the reason (see {@link acknowledgeStarResource}). */
+const starExplanations = new WeakMap<IConstruct, { readonly reason: string; readonly actions: ReadonlySet<string> }[]>();
 
 /**
- * The text cdk-nag prints for a value in a granular finding id: literal parts as they are, `{Ref: X}` as
- * `<X>`, `{Fn::GetAtt: [A, B]}` as `<A.B>`, joins flattened (e.g. an ARN built with `formatArn`).
+ * Explains `Resource: "*"` for exact actions on a role the library created. `AwsSolutions-IAM5[Resource::*]`
+ * is acknowledged on a policy of the role (its default policy, any policy construct below it, its inline
+ * policies) only when EVERY Allow statement of that policy with a `"*"` resource lists only explained actions
+ * (of this call or another call for the same role). It is decided when the app is synthesized, so statements
+ * added after the construct (by grants or by the user) count: one more statement on `"*"` and the policy's
+ * finding is reported.
+ *
+ * @param role the role (its policies are found below it)
+ * @param topic a registry topic with an `AwsSolutions-IAM5[Resource::*]` entry, whose reason is applied
+ * @param actions the exact actions that reason explains (no wildcards)
  */
-export function nagString(scope: IConstruct, value: string): string {
-  return flattenForNag(Stack.of(scope).resolve(value));
-}
-
-function flattenForNag(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, any>;
-    if (o.Ref !== undefined) return `<${o.Ref}>`;
-    if (Array.isArray(o['Fn::GetAtt'])) return `<${o['Fn::GetAtt'].join('.')}>`;
-    if (Array.isArray(o['Fn::Join'])) {
-      const [sep, parts] = o['Fn::Join'];
-      return (parts as unknown[]).map(flattenForNag).join(sep);
-    }
+export function acknowledgeStarResource(role: IConstruct, topic: readonly ComplianceAcknowledgement[], actions: readonly string[]): void {
+  const entry = topic.find((a) => a.id === STAR_RESOURCE);
+  if (!entry) throw new Error(`acknowledgeStarResource: the topic has no ${STAR_RESOURCE} entry`);
+  let explanations = starExplanations.get(role);
+  if (!explanations) {
+    const list: { readonly reason: string; readonly actions: ReadonlySet<string> }[] = [];
+    explanations = list;
+    starExplanations.set(role, list);
+    whenRendered(role, () => {
+      for (const child of role.node.findAll()) {
+        if (!CfnResource.isCfnResource(child)) continue;
+        const onStar = renderedStatements(child).filter((s) => s.Effect === 'Allow' && asList(s.Resource).map(flattenCfnValue).includes('*'));
+        if (onStar.length === 0) continue;
+        const used = new Set<string>();
+        const explained = onStar.every((s) => {
+          const statementActions = asList(s.Action);
+          return s.NotAction === undefined && statementActions.length > 0 && statementActions.every((a) => {
+            const e = list.find((x) => typeof a === 'string' && x.actions.has(a));
+            if (e) used.add(e.reason);
+            return e !== undefined;
+          });
+        });
+        if (explained) acknowledgeOnce(child, [{ id: STAR_RESOURCE, reason: [...used].join(' ') }]);
+      }
+    });
   }
-  return JSON.stringify(v);
+  explanations.push({ reason: entry.reason, actions: new Set(actions) });
 }
 
+/** Properties the Control Tower rules accept only as a literal or a reference within the same template. */
+interface CrossStackProperty {
+  /** The rendered property (path under `Properties`). */
+  readonly path: string[];
+  /** The property's value on the L1 construct, before resolution. */
+  readonly value: (resource: any) => unknown;
+  /** What the value must reference: a resource type and attribute (`Ref` for the resource's own reference). */
+  readonly targetType: string;
+  readonly attribute: string;
+  /** The acknowledgement of the rule. */
+  readonly acknowledgement: ComplianceAcknowledgement;
+}
+
+function ack(topic: readonly ComplianceAcknowledgement[], rule: string): ComplianceAcknowledgement {
+  const found = topic.find((a) => a.id === `${CT}${rule}`);
+  if (!found) throw new Error(`no acknowledgement ${CT}${rule}`);
+  return found;
+}
+
+const CROSS_STACK_PROPERTIES: Record<string, CrossStackProperty> = {
+  'AWS::SQS::Queue': {
+    path: ['KmsMasterKeyId'],
+    value: (r) => r.kmsMasterKeyId,
+    targetType: 'AWS::KMS::Key',
+    attribute: 'Arn',
+    acknowledgement: ack(Acknowledgements.crossStackKey, 'sqs_queue_encrypted_check'),
+  },
+  'AWS::Logs::LogGroup': {
+    path: ['KmsKeyId'],
+    value: (r) => r.kmsKeyId,
+    targetType: 'AWS::KMS::Key',
+    attribute: 'Arn',
+    acknowledgement: ack(Acknowledgements.crossStackKey, 'cloudwatch_log_group_encrypted_check'),
+  },
+  'AWS::CloudTrail::Trail': {
+    path: ['KMSKeyId'],
+    value: (r) => r.kmsKeyId,
+    targetType: 'AWS::KMS::Key',
+    attribute: 'Arn',
+    acknowledgement: ack(Acknowledgements.crossStackKey, 'cloud_trail_encryption_enabled_check'),
+  },
+  'AWS::S3::Bucket': {
+    path: ['LoggingConfiguration', 'DestinationBucketName'],
+    value: (r) => r.loggingConfiguration?.destinationBucketName,
+    targetType: 'AWS::S3::Bucket',
+    attribute: 'Ref',
+    acknowledgement: ack(Acknowledgements.crossStackAccessLogBucket, 's3_bucket_logging_enabled_check'),
+  },
+};
+
 /**
- * Applies a registry topic's reason to the granular `AwsSolutions-IAM5[Resource::...]` ids of the given
- * wildcard resources (ARN strings, tokens allowed).
+ * Acknowledges the Control Tower finding that a queue, log group or trail has no KMS key (or a bucket no
+ * access-log destination) when, and only when, the value is there but the rule cannot read it: the rendered
+ * property is a cross-stack reference (`Fn::GetStackOutput` or `Fn::ImportValue`), the L1 value is exactly
+ * one reference to the `Arn` of an `AWS::KMS::Key` (the `Ref` of an `AWS::S3::Bucket` for access logs) of
+ * another stack, and no override changed it. Decided when the app is synthesized.
+ *
+ * @param resource the L2 (its default child is checked) or the L1 resource
  */
-export function acknowledgeWildcardResources(scope: IConstruct, topic: readonly ComplianceAcknowledgement[], resourceArns: string[]): void {
-  const reason = topic[0].reason;
-  acknowledge(
-    scope,
-    resourceArns.map((arn) => ({ id: `AwsSolutions-IAM5[Resource::${nagString(scope, arn)}]`, reason })),
-  );
+export function acknowledgeCrossStackReference(resource: IConstruct): void {
+  const cfn = CfnResource.isCfnResource(resource) ? resource : resource.node.defaultChild;
+  if (!cfn || !CfnResource.isCfnResource(cfn)) return;
+  const property = CROSS_STACK_PROPERTIES[cfn.cfnResourceType];
+  if (!property) return;
+  acknowledgeWhenRendered(cfn, () => {
+    const rendered = property.path.reduce<any>((v, k) => (v === undefined || v === null ? undefined : v[k]), renderedProperties(cfn));
+    if (!isCrossStackImport(rendered)) return [];
+    const raw = property.value(cfn);
+    const reference = referencedAttribute(raw);
+    if (!reference || reference.target.cfnResourceType !== property.targetType || reference.attribute !== property.attribute) return [];
+    if (Stack.of(reference.target) === Stack.of(cfn)) return [];
+    if (JSON.stringify(Stack.of(cfn).resolve(raw)) !== JSON.stringify(rendered)) return [];
+    return [property.acknowledgement];
+  });
 }

@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeObjectWildcard } from '../core/acknowledgements';
 import { createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
@@ -246,6 +246,7 @@ export class GuardrailFunction extends Construct {
       removalPolicy,
     });
     acknowledge(this.reviewDeadLetterQueue, Acknowledgements.deadLetterQueue);
+    acknowledgeCrossStackReference(this.reviewDeadLetterQueue);
     this.reviewQueue = new sqs.Queue(this, 'ReviewQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
@@ -255,6 +256,7 @@ export class GuardrailFunction extends Construct {
       deadLetterQueue: { queue: this.reviewDeadLetterQueue, maxReceiveCount: 5 },
       removalPolicy,
     });
+    acknowledgeCrossStackReference(this.reviewQueue);
 
     this.metricsServiceName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     const fn = new SecureFunction(this, 'Resource', {
@@ -283,7 +285,7 @@ export class GuardrailFunction extends Construct {
     props.dataLake.grantWrite(fn.role, DataZone.INFERENCE_CAPTURE, prefix);
     iam.Grant.addToPrincipal({ grantee: fn.role, actions: [...REVIEW_QUEUE_ACTIONS], resourceArns: [this.reviewQueue.queueArn] });
     this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    acknowledgeObjectWildcard(fn.role, nagBucketArn(this, this.traceBucket), `/${prefix}*`, 'the function writes one trace object per request under its trace prefix');
+    acknowledgeObjectWildcard(fn.role, this.traceBucket.arnForObjects(`${prefix}*`), 'the function writes one trace object per request under its trace prefix');
 
     fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
     fn.function.addEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);

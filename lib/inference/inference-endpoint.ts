@@ -12,7 +12,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeStarResource, acknowledgeWildcardResources } from '../core/acknowledgements';
 import { allowServicesToPublish, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -22,7 +22,7 @@ import { DeploymentStrategy, TrafficRoutingConfig } from './deployment-strategy'
 import { IInferenceEndpoint } from './inference-endpoint-ref';
 import { ModelSource, ModelSourceConfig } from './model-source';
 import { createDataQualityMonitoring } from './private/drift-monitoring';
-import { acknowledgeResources, bucketRef, nagString, normalizePrefix } from './private/nag';
+import { normalizePrefix } from './private/nag';
 import { PromotionScalingConfig, createPromotion } from './private/promotion';
 import {
   CONTAINER_LOG_ACTIONS,
@@ -845,15 +845,15 @@ export class InferenceEndpoint extends EndpointBase {
 
     acknowledge(role, Acknowledgements.inlinePolicies);
     this.grantVpcAccess(role);
-    const zoneRef = (zone: DataZone) => bucketRef(this, lake.bucket(zone));
     const modelPrefix = source?.modelDataPrefix;
-    acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [
-      `${zoneRef(DataZone.MODEL_ARTIFACTS)}/${modelPrefix !== undefined && !Token.isUnresolved(modelPrefix) ? normalizePrefix(modelPrefix) : ''}*`,
-      ...wildcards.map((w) => `${bucketRef(this, captureBucket)}/${w}`),
-      nagString(stack, logGroupArn),
+    const modelKeys = modelPrefix === undefined ? '' : Token.isUnresolved(modelPrefix) ? modelPrefix : normalizePrefix(modelPrefix);
+    acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [
+      lake.bucket(DataZone.MODEL_ARTIFACTS).arnForObjects(`${modelKeys}*`),
+      ...wildcards.map((w) => captureBucket.arnForObjects(w)),
+      logGroupArn,
     ]);
     if (!source?.repositoryArns) {
-      acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repositories[0])]);
+      acknowledgeWildcardResources(role, Acknowledgements.modelPackageImages, [repositories[0]]);
     }
     return role;
   }
@@ -864,10 +864,8 @@ export class InferenceEndpoint extends EndpointBase {
    */
   private grantVpcAccess(role: iam.Role): void {
     const vpc = this.props.vpc;
-    if (!vpc || !this.vpcConfig) {
-      acknowledge(role, Acknowledgements.ecrAuthorizationToken);
-      return;
-    }
+    acknowledgeStarResource(role, Acknowledgements.ecrAuthorizationToken, ECR_AUTH_ACTIONS);
+    if (!vpc || !this.vpcConfig) return;
     const stack = Stack.of(this);
     const enis = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: VPC_DESCRIBE_ACTIONS, resources: ['*'] }));
@@ -882,8 +880,8 @@ export class InferenceEndpoint extends EndpointBase {
         conditions: { ArnEquals: { 'ec2:Vpc': vpc.vpcArn } },
       }),
     );
-    acknowledge(role, [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: Acknowledgements.vpcJobNetworking[0].reason }]);
-    acknowledgeResources(role, Acknowledgements.vpcJobNetworking, [nagString(stack, enis)]);
+    acknowledgeStarResource(role, Acknowledgements.vpcJobNetworking, VPC_DESCRIBE_ACTIONS);
+    acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis]);
   }
 
   private renderEndpointConfig(modelName: string | undefined): Record<string, unknown> {

@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeStarResource, acknowledgeWildcardResources } from '../core/acknowledgements';
 import { createNotificationTopic } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { DataZone } from '../data-lake/data-zone';
@@ -523,11 +523,10 @@ export class TrainingPipeline extends Construct {
           conditions: { ArnEquals: { 'ec2:Vpc': props.vpc.vpcArn } },
         }),
       );
-      acknowledge(role, [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: Acknowledgements.vpcJobNetworking[0].reason }]);
+      acknowledgeStarResource(role, Acknowledgements.vpcJobNetworking, VPC_DESCRIBE_ACTIONS);
       acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis]);
-    } else {
-      acknowledge(role, Acknowledgements.ecrAuthorizationToken);
     }
+    acknowledgeStarResource(role, Acknowledgements.ecrAuthorizationToken, ECR_AUTH_ACTIONS);
 
     // ---- pipeline -----------------------------------------------------------------------------------
     const artifacts = lake.bucket(DataZone.MODEL_ARTIFACTS);
@@ -738,6 +737,6 @@ export class TrainingPipeline extends Construct {
   }
 
   private acknowledgePrefix(role: iam.IRole, bucket: s3.IBucket, prefix: string, what: string): void {
-    acknowledgeObjectWildcard(role, nagBucketArn(this, bucket), `/${prefix}*`, what);
+    acknowledgeObjectWildcard(role, bucket.arnForObjects(`${prefix}*`), what);
   }
 }

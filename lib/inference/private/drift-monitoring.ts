@@ -8,13 +8,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from '../../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeWildcardResources } from '../../core/acknowledgements';
 import { GenAIValidationError } from '../../core/errors';
 import { DataZone } from '../../data-lake/data-zone';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
 import type { DriftMonitoringOptions } from '../inference-endpoint';
 import { CONTAINER_LOG_ACTIONS, ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS } from './actions';
-import { acknowledgeResources, bucketRef, nagString } from './nag';
 
 /** What the data-quality monitoring needs from its endpoint construct. */
 export interface MonitoringContext {
@@ -84,12 +83,12 @@ export function createDataQualityMonitoring(scope: Construct, options: DriftMoni
   );
   acknowledge(role, Acknowledgements.inlinePolicies);
   ctx.grantVpcAccess(role);
-  acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [
-    `${bucketRef(scope, capture)}/datacapture/${ctx.endpointName}/*`,
-    `${bucketRef(scope, capture)}/monitoring/${ctx.endpointName}/*`,
-    nagString(stack, logGroupArn),
+  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [
+    capture.arnForObjects(`datacapture/${ctx.endpointName}/*`),
+    capture.arnForObjects(`monitoring/${ctx.endpointName}/*`),
+    logGroupArn,
   ]);
-  if (!m) acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repository)]);
+  if (!m) acknowledgeWildcardResources(role, Acknowledgements.modelPackageImages, [repository]);
 
   const jobDefinition = new sagemaker.CfnDataQualityJobDefinition(scope, 'DataQualityJobDefinition', {
     jobDefinitionName: `${ctx.endpointName}-data-quality`,

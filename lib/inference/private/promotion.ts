@@ -10,7 +10,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from '../../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeWildcardResources } from '../../core/acknowledgements';
 import { allowServicesToPublish } from '../../core/encryption';
 import { SecureFunction } from '../../core/secure-function';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
@@ -23,7 +23,6 @@ import {
   PROMOTION_TAG_ACTIONS,
 } from './actions';
 import { toApiShape } from './api-shape';
-import { acknowledgeResources, nagString } from './nag';
 
 /**
  * The autoscaling the promotion function registers on an endpoint it created itself (CloudFormation
@@ -133,7 +132,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
       conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     }),
   );
-  acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [...created, packages].map((r) => nagString(stack, r)));
+  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [...created, packages]);
 
   allowServicesToPublish(key, ['events.amazonaws.com']);
   const dlq = new sqs.Queue(scope, 'PromotionDeadLetterQueue', {
@@ -144,6 +143,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
     removalPolicy: ctx.removalPolicy,
   });
   acknowledge(dlq, Acknowledgements.deadLetterQueue);
+  acknowledgeCrossStackReference(dlq);
   const rule = new events.Rule(scope, 'PromotionRule', {
     description: `Approved versions of ${groupName} roll out to ${ctx.endpointName}`,
     eventPattern: {
@@ -207,8 +207,8 @@ function grantAndTriggerScaling(scope: Construct, fn: SecureFunction, dlq: sqs.I
       conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
     }),
   );
-  acknowledgeResources(role, Acknowledgements.scalableTargetIds, [nagString(stack, scalableTargets)]);
-  acknowledgeResources(role, Acknowledgements.targetTrackingAlarms, [nagString(stack, alarms[0])]);
+  acknowledgeWildcardResources(role, Acknowledgements.scalableTargetIds, [scalableTargets]);
+  acknowledgeWildcardResources(role, Acknowledgements.targetTrackingAlarms, [alarms[0]]);
 
   return new events.Rule(scope, 'ScalingRule', {
     description: `When ${ctx.endpointName} is in service, the promotion function registers its autoscaling`,
