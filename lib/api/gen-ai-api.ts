@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -12,13 +12,22 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeObjectWildcard, acknowledgeWildcardResources } from '../core/acknowledgements';
+import {
+  Acknowledgements,
+  acknowledge,
+  acknowledgeCrossStackReference,
+  acknowledgeObjectWildcard,
+  acknowledgeWhenRendered,
+  acknowledgeWildcardResources,
+} from '../core/acknowledgements';
+import { renderedProperties } from '../core/genai-checks/private/template';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
+import { LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
-import { createAccountLoggingRole, logGroupsArn } from './private/account-logging';
+import { ACCOUNT_LOGGING_ACTIONS, createAccountLoggingRole, logGroupsArn } from './private/account-logging';
 import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSchema } from './private/models';
 import { createManagedWebAcl } from './private/web-acl';
 
@@ -324,7 +333,7 @@ export class GenAIApi extends Construct {
       const { role, account } = createAccountLoggingRole(this);
       stage.node.addDependency(account);
       acknowledge(role, Acknowledgements.inlinePolicies);
-      acknowledgeWildcardResources(role, Acknowledgements.apiGatewayAccountLogging, [logGroupsArn(this)]);
+      acknowledgeWildcardResources(role, Acknowledgements.apiGatewayAccountLogging, [logGroupsArn(this)], ACCOUNT_LOGGING_ACTIONS);
     }
 
     for (const [id, type] of [
@@ -389,6 +398,7 @@ export class GenAIApi extends Construct {
       feedbackFunction.role,
       feedbackBucket.arnForObjects(`${this.feedbackPrefix}*`),
       'one feedback record per request id, under the key prefix of this API',
+      [...LAKE_WRITE_ACTIONS, 's3:GetObject'],
     );
 
     // --- Routes --------------------------------------------------------------------------------------
@@ -424,7 +434,15 @@ export class GenAIApi extends Construct {
       quota: props.quotaRequestsPerDay ? { limit: props.quotaRequestsPerDay, period: apigw.Period.DAY } : undefined,
       apiStages: [{ api: this.restApi, stage }],
     });
-    acknowledge(stage, [...Acknowledgements.apiResponsesNotCached, ...Acknowledgements.apiLambdaBackends]);
+    // True only while every method of the API is a POST with a Lambda proxy integration (checked as rendered).
+    acknowledgeWhenRendered(stage, () => {
+      const methods = this.restApi.node.findAll().filter((c) => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::ApiGateway::Method');
+      const rendered = methods.map((m) => renderedProperties(m as CfnResource));
+      return [
+        ...(rendered.every((m) => m.HttpMethod === 'POST') ? Acknowledgements.apiResponsesNotCached : []),
+        ...(rendered.every((m) => m.Integration?.Type === 'AWS_PROXY') ? Acknowledgements.apiLambdaBackends : []),
+      ];
+    });
 
     // --- WAF -------------------------------------------------------------------------------------------
     if (webAclChoice._kind === 'managed') {

@@ -307,76 +307,148 @@ export function acknowledgeWhenRendered(scope: IConstruct, compute: () => Compli
   whenRendered(scope, () => acknowledgeOnce(scope, compute()));
 }
 
-/**
- * Applies a registry topic's reason to the granular `AwsSolutions-IAM5[Resource::...]` ids of the given
- * wildcard resources (ARN strings, tokens allowed), one id per resource exactly as cdk-nag prints it from the
- * template of `scope`'s stack.
- */
-export function acknowledgeWildcardResources(scope: IConstruct, topic: readonly ComplianceAcknowledgement[], resourceArns: string[]): void {
-  const reason = topic[0].reason;
-  acknowledgeWhenRendered(scope, () => resourceArns.map((arn) => ({ id: `AwsSolutions-IAM5[Resource::${renderedForNag(scope, arn)}]`, reason })));
+/** One explained wildcard resource of a role: the resource, the exact actions allowed on it and why. */
+interface WildcardExplanation {
+  /** The resource as written (an ARN with tokens, or `*`), rendered when the app is synthesized. */
+  readonly resource: string;
+  readonly actions: ReadonlySet<string>;
+  /** Condition keys every statement on the resource must use (e.g. `ec2:Vpc`). */
+  readonly conditionKeys: readonly string[];
+  readonly reason: string;
+}
+
+/** The wildcard resources explained per role (see {@link explainWildcardResource}). */
+const explanations = new WeakMap<IConstruct, WildcardExplanation[]>();
+
+/** Options of {@link explainWildcardResource}. */
+export interface WildcardExplanationOptions {
+  /** Condition keys each statement on the resource must use (in any operator), e.g. `ec2:Vpc`. */
+  readonly conditionKeys?: readonly string[];
 }
 
 /**
- * Acknowledges the granular `AwsSolutions-IAM5` finding for an object-level wildcard on a bucket: S3 object
- * ARNs can only be granted by prefix.
+ * Explains a wildcard resource of a role the library created: `resource` (an ARN with a wildcard, tokens
+ * allowed, or `'*'`) with exactly `actions`. When the app is synthesized, the granular id
+ * `AwsSolutions-IAM5[Resource::<resource as cdk-nag prints it>]` is acknowledged on each policy of the role
+ * (its default policy, any policy construct below it, its inline policies) in which EVERY Allow statement
+ * naming that resource lists only actions explained for it (by this or another call for the same role and
+ * resource) and uses the required condition keys. Statements added after the construct, by grants or by
+ * the user, count: one more action on the resource, a `NotAction`, or any unexplained statement on `'*'`,
+ * and the policy's finding is reported.
+ *
+ * The id follows the construct: it is rendered in the policy's own template, so it is right for resources
+ * of the same stack, cross-stack references (weak `Fn::GetStackOutput` or strong `Fn::ImportValue`) and
+ * imported resources.
+ */
+export function explainWildcardResource(role: IConstruct, reason: string, resource: string, actions: readonly string[], options: WildcardExplanationOptions = {}): void {
+  let list = explanations.get(role);
+  if (!list) {
+    const own: WildcardExplanation[] = [];
+    list = own;
+    explanations.set(role, own);
+    whenRendered(role, () => acknowledgeExplainedWildcards(role, own));
+  }
+  list.push({ resource, actions: new Set(actions), conditionKeys: options.conditionKeys ?? [], reason });
+}
+
+function acknowledgeExplainedWildcards(role: IConstruct, list: readonly WildcardExplanation[]): void {
+  const rendered = list.map((e) => ({ ...e, text: e.resource === '*' ? '*' : renderedForNag(role, e.resource) }));
+  for (const policy of role.node.findAll()) {
+    if (!CfnResource.isCfnResource(policy)) continue;
+    const explained = new Map<string, Set<string>>();
+    const unexplained = new Set<string>();
+    for (const statement of renderedStatements(policy)) {
+      if (statement.Effect !== 'Allow') continue;
+      const actions = asList(statement.Action);
+      const conditionKeys = new Set(Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c ?? {})));
+      for (const text of new Set(asList(statement.Resource).map(flattenCfnValue).filter((r) => r.includes('*')))) {
+        const id = `AwsSolutions-IAM5[Resource::${text}]`;
+        const matching = rendered.filter((e) => e.text === text);
+        const ok = statement.NotAction === undefined
+          && actions.length > 0
+          && actions.every((a) => typeof a === 'string' && matching.some((e) => e.actions.has(a)))
+          && matching.filter((e) => actions.some((a) => e.actions.has(a as string))).every((e) => e.conditionKeys.every((k) => conditionKeys.has(k)));
+        if (!ok) {
+          unexplained.add(id);
+          continue;
+        }
+        const reasons = explained.get(id) ?? new Set<string>();
+        for (const e of matching) if (actions.some((a) => e.actions.has(a as string))) reasons.add(e.reason);
+        explained.set(id, reasons);
+      }
+    }
+    const acks = [...explained].filter(([id]) => !unexplained.has(id)).map(([id, reasons]) => ({ id, reason: [...reasons].join(' ') }));
+    if (acks.length > 0) acknowledgeOnce(policy, acks);
+  }
+}
+
+function topicReason(topic: readonly ComplianceAcknowledgement[], id?: string): string {
+  const entry = id === undefined ? topic[0] : topic.find((a) => a.id === id);
+  if (!entry) throw new Error(`the acknowledgement topic has no ${id} entry`);
+  return entry.reason;
+}
+
+/**
+ * Applies a registry topic's reason to the granular `AwsSolutions-IAM5[Resource::...]` ids of wildcard
+ * resources (ARN strings, tokens allowed) of a role, each explained for exactly `actions` (see
+ * {@link explainWildcardResource}).
+ */
+export function acknowledgeWildcardResources(
+  role: IConstruct,
+  topic: readonly ComplianceAcknowledgement[],
+  resourceArns: string[],
+  actions: readonly string[],
+  options: WildcardExplanationOptions = {},
+): void {
+  for (const arn of resourceArns) explainWildcardResource(role, topicReason(topic), arn, actions, options);
+}
+
+/**
+ * Acknowledges the granular `AwsSolutions-IAM5` finding for an object-level wildcard on a bucket (S3 object
+ * ARNs can only be granted by prefix), for exactly the given object actions (see {@link explainWildcardResource}).
  *
  * @param objectsArn the wildcard ARN exactly as granted, e.g. `bucket.arnForObjects('training/*')`
  * @param what what the objects under the prefix are
+ * @param actions the object actions granted on it (no wildcards)
  */
-export function acknowledgeObjectWildcard(scope: IConstruct, objectsArn: string, what: string): void {
-  acknowledgeWhenRendered(scope, () => [
-    {
-      id: `AwsSolutions-IAM5[Resource::${renderedForNag(scope, objectsArn)}]`,
-      reason: `S3 object permissions can only be granted by key prefix: ${what}. The bucket is fixed, the actions are explicit (no action wildcards) and the objects are encrypted with a customer-managed key that is granted separately.`,
-    },
-  ]);
+export function acknowledgeObjectWildcard(role: IConstruct, objectsArn: string, what: string, actions: readonly string[]): void {
+  explainWildcardResource(role, objectWildcardReason(what), objectsArn, actions);
 }
 
-const STAR_RESOURCE = 'AwsSolutions-IAM5[Resource::*]';
-
-/** The actions each role may use on Resource "*", with the reason (see {@link acknowledgeStarResource}). */
-const starExplanations = new WeakMap<IConstruct, { readonly reason: string; readonly actions: ReadonlySet<string> }[]>();
+/** The reason of {@link acknowledgeObjectWildcard}. */
+export function objectWildcardReason(what: string): string {
+  return `S3 object permissions can only be granted by key prefix: ${what}. The bucket is fixed, the actions are explicit (no action wildcards) and the objects are encrypted with a customer-managed key that is granted separately.`;
+}
 
 /**
- * Explains `Resource: "*"` for exact actions on a role the library created. `AwsSolutions-IAM5[Resource::*]`
- * is acknowledged on a policy of the role (its default policy, any policy construct below it, its inline
- * policies) only when EVERY Allow statement of that policy with a `"*"` resource lists only explained actions
- * (of this call or another call for the same role). It is decided when the app is synthesized, so statements
- * added after the construct (by grants or by the user) count: one more statement on `"*"` and the policy's
- * finding is reported.
+ * Explains `Resource: "*"` for exact actions on a role the library created: `AwsSolutions-IAM5[Resource::*]`
+ * is acknowledged on a policy of the role only when every Allow statement with a `"*"` resource in it lists
+ * only explained actions (see {@link explainWildcardResource}).
  *
- * @param role the role (its policies are found below it)
  * @param topic a registry topic with an `AwsSolutions-IAM5[Resource::*]` entry, whose reason is applied
  * @param actions the exact actions that reason explains (no wildcards)
  */
 export function acknowledgeStarResource(role: IConstruct, topic: readonly ComplianceAcknowledgement[], actions: readonly string[]): void {
-  const entry = topic.find((a) => a.id === STAR_RESOURCE);
-  if (!entry) throw new Error(`acknowledgeStarResource: the topic has no ${STAR_RESOURCE} entry`);
-  let explanations = starExplanations.get(role);
-  if (!explanations) {
-    const list: { readonly reason: string; readonly actions: ReadonlySet<string> }[] = [];
-    explanations = list;
-    starExplanations.set(role, list);
-    whenRendered(role, () => {
-      for (const child of role.node.findAll()) {
-        if (!CfnResource.isCfnResource(child)) continue;
-        const onStar = renderedStatements(child).filter((s) => s.Effect === 'Allow' && asList(s.Resource).map(flattenCfnValue).includes('*'));
-        if (onStar.length === 0) continue;
-        const used = new Set<string>();
-        const explained = onStar.every((s) => {
-          const statementActions = asList(s.Action);
-          return s.NotAction === undefined && statementActions.length > 0 && statementActions.every((a) => {
-            const e = list.find((x) => typeof a === 'string' && x.actions.has(a));
-            if (e) used.add(e.reason);
-            return e !== undefined;
-          });
-        });
-        if (explained) acknowledgeOnce(child, [{ id: STAR_RESOURCE, reason: [...used].join(' ') }]);
-      }
-    });
-  }
-  explanations.push({ reason: entry.reason, actions: new Set(actions) });
+  explainWildcardResource(role, topicReason(topic, 'AwsSolutions-IAM5[Resource::*]'), '*', actions);
+}
+
+/**
+ * Acknowledges a topic on the ingress rules of a security group that admit traffic from the group itself
+ * (the `AWS::EC2::SecurityGroupIngress` resources below it whose source is its own id), decided when the app
+ * is synthesized. Any other rule (a CIDR range, another group, inline rules on the group) is not covered.
+ *
+ * @param group the security group the library created
+ * @param topic the acknowledgements to apply to each self-referencing rule
+ */
+export function acknowledgeSelfReferencingIngress(group: IConstruct & { readonly securityGroupId: string }, topic: readonly ComplianceAcknowledgement[]): void {
+  whenRendered(group, () => {
+    const self = JSON.stringify(Stack.of(group).resolve(group.securityGroupId));
+    for (const child of group.node.findAll()) {
+      if (!CfnResource.isCfnResource(child) || child.cfnResourceType !== 'AWS::EC2::SecurityGroupIngress') continue;
+      const rule = renderedProperties(child);
+      if (JSON.stringify(rule.GroupId) === self && JSON.stringify(rule.SourceSecurityGroupId) === self) acknowledgeOnce(child, topic);
+    }
+  });
 }
 
 /** Properties the Control Tower rules accept only as a literal or a reference within the same template. */

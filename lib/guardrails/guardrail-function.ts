@@ -15,6 +15,7 @@ import { createKey, createNotificationTopic, validateLogRetention } from '../cor
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
+import { LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { IGuardrail } from './guardrail';
 import { BedrockInvocationLogging } from './invocation-logging';
@@ -285,7 +286,7 @@ export class GuardrailFunction extends Construct {
     props.dataLake.grantWrite(fn.role, DataZone.INFERENCE_CAPTURE, prefix);
     iam.Grant.addToPrincipal({ grantee: fn.role, actions: [...REVIEW_QUEUE_ACTIONS], resourceArns: [this.reviewQueue.queueArn] });
     this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    acknowledgeObjectWildcard(fn.role, this.traceBucket.arnForObjects(`${prefix}*`), 'the function writes one trace object per request under its trace prefix');
+    acknowledgeObjectWildcard(fn.role, this.traceBucket.arnForObjects(`${prefix}*`), 'the function writes one trace object per request under its trace prefix', LAKE_WRITE_ACTIONS);
 
     fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
     fn.function.addEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);

@@ -22,6 +22,7 @@ import { DeploymentStrategy, TrafficRoutingConfig } from './deployment-strategy'
 import { IInferenceEndpoint } from './inference-endpoint-ref';
 import { ModelSource, ModelSourceConfig } from './model-source';
 import { createDataQualityMonitoring } from './private/drift-monitoring';
+import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { normalizePrefix } from './private/nag';
 import { PromotionScalingConfig, createPromotion } from './private/promotion';
 import {
@@ -847,13 +848,14 @@ export class InferenceEndpoint extends EndpointBase {
     this.grantVpcAccess(role);
     const modelPrefix = source?.modelDataPrefix;
     const modelKeys = modelPrefix === undefined ? '' : Token.isUnresolved(modelPrefix) ? modelPrefix : normalizePrefix(modelPrefix);
-    acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [
-      lake.bucket(DataZone.MODEL_ARTIFACTS).arnForObjects(`${modelKeys}*`),
-      ...wildcards.map((w) => captureBucket.arnForObjects(w)),
-      logGroupArn,
-    ]);
+    const generated = Acknowledgements.sagemakerGeneratedNames;
+    acknowledgeWildcardResources(role, generated, [lake.bucket(DataZone.MODEL_ARTIFACTS).arnForObjects(`${modelKeys}*`)], LAKE_READ_ACTIONS);
+    for (const w of wildcards) {
+      acknowledgeWildcardResources(role, generated, [captureBucket.arnForObjects(w)], w.startsWith('async-input/') ? LAKE_READ_ACTIONS : LAKE_WRITE_ACTIONS);
+    }
+    acknowledgeWildcardResources(role, generated, [logGroupArn], CONTAINER_LOG_ACTIONS);
     if (!source?.repositoryArns) {
-      acknowledgeWildcardResources(role, Acknowledgements.modelPackageImages, [repositories[0]]);
+      acknowledgeWildcardResources(role, Acknowledgements.modelPackageImages, [repositories[0]], ECR_PULL_ACTIONS);
     }
     return role;
   }
@@ -881,7 +883,7 @@ export class InferenceEndpoint extends EndpointBase {
       }),
     );
     acknowledgeStarResource(role, Acknowledgements.vpcJobNetworking, VPC_DESCRIBE_ACTIONS);
-    acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis]);
+    acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis], VPC_ENI_ACTIONS, { conditionKeys: ['ec2:Vpc'] });
   }
 
   private renderEndpointConfig(modelName: string | undefined): Record<string, unknown> {

@@ -317,7 +317,7 @@ export class GenAIPlatformPipeline extends Construct {
           why = undefined;
         } else if (onArtifacts && r === `${bucketArn}/*`) {
           why = reason(Acknowledgements.pipelineArtifactGrants);
-        } else if (/:log-group:\/aws\/codebuild\/[^*]*(:\*|\*)$|:report-group\/[^*]*\*$/.test(r) && actions.every((a) => /^(logs|codebuild):[A-Za-z]+$/.test(a))) {
+        } else if (/:log-group:\/aws\/codebuild\/[^*]*(:\*|\*)$|:report-group\/[^*]*\*$/.test(r) && actions.length > 0 && actions.every((a) => CODEBUILD_PROJECT_DEFAULTS.includes(a))) {
           why = reason(Acknowledgements.codeBuildProjectDefaults);
         } else if (/^arn:\*:iam::(\d{12}|\*):role\/\*$/.test(r) && actions.every((a) => a === 'sts:AssumeRole') && hasBootstrapRoleCondition(statement)) {
           why = reason(Acknowledgements.cdkBootstrapRoles);
@@ -348,6 +348,17 @@ export class GenAIPlatformPipeline extends Construct {
   }
 }
 
+/** The CodeBuild L2's default statements for a project's own log group and report groups. */
+const CODEBUILD_PROJECT_DEFAULTS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'codebuild:CreateReportGroup',
+  'codebuild:CreateReport',
+  'codebuild:UpdateReport',
+  'codebuild:BatchPutTestCases',
+  'codebuild:BatchPutCodeCoverages',
+];
 /** What the CDK CLI of the self-mutation step reads on Resource "*". */
 const SELF_MUTATION_LOOKUPS = ['cloudformation:DescribeStacks', 's3:ListBucket'];
 /** What the shared asset-publishing role does on the CodeBuild projects created after it (Resource "*"). */

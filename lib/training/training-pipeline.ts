@@ -9,7 +9,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeStarResource, acknowledgeWildcardResources } from '../core/acknowledgements';
+import {
+  Acknowledgements,
+  acknowledge,
+  acknowledgeObjectWildcard,
+  acknowledgeSelfReferencingIngress,
+  acknowledgeStarResource,
+  acknowledgeWildcardResources,
+} from '../core/acknowledgements';
 import { createNotificationTopic } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { DataZone } from '../data-lake/data-zone';
@@ -27,6 +34,7 @@ import {
   VPC_DESCRIBE_ACTIONS,
   VPC_ENI_ACTIONS,
 } from './private/actions';
+import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { RetrainDataTrigger } from './private/data-trigger';
 import { TORCH_DISTRIBUTED_HYPERPARAMETERS, buildPipelineDefinition } from './private/definition';
 import {
@@ -505,7 +513,7 @@ export class TrainingPipeline extends Construct {
           allowAllOutbound: true,
         });
         sg.addIngressRule(sg, ec2.Port.allTraffic(), 'Traffic between the instances of a distributed training job');
-        acknowledge(sg, Acknowledgements.distributedTrainingIngress);
+        acknowledgeSelfReferencingIngress(sg, Acknowledgements.distributedTrainingIngress);
         this.securityGroups.push(sg);
       }
       vpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: subnets.subnetIds };
@@ -524,7 +532,7 @@ export class TrainingPipeline extends Construct {
         }),
       );
       acknowledgeStarResource(role, Acknowledgements.vpcJobNetworking, VPC_DESCRIBE_ACTIONS);
-      acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis]);
+      acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis], VPC_ENI_ACTIONS, { conditionKeys: ['ec2:Vpc'] });
     }
     acknowledgeStarResource(role, Acknowledgements.ecrAuthorizationToken, ECR_AUTH_ACTIONS);
 
@@ -579,11 +587,14 @@ export class TrainingPipeline extends Construct {
 
     // ---- acknowledgements of the execution role ---------------------------------------------------
     acknowledge(role, Acknowledgements.inlinePolicies);
-    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, [trainingJobs, processingJobs, packageVersions, ...logGroups]);
-    this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), trainingDataPrefix, 'training data');
-    this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), evaluationDataPrefix, 'evaluation data');
-    if (feedbackPrefix !== undefined) this.acknowledgePrefix(role, lake.bucket(DataZone.FEEDBACK), feedbackPrefix, 'feedback data');
-    this.acknowledgePrefix(role, artifacts, this.artifactsPrefix, "this pipeline's models, checkpoints and evaluation reports");
+    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, [trainingJobs], TRAINING_JOB_ACTIONS);
+    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, [processingJobs], PROCESSING_JOB_ACTIONS);
+    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, [packageVersions], MODEL_PACKAGE_ACTIONS);
+    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, logGroups, JOB_LOG_ACTIONS);
+    this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), trainingDataPrefix, 'training data', LAKE_READ_ACTIONS);
+    this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), evaluationDataPrefix, 'evaluation data', LAKE_READ_ACTIONS);
+    if (feedbackPrefix !== undefined) this.acknowledgePrefix(role, lake.bucket(DataZone.FEEDBACK), feedbackPrefix, 'feedback data', LAKE_READ_ACTIONS);
+    this.acknowledgePrefix(role, artifacts, this.artifactsPrefix, "this pipeline's models, checkpoints and evaluation reports", [...LAKE_READ_ACTIONS, ...LAKE_WRITE_ACTIONS]);
 
     // ---- alarm on failed executions ---------------------------------------------------------------
     this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', key, 'Training pipeline alarms');
@@ -736,7 +747,7 @@ export class TrainingPipeline extends Construct {
     return gb;
   }
 
-  private acknowledgePrefix(role: iam.IRole, bucket: s3.IBucket, prefix: string, what: string): void {
-    acknowledgeObjectWildcard(role, bucket.arnForObjects(`${prefix}*`), what);
+  private acknowledgePrefix(role: iam.IRole, bucket: s3.IBucket, prefix: string, what: string, actions: readonly string[]): void {
+    acknowledgeObjectWildcard(role, bucket.arnForObjects(`${prefix}*`), what, actions);
   }
 }

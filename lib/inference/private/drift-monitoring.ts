@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeWildcardResources } from '../../core/acknowledgements';
 import { GenAIValidationError } from '../../core/errors';
 import { DataZone } from '../../data-lake/data-zone';
+import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from '../../data-lake/private/actions';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
 import type { DriftMonitoringOptions } from '../inference-endpoint';
 import { CONTAINER_LOG_ACTIONS, ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS } from './actions';
@@ -83,12 +84,11 @@ export function createDataQualityMonitoring(scope: Construct, options: DriftMoni
   );
   acknowledge(role, Acknowledgements.inlinePolicies);
   ctx.grantVpcAccess(role);
-  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [
-    capture.arnForObjects(`datacapture/${ctx.endpointName}/*`),
-    capture.arnForObjects(`monitoring/${ctx.endpointName}/*`),
-    logGroupArn,
-  ]);
-  if (!m) acknowledgeWildcardResources(role, Acknowledgements.modelPackageImages, [repository]);
+  const generated = Acknowledgements.sagemakerGeneratedNames;
+  acknowledgeWildcardResources(role, generated, [capture.arnForObjects(`datacapture/${ctx.endpointName}/*`)], LAKE_READ_ACTIONS);
+  acknowledgeWildcardResources(role, generated, [capture.arnForObjects(`monitoring/${ctx.endpointName}/*`)], LAKE_WRITE_ACTIONS);
+  acknowledgeWildcardResources(role, generated, [logGroupArn], CONTAINER_LOG_ACTIONS);
+  if (!m) acknowledgeWildcardResources(role, Acknowledgements.modelPackageImages, [repository], ECR_PULL_ACTIONS);
 
   const jobDefinition = new sagemaker.CfnDataQualityJobDefinition(scope, 'DataQualityJobDefinition', {
     jobDefinitionName: `${ctx.endpointName}-data-quality`,

@@ -132,7 +132,8 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
       conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     }),
   );
-  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [...created, packages]);
+  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, created, [...PROMOTION_CREATE_ACTIONS, ...PROMOTION_TAG_ACTIONS]);
+  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [packages], PROMOTION_PACKAGE_ACTIONS);
 
   allowServicesToPublish(key, ['events.amazonaws.com']);
   const dlq = new sqs.Queue(scope, 'PromotionDeadLetterQueue', {
@@ -207,8 +208,8 @@ function grantAndTriggerScaling(scope: Construct, fn: SecureFunction, dlq: sqs.I
       conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
     }),
   );
-  acknowledgeWildcardResources(role, Acknowledgements.scalableTargetIds, [scalableTargets]);
-  acknowledgeWildcardResources(role, Acknowledgements.targetTrackingAlarms, [alarms[0]]);
+  acknowledgeWildcardResources(role, Acknowledgements.scalableTargetIds, [scalableTargets], PROMOTION_SCALING_ACTIONS);
+  acknowledgeWildcardResources(role, Acknowledgements.targetTrackingAlarms, [alarms[0]], PROMOTION_ALARM_ACTIONS);
 
   return new events.Rule(scope, 'ScalingRule', {
     description: `When ${ctx.endpointName} is in service, the promotion function registers its autoscaling`,
