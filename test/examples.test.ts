@@ -12,8 +12,8 @@ const examples = join(root, 'examples');
  * resolved through package.json `exports` to the built dist/ (npm test builds it first).
  */
 describe('examples/ (a separate app using single constructs through the package entry point)', () => {
-  test('imports nothing from lib/ directly', () => {
-    const source = readFileSync(join(examples, 'src', 'app.ts'), 'utf8');
+  test.each(['app.ts', 'multi-stack.ts'])('%s imports nothing from lib/ directly', (file) => {
+    const source = readFileSync(join(examples, 'src', file), 'utf8');
     expect(source).toMatch(/from 'genai-platform-constructs'/);
     expect(source).not.toMatch(/from '\.\.?\/.*lib/);
   });

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnResource, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -12,14 +12,23 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagBucketArn } from '../core/acknowledgements';
+import {
+  Acknowledgements,
+  acknowledge,
+  acknowledgeCrossStackReference,
+  acknowledgeObjectWildcard,
+  acknowledgeWhenRendered,
+  acknowledgeWildcardResources,
+} from '../core/acknowledgements';
+import { renderedProperties } from '../core/genai-checks/private/template';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, isUnresolved, validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { validateRestApiName } from '../core/names';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
+import { LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
-import { createAccountLoggingRole, logGroupsArn } from './private/account-logging';
+import { ACCOUNT_LOGGING_ACTIONS, createAccountLoggingRole, logGroupsArn } from './private/account-logging';
 import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSchema } from './private/models';
 import { IGenAIApi } from './gen-ai-api-ref';
 import { createManagedWebAcl } from './private/web-acl';
@@ -473,7 +482,7 @@ export class GenAIApi extends GenAIApiBase {
       const { role, account } = createAccountLoggingRole(this);
       stage.node.addDependency(account);
       acknowledge(role, Acknowledgements.inlinePolicies);
-      acknowledgeWildcardResources(role, Acknowledgements.apiGatewayAccountLogging, [logGroupsArn(this)]);
+      acknowledgeWildcardResources(role, Acknowledgements.apiGatewayAccountLogging, [logGroupsArn(this)], ACCOUNT_LOGGING_ACTIONS);
     }
 
     for (const [id, type] of [
@@ -492,6 +501,7 @@ export class GenAIApi extends GenAIApiBase {
       removalPolicy,
     });
     acknowledge(this.feedbackDeadLetterQueue, Acknowledgements.deadLetterQueue);
+    acknowledgeCrossStackReference(this.feedbackDeadLetterQueue);
     this.feedbackFallbackQueue = new sqs.Queue(this, 'FeedbackFallbackQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
@@ -503,6 +513,7 @@ export class GenAIApi extends GenAIApiBase {
       deadLetterQueue: { queue: this.feedbackDeadLetterQueue, maxReceiveCount: 100 },
       removalPolicy,
     });
+    acknowledgeCrossStackReference(this.feedbackFallbackQueue);
 
     const feedbackFunction = new SecureFunction(this, 'FeedbackFunction', {
       handlerName: 'feedback',
@@ -534,9 +545,9 @@ export class GenAIApi extends GenAIApiBase {
     fn.addEventSource(new SqsEventSource(this.feedbackFallbackQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
     acknowledgeObjectWildcard(
       feedbackFunction.role,
-      nagBucketArn(this, feedbackBucket),
-      `/${this.feedbackPrefix}*`,
+      feedbackBucket.arnForObjects(`${this.feedbackPrefix}*`),
       'one feedback record per request id, under the key prefix of this API',
+      [...LAKE_WRITE_ACTIONS, 's3:GetObject'],
     );
 
     // --- Routes --------------------------------------------------------------------------------------
@@ -572,7 +583,15 @@ export class GenAIApi extends GenAIApiBase {
       quota: props.quotaRequestsPerDay ? { limit: props.quotaRequestsPerDay, period: apigw.Period.DAY } : undefined,
       apiStages: [{ api: this.restApi, stage }],
     });
-    acknowledge(stage, [...Acknowledgements.apiResponsesNotCached, ...Acknowledgements.apiLambdaBackends]);
+    // True only while every method of the API is a POST with a Lambda proxy integration (checked as rendered).
+    acknowledgeWhenRendered(stage, () => {
+      const methods = this.restApi.node.findAll().filter((c) => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::ApiGateway::Method');
+      const rendered = methods.map((m) => renderedProperties(m as CfnResource));
+      return [
+        ...(rendered.every((m) => m.HttpMethod === 'POST') ? Acknowledgements.apiResponsesNotCached : []),
+        ...(rendered.every((m) => m.Integration?.Type === 'AWS_PROXY') ? Acknowledgements.apiLambdaBackends : []),
+      ];
+    });
 
     // --- WAF -------------------------------------------------------------------------------------------
     if (webAclChoice._kind === 'managed') {

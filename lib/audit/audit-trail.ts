@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference } from '../core/acknowledgements';
 import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs } from '../core/buckets';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validatePattern } from '../core/errors';
@@ -260,6 +260,7 @@ export class AuditTrail extends AuditTrailBase {
     // Basic and advanced selectors are mutually exclusive; the L2 always renders an (empty) basic list.
     cfnTrail.addPropertyDeletionOverride('EventSelectors');
     acknowledge(this.trail, Acknowledgements.inlinePolicies);
+    acknowledgeCrossStackReference(this.trail);
 
     this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'Audit trail security alarms');
     const action = new cwActions.SnsAction(this.alarmTopic);

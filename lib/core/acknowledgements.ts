@@ -1,5 +1,7 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { renderedProperties } from './genai-checks/private/template';
+import { asList, flattenCfnValue, isCrossStackImport, referencedAttribute, renderedForNag, renderedStatements } from './private/nag-render';
 
 /**
  * One acknowledged compliance finding: the exact finding id and the reason a reviewer can check.
@@ -258,78 +260,288 @@ export class Acknowledgements {
     'Only bedrock:PutModelInvocationLoggingConfiguration, bedrock:GetModelInvocationLoggingConfiguration and bedrock:DeleteModelInvocationLoggingConfiguration use Resource "*": the setting is a single per-account, per-region configuration without an ARN, and these actions do not support resource-level permissions. The role belongs to the custom resource provider only, which CloudFormation invokes on create, update and delete.',
   );
 
+  /**
+   * A queue, log group or trail of one stack encrypted with a customer-managed key of another stack of the same
+   * app: the key ARN is rendered as a cross-stack reference, which the Control Tower rules cannot read.
+   * Applied only after checking the rendered value (see `acknowledgeCrossStackReference`).
+   */
+  public static readonly crossStackKey: ComplianceAcknowledgement[] = each(
+    [`${CT}sqs_queue_encrypted_check`, `${CT}cloudwatch_log_group_encrypted_check`, `${CT}cloud_trail_encryption_enabled_check`],
+    'The resource is encrypted with a customer-managed KMS key (an AWS::KMS::Key with rotation) that another stack of the same app owns, so its key ARN is rendered as a cross-stack reference (Fn::GetStackOutput with weak references, Fn::ImportValue with strong ones). The rule accepts only a literal key ARN or a Ref/GetAtt of a key in the same template and cannot read across stacks. The acknowledgement is added only after synth has checked that the rendered value is exactly that reference to the Arn of an AWS::KMS::Key of another stack.',
+  );
+
+  /**
+   * A bucket of one stack that delivers server access logs to a log bucket of another stack of the same app.
+   * Applied only after checking the rendered value (see `acknowledgeCrossStackReference`).
+   */
+  public static readonly crossStackAccessLogBucket: ComplianceAcknowledgement[] = each(
+    [`${CT}s3_bucket_logging_enabled_check`],
+    'Server access logging is configured: the destination is an S3 bucket (AWS::S3::Bucket) that another stack of the same app owns, so its name is rendered as a cross-stack reference (Fn::GetStackOutput with weak references, Fn::ImportValue with strong ones), which the rule cannot read; it accepts only a literal name or a Ref of a bucket in the same template. The acknowledgement is added only after synth has checked that the rendered value is exactly that reference to a bucket of another stack.',
+  );
+
   private constructor() {}
 }
 
-/** Applies acknowledgements to a construct the library owns (and everything below it). */
+/** Applies acknowledgements with fixed ids to a construct the library owns (and everything below it). */
 export function acknowledge(scope: IConstruct, acknowledgements: readonly ComplianceAcknowledgement[]): void {
   Validations.of(scope).acknowledge(...acknowledgements);
 }
 
-/**
- * Acknowledges the granular `AwsSolutions-IAM5` finding for an object-level wildcard (`<arn>/*`) on a
- * bucket: S3 object ARNs can only be granted by prefix.
- *
- * @param logicalIdOrArn the flattened reference cdk-nag prints, e.g. `<RawBucket1234.Arn>` or a literal ARN
- * @param suffix what follows the bucket ARN, e.g. `/*` or `/feedback/*`
- */
-export function acknowledgeObjectWildcard(scope: IConstruct, bucketRef: string, suffix: string, what: string): void {
-  acknowledge(scope, [
-    {
-      id: `AwsSolutions-IAM5[Resource::${bucketRef}${suffix}]`,
-      reason: `S3 object permissions can only be granted by key prefix: ${what}. The bucket is fixed, the actions are explicit (no action wildcards) and the objects are encrypted with a customer-managed key that is granted separately.`,
-    },
-  ]);
-}
+/** What each construct was already acknowledged with by a hook (an app may be synthesized more than once). */
+const appliedLate = new WeakMap<IConstruct, Set<string>>();
 
-/**
- * The string cdk-nag prints for a bucket's ARN seen from `scope`: `<Bucket1234.Arn>` for a bucket of the
- * same stack, the flattened ARN (`arn:<AWS::Partition>:s3:::name`) for a bucket imported by name.
- * (A bucket of another stack of the same app is printed as an export import, which this cannot predict:
- * import such buckets by name instead.)
- */
-export function nagBucketArn(scope: IConstruct, bucket: { readonly bucketArn: string; readonly node: IConstruct['node'] }): string {
-  const cfn = bucket.node.defaultChild;
-  if (cfn && Stack.of(cfn) === Stack.of(scope) && (cfn as any).cfnResourceType === 'AWS::S3::Bucket') return nagRef(scope, cfn);
-  return nagString(scope, bucket.bucketArn);
-}
-
-/** The string cdk-nag prints for `Fn::GetAtt` of a resource in the same stack, e.g. `<Bucket1234.Arn>`. */
-export function nagRef(scope: IConstruct, cfnResource: IConstruct, attribute = 'Arn'): string {
-  const logicalId = Stack.of(scope).resolve((cfnResource as any).logicalId);
-  return `<${logicalId}.${attribute}>`;
-}
-
-/**
- * The text cdk-nag prints for a value in a granular finding id: literal parts as they are, `{Ref: X}` as
- * `<X>`, `{Fn::GetAtt: [A, B]}` as `<A.B>`, joins flattened (e.g. an ARN built with `formatArn`).
- */
-export function nagString(scope: IConstruct, value: string): string {
-  return flattenForNag(Stack.of(scope).resolve(value));
-}
-
-function flattenForNag(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, any>;
-    if (o.Ref !== undefined) return `<${o.Ref}>`;
-    if (Array.isArray(o['Fn::GetAtt'])) return `<${o['Fn::GetAtt'].join('.')}>`;
-    if (Array.isArray(o['Fn::Join'])) {
-      const [sep, parts] = o['Fn::Join'];
-      return (parts as unknown[]).map(flattenForNag).join(sep);
-    }
+function acknowledgeOnce(scope: IConstruct, acknowledgements: readonly ComplianceAcknowledgement[]): void {
+  let applied = appliedLate.get(scope);
+  if (!applied) {
+    applied = new Set();
+    appliedLate.set(scope, applied);
   }
-  return JSON.stringify(v);
+  const fresh = acknowledgements.filter((a) => !applied.has(`${a.id}\n${a.reason}`));
+  for (const a of fresh) applied.add(`${a.id}\n${a.reason}`);
+  if (fresh.length > 0) acknowledge(scope, fresh);
 }
 
 /**
- * Applies a registry topic's reason to the granular `AwsSolutions-IAM5[Resource::...]` ids of the given
- * wildcard resources (ARN strings, tokens allowed).
+ * Runs `hook` when the app is synthesized, at the one point where rendered values are final and
+ * acknowledgements still count: in a validation hook of `scope`. CDK runs those after it has resolved
+ * cross-stack references (so a value of another stack renders as the `Fn::GetStackOutput` or
+ * `Fn::ImportValue` of the consuming template) and before the validation plugins collect acknowledgements.
  */
-export function acknowledgeWildcardResources(scope: IConstruct, topic: readonly ComplianceAcknowledgement[], resourceArns: string[]): void {
-  const reason = topic[0].reason;
-  acknowledge(
-    scope,
-    resourceArns.map((arn) => ({ id: `AwsSolutions-IAM5[Resource::${nagString(scope, arn)}]`, reason })),
-  );
+export function whenRendered(scope: IConstruct, hook: () => void): void {
+  scope.node.addValidation({
+    validate: () => {
+      hook();
+      return [];
+    },
+  });
+}
+
+/**
+ * Applies acknowledgements whose ids contain rendered values: `compute` runs when the app is synthesized
+ * (see {@link whenRendered}), so the ids follow the construct however its values end up rendered (a
+ * resource of the same stack, an import from another stack with weak or strong references, an imported
+ * resource).
+ */
+export function acknowledgeWhenRendered(scope: IConstruct, compute: () => ComplianceAcknowledgement[]): void {
+  whenRendered(scope, () => acknowledgeOnce(scope, compute()));
+}
+
+/** One explained wildcard resource of a role: the resource, the exact actions allowed on it and why. */
+interface WildcardExplanation {
+  /** The resource as written (an ARN with tokens, or `*`), rendered when the app is synthesized. */
+  readonly resource: string;
+  readonly actions: ReadonlySet<string>;
+  /** Condition keys every statement on the resource must use (e.g. `ec2:Vpc`). */
+  readonly conditionKeys: readonly string[];
+  readonly reason: string;
+}
+
+/** The wildcard resources explained per role (see {@link explainWildcardResource}). */
+const explanations = new WeakMap<IConstruct, WildcardExplanation[]>();
+
+/** Options of {@link explainWildcardResource}. */
+export interface WildcardExplanationOptions {
+  /** Condition keys each statement on the resource must use (in any operator), e.g. `ec2:Vpc`. */
+  readonly conditionKeys?: readonly string[];
+}
+
+/**
+ * Explains a wildcard resource of a role the library created: `resource` (an ARN with a wildcard, tokens
+ * allowed, or `'*'`) with exactly `actions`. When the app is synthesized, the granular id
+ * `AwsSolutions-IAM5[Resource::<resource as cdk-nag prints it>]` is acknowledged on each policy of the role
+ * (its default policy, any policy construct below it, its inline policies) in which EVERY Allow statement
+ * naming that resource lists only actions explained for it (by this or another call for the same role and
+ * resource) and uses the required condition keys. Statements added after the construct, by grants or by
+ * the user, count: one more action on the resource, a `NotAction`, or any unexplained statement on `'*'`,
+ * and the policy's finding is reported.
+ *
+ * The id follows the construct: it is rendered in the policy's own template, so it is right for resources
+ * of the same stack, cross-stack references (weak `Fn::GetStackOutput` or strong `Fn::ImportValue`) and
+ * imported resources.
+ */
+export function explainWildcardResource(role: IConstruct, reason: string, resource: string, actions: readonly string[], options: WildcardExplanationOptions = {}): void {
+  let list = explanations.get(role);
+  if (!list) {
+    const own: WildcardExplanation[] = [];
+    list = own;
+    explanations.set(role, own);
+    whenRendered(role, () => acknowledgeExplainedWildcards(role, own));
+  }
+  list.push({ resource, actions: new Set(actions), conditionKeys: options.conditionKeys ?? [], reason });
+}
+
+function acknowledgeExplainedWildcards(role: IConstruct, list: readonly WildcardExplanation[]): void {
+  const rendered = list.map((e) => ({ ...e, text: e.resource === '*' ? '*' : renderedForNag(role, e.resource) }));
+  for (const policy of role.node.findAll()) {
+    if (!CfnResource.isCfnResource(policy)) continue;
+    const explained = new Map<string, Set<string>>();
+    const unexplained = new Set<string>();
+    for (const statement of renderedStatements(policy)) {
+      if (statement.Effect !== 'Allow') continue;
+      const actions = asList(statement.Action);
+      const conditionKeys = new Set(Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c ?? {})));
+      for (const text of new Set(asList(statement.Resource).map(flattenCfnValue).filter((r) => r.includes('*')))) {
+        const id = `AwsSolutions-IAM5[Resource::${text}]`;
+        const matching = rendered.filter((e) => e.text === text);
+        const ok = statement.NotAction === undefined
+          && actions.length > 0
+          && actions.every((a) => typeof a === 'string' && matching.some((e) => e.actions.has(a)))
+          && matching.filter((e) => actions.some((a) => e.actions.has(a as string))).every((e) => e.conditionKeys.every((k) => conditionKeys.has(k)));
+        if (!ok) {
+          unexplained.add(id);
+          continue;
+        }
+        const reasons = explained.get(id) ?? new Set<string>();
+        for (const e of matching) if (actions.some((a) => e.actions.has(a as string))) reasons.add(e.reason);
+        explained.set(id, reasons);
+      }
+    }
+    const acks = [...explained].filter(([id]) => !unexplained.has(id)).map(([id, reasons]) => ({ id, reason: [...reasons].join(' ') }));
+    if (acks.length > 0) acknowledgeOnce(policy, acks);
+  }
+}
+
+function topicReason(topic: readonly ComplianceAcknowledgement[], id?: string): string {
+  const entry = id === undefined ? topic[0] : topic.find((a) => a.id === id);
+  if (!entry) throw new Error(`the acknowledgement topic has no ${id} entry`);
+  return entry.reason;
+}
+
+/**
+ * Applies a registry topic's reason to the granular `AwsSolutions-IAM5[Resource::...]` ids of wildcard
+ * resources (ARN strings, tokens allowed) of a role, each explained for exactly `actions` (see
+ * {@link explainWildcardResource}).
+ */
+export function acknowledgeWildcardResources(
+  role: IConstruct,
+  topic: readonly ComplianceAcknowledgement[],
+  resourceArns: string[],
+  actions: readonly string[],
+  options: WildcardExplanationOptions = {},
+): void {
+  for (const arn of resourceArns) explainWildcardResource(role, topicReason(topic), arn, actions, options);
+}
+
+/**
+ * Acknowledges the granular `AwsSolutions-IAM5` finding for an object-level wildcard on a bucket (S3 object
+ * ARNs can only be granted by prefix), for exactly the given object actions (see {@link explainWildcardResource}).
+ *
+ * @param objectsArn the wildcard ARN exactly as granted, e.g. `bucket.arnForObjects('training/*')`
+ * @param what what the objects under the prefix are
+ * @param actions the object actions granted on it (no wildcards)
+ */
+export function acknowledgeObjectWildcard(role: IConstruct, objectsArn: string, what: string, actions: readonly string[]): void {
+  explainWildcardResource(role, objectWildcardReason(what), objectsArn, actions);
+}
+
+/** The reason of {@link acknowledgeObjectWildcard}. */
+export function objectWildcardReason(what: string): string {
+  return `S3 object permissions can only be granted by key prefix: ${what}. The bucket is fixed, the actions are explicit (no action wildcards) and the objects are encrypted with a customer-managed key that is granted separately.`;
+}
+
+/**
+ * Explains `Resource: "*"` for exact actions on a role the library created: `AwsSolutions-IAM5[Resource::*]`
+ * is acknowledged on a policy of the role only when every Allow statement with a `"*"` resource in it lists
+ * only explained actions (see {@link explainWildcardResource}).
+ *
+ * @param topic a registry topic with an `AwsSolutions-IAM5[Resource::*]` entry, whose reason is applied
+ * @param actions the exact actions that reason explains (no wildcards)
+ */
+export function acknowledgeStarResource(role: IConstruct, topic: readonly ComplianceAcknowledgement[], actions: readonly string[]): void {
+  explainWildcardResource(role, topicReason(topic, 'AwsSolutions-IAM5[Resource::*]'), '*', actions);
+}
+
+/**
+ * Acknowledges a topic on the ingress rules of a security group that admit traffic from the group itself
+ * (the `AWS::EC2::SecurityGroupIngress` resources below it whose source is its own id), decided when the app
+ * is synthesized. Any other rule (a CIDR range, another group, inline rules on the group) is not covered.
+ *
+ * @param group the security group the library created
+ * @param topic the acknowledgements to apply to each self-referencing rule
+ */
+export function acknowledgeSelfReferencingIngress(group: IConstruct & { readonly securityGroupId: string }, topic: readonly ComplianceAcknowledgement[]): void {
+  whenRendered(group, () => {
+    const self = JSON.stringify(Stack.of(group).resolve(group.securityGroupId));
+    for (const child of group.node.findAll()) {
+      if (!CfnResource.isCfnResource(child) || child.cfnResourceType !== 'AWS::EC2::SecurityGroupIngress') continue;
+      const rule = renderedProperties(child);
+      if (JSON.stringify(rule.GroupId) === self && JSON.stringify(rule.SourceSecurityGroupId) === self) acknowledgeOnce(child, topic);
+    }
+  });
+}
+
+/** Properties the Control Tower rules accept only as a literal or a reference within the same template. */
+interface CrossStackProperty {
+  /** The rendered property (path under `Properties`). */
+  readonly path: string[];
+  /** The property's value on the L1 construct, before resolution. */
+  readonly value: (resource: any) => unknown;
+  /** What the value must reference: a resource type and attribute (`Ref` for the resource's own reference). */
+  readonly targetType: string;
+  readonly attribute: string;
+  /** The acknowledgement of the rule. */
+  readonly acknowledgement: ComplianceAcknowledgement;
+}
+
+function ack(topic: readonly ComplianceAcknowledgement[], rule: string): ComplianceAcknowledgement {
+  const found = topic.find((a) => a.id === `${CT}${rule}`);
+  if (!found) throw new Error(`no acknowledgement ${CT}${rule}`);
+  return found;
+}
+
+const CROSS_STACK_PROPERTIES: Record<string, CrossStackProperty> = {
+  'AWS::SQS::Queue': {
+    path: ['KmsMasterKeyId'],
+    value: (r) => r.kmsMasterKeyId,
+    targetType: 'AWS::KMS::Key',
+    attribute: 'Arn',
+    acknowledgement: ack(Acknowledgements.crossStackKey, 'sqs_queue_encrypted_check'),
+  },
+  'AWS::Logs::LogGroup': {
+    path: ['KmsKeyId'],
+    value: (r) => r.kmsKeyId,
+    targetType: 'AWS::KMS::Key',
+    attribute: 'Arn',
+    acknowledgement: ack(Acknowledgements.crossStackKey, 'cloudwatch_log_group_encrypted_check'),
+  },
+  'AWS::CloudTrail::Trail': {
+    path: ['KMSKeyId'],
+    value: (r) => r.kmsKeyId,
+    targetType: 'AWS::KMS::Key',
+    attribute: 'Arn',
+    acknowledgement: ack(Acknowledgements.crossStackKey, 'cloud_trail_encryption_enabled_check'),
+  },
+  'AWS::S3::Bucket': {
+    path: ['LoggingConfiguration', 'DestinationBucketName'],
+    value: (r) => r.loggingConfiguration?.destinationBucketName,
+    targetType: 'AWS::S3::Bucket',
+    attribute: 'Ref',
+    acknowledgement: ack(Acknowledgements.crossStackAccessLogBucket, 's3_bucket_logging_enabled_check'),
+  },
+};
+
+/**
+ * Acknowledges the Control Tower finding that a queue, log group or trail has no KMS key (or a bucket no
+ * access-log destination) when, and only when, the value is there but the rule cannot read it: the rendered
+ * property is a cross-stack reference (`Fn::GetStackOutput` or `Fn::ImportValue`), the L1 value is exactly
+ * one reference to the `Arn` of an `AWS::KMS::Key` (the `Ref` of an `AWS::S3::Bucket` for access logs) of
+ * another stack, and no override changed it. Decided when the app is synthesized.
+ *
+ * @param resource the L2 (its default child is checked) or the L1 resource
+ */
+export function acknowledgeCrossStackReference(resource: IConstruct): void {
+  const cfn = CfnResource.isCfnResource(resource) ? resource : resource.node.defaultChild;
+  if (!cfn || !CfnResource.isCfnResource(cfn)) return;
+  const property = CROSS_STACK_PROPERTIES[cfn.cfnResourceType];
+  if (!property) return;
+  acknowledgeWhenRendered(cfn, () => {
+    const rendered = property.path.reduce<any>((v, k) => (v === undefined || v === null ? undefined : v[k]), renderedProperties(cfn));
+    if (!isCrossStackImport(rendered)) return [];
+    const raw = property.value(cfn);
+    const reference = referencedAttribute(raw);
+    if (!reference || reference.target.cfnResourceType !== property.targetType || reference.attribute !== property.attribute) return [];
+    if (Stack.of(reference.target) === Stack.of(cfn)) return [];
+    if (JSON.stringify(Stack.of(cfn).resolve(raw)) !== JSON.stringify(rendered)) return [];
+    return [property.acknowledgement];
+  });
 }

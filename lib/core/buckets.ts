@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { Acknowledgements, acknowledge } from './acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference } from './acknowledgements';
 
 /**
  * Makes buckets below `scope` grant S3 log delivery through a bucket policy instead of the
@@ -66,6 +66,8 @@ export function createSecureBucket(scope: Construct, id: string, options: Secure
     ],
   });
   enableEventBridge(bucket);
+  // The access-log bucket may belong to another stack of the app (e.g. a lake's, passed to an audit trail).
+  acknowledgeCrossStackReference(bucket);
   return bucket;
 }
 

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { acknowledgeCrossStackReference } from './acknowledgements';
 import { GenAIValidationError } from './errors';
 
 /** Creates a customer-managed key with yearly rotation, retained by default. */
@@ -97,6 +98,7 @@ export function createEncryptedLogGroup(scope: Construct, id: string, options: E
     removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
     logGroupName: options.logGroupName,
   });
+  acknowledgeCrossStackReference(group);
   // The key policy statement must exist before CloudWatch Logs can use the key.
   if (options.encryptionKey instanceof kms.Key) {
     group.node.addDependency(options.encryptionKey);

@@ -6,13 +6,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from './acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeStarResource } from './acknowledgements';
 import { createEncryptedLogGroup } from './encryption';
 import { validateRange } from './errors';
 import { lambdaCode } from './lambda-code';
 
 /** The Lambda runtime of every function in the library (cdk-nag AwsSolutions-L1 wants the latest). */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** What Lambda's active tracing grants on Resource "*" (X-Ray has no resource-level permissions for them). */
+const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 
 /** Options of {@link SecureFunction}. */
 export interface SecureFunctionProps {
@@ -105,11 +108,12 @@ export class SecureFunction extends Construct {
     });
     this.function.node.addDependency(this.logGroup);
 
-    acknowledge(this.role, [
-      ...Acknowledgements.inlinePolicies,
-      ...Acknowledgements.xrayWildcard,
-    ]);
+    acknowledge(this.role, Acknowledgements.inlinePolicies);
+    // Lambda adds X-Ray's statement (Resource "*") for active tracing; acknowledged only while it is the
+    // role's one statement on "*" besides others explained the same way.
+    acknowledgeStarResource(this.role, Acknowledgements.xrayWildcard, XRAY_ACTIONS);
     acknowledge(this.deadLetterQueue, Acknowledgements.deadLetterQueue);
+    acknowledgeCrossStackReference(this.deadLetterQueue);
     if (!props.vpc) {
       acknowledge(this.function, Acknowledgements.lambdaOutsideVpc);
     }

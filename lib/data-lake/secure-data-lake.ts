@@ -9,6 +9,7 @@ import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs
 import { createKey } from '../core/encryption';
 import { GenAIValidationError } from '../core/errors';
 import { ALL_ZONES, DataZone, zoneBucketId } from './data-zone';
+import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from './private/actions';
 
 /** Object lock mode for an immutable zone. */
 export enum ObjectLockMode {
@@ -129,10 +130,6 @@ export interface SecureDataLakeAttributes {
   readonly feedbackBucket?: s3.IBucket;
 }
 
-/** Actions of {@link ISecureDataLake.grantRead}. */
-const LAKE_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
-/** Actions of {@link ISecureDataLake.grantWrite}: put only, never delete. */
-const LAKE_WRITE_ACTIONS = ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'];
 
 /** @internal */
 abstract class DataLakeBase extends Construct implements ISecureDataLake {

@@ -10,11 +10,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeObjectWildcard } from '../core/acknowledgements';
 import { createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
+import { LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { IGuardrail } from './guardrail';
 import { BedrockInvocationLogging } from './invocation-logging';
@@ -277,6 +278,7 @@ export class GuardrailFunction extends Construct {
       removalPolicy,
     });
     acknowledge(this.reviewDeadLetterQueue, Acknowledgements.deadLetterQueue);
+    acknowledgeCrossStackReference(this.reviewDeadLetterQueue);
     this.reviewQueue = new sqs.Queue(this, 'ReviewQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
@@ -286,6 +288,7 @@ export class GuardrailFunction extends Construct {
       deadLetterQueue: { queue: this.reviewDeadLetterQueue, maxReceiveCount: 5 },
       removalPolicy,
     });
+    acknowledgeCrossStackReference(this.reviewQueue);
 
     this.metricsServiceName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     const fn = new SecureFunction(this, 'Resource', {
@@ -314,7 +317,7 @@ export class GuardrailFunction extends Construct {
     props.dataLake.grantWrite(fn.role, DataZone.INFERENCE_CAPTURE, prefix);
     iam.Grant.addToPrincipal({ grantee: fn.role, actions: [...REVIEW_QUEUE_ACTIONS], resourceArns: [this.reviewQueue.queueArn] });
     this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    acknowledgeObjectWildcard(fn.role, nagBucketArn(this, this.traceBucket), `/${prefix}*`, 'the function writes one trace object per request under its trace prefix');
+    acknowledgeObjectWildcard(fn.role, this.traceBucket.arnForObjects(`${prefix}*`), 'the function writes one trace object per request under its trace prefix', LAKE_WRITE_ACTIONS);
 
     fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
     fn.function.addEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);

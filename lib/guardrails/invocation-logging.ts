@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from '../core/acknowledgements';
+import { Acknowledgements, acknowledgeStarResource } from '../core/acknowledgements';
 import { createKey } from '../core/encryption';
 import { GenAIValidationError } from '../core/errors';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -101,7 +101,7 @@ export class BedrockInvocationLogging extends Construct {
     });
     this.provider = provider.function;
     provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...INVOCATION_LOGGING_ACTIONS], resources: ['*'] }));
-    acknowledge(provider.role, Acknowledgements.bedrockLoggingConfiguration);
+    acknowledgeStarResource(provider.role, Acknowledgements.bedrockLoggingConfiguration, INVOCATION_LOGGING_ACTIONS);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.function.functionArn,

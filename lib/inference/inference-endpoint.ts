@@ -12,7 +12,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeStarResource, acknowledgeWildcardResources } from '../core/acknowledgements';
 import { allowServicesToPublish, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, isUnresolved, validatePattern, validateRange } from '../core/errors';
 import { validateSageMakerName } from '../core/names';
@@ -25,7 +25,8 @@ import { ModelSource, ModelSourceConfig } from './model-source';
 import { ownAccountRepositories } from '../core/private/ecr-image';
 import { TrainingImage } from '../training/training-pipeline';
 import { createDataQualityMonitoring } from './private/drift-monitoring';
-import { acknowledgeResources, bucketRef, nagString, normalizePrefix } from './private/nag';
+import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
+import { normalizePrefix } from './private/nag';
 import { PromotionScalingConfig, createPromotion } from './private/promotion';
 import { claimPromotionGroup } from './private/promotion-groups';
 import {
@@ -923,15 +924,16 @@ export class InferenceEndpoint extends EndpointBase {
 
     acknowledge(role, Acknowledgements.inlinePolicies);
     this.grantVpcAccess(role);
-    const zoneRef = (zone: DataZone) => bucketRef(this, lake.bucket(zone));
     const modelPrefix = source?.modelDataPrefix;
-    acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [
-      `${zoneRef(DataZone.MODEL_ARTIFACTS)}/${modelPrefix !== undefined && !Token.isUnresolved(modelPrefix) ? normalizePrefix(modelPrefix) : ''}*`,
-      ...wildcards.map((w) => `${bucketRef(this, captureBucket)}/${w}`),
-      nagString(stack, logGroupArn),
-    ]);
+    const modelKeys = modelPrefix === undefined ? '' : Token.isUnresolved(modelPrefix) ? modelPrefix : normalizePrefix(modelPrefix);
+    const generated = Acknowledgements.sagemakerGeneratedNames;
+    acknowledgeWildcardResources(role, generated, [lake.bucket(DataZone.MODEL_ARTIFACTS).arnForObjects(`${modelKeys}*`)], LAKE_READ_ACTIONS);
+    for (const w of wildcards) {
+      acknowledgeWildcardResources(role, generated, [captureBucket.arnForObjects(w)], w.startsWith('async-input/') ? LAKE_READ_ACTIONS : LAKE_WRITE_ACTIONS);
+    }
+    acknowledgeWildcardResources(role, generated, [logGroupArn], CONTAINER_LOG_ACTIONS);
     if (repositories.ownAccountWildcard) {
-      acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repositories.ownAccountWildcard)]);
+      acknowledgeWildcardResources(role, Acknowledgements.modelPackageImages, [repositories.ownAccountWildcard], ECR_PULL_ACTIONS);
     }
     return role;
   }
@@ -979,10 +981,8 @@ export class InferenceEndpoint extends EndpointBase {
    */
   private grantVpcAccess(role: iam.Role): void {
     const vpc = this.props.vpc;
-    if (!vpc || !this.vpcConfig) {
-      acknowledge(role, Acknowledgements.ecrAuthorizationToken);
-      return;
-    }
+    acknowledgeStarResource(role, Acknowledgements.ecrAuthorizationToken, ECR_AUTH_ACTIONS);
+    if (!vpc || !this.vpcConfig) return;
     const stack = Stack.of(this);
     const enis = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: VPC_DESCRIBE_ACTIONS, resources: ['*'] }));
@@ -997,8 +997,8 @@ export class InferenceEndpoint extends EndpointBase {
         conditions: { ArnEquals: { 'ec2:Vpc': vpc.vpcArn } },
       }),
     );
-    acknowledge(role, [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: Acknowledgements.vpcJobNetworking[0].reason }]);
-    acknowledgeResources(role, Acknowledgements.vpcJobNetworking, [nagString(stack, enis)]);
+    acknowledgeStarResource(role, Acknowledgements.vpcJobNetworking, VPC_DESCRIBE_ACTIONS);
+    acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis], VPC_ENI_ACTIONS, { conditionKeys: ['ec2:Vpc'] });
   }
 
   private renderEndpointConfig(modelName: string | undefined): Record<string, unknown> {

@@ -6,7 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { Acknowledgements, ComplianceAcknowledgement, acknowledge } from '../core/acknowledgements';
+import { Acknowledgements, ComplianceAcknowledgement, acknowledge, acknowledgeWhenRendered } from '../core/acknowledgements';
+import { RenderedStatement, asList, flattenCfnValue, renderedForNag, renderedStatements } from '../core/private/nag-render';
 import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs } from '../core/buckets';
 import { applyCompliance, ComplianceOptions } from '../core/compliance';
 import { createEncryptedLogGroup, createKey, validateLogRetention } from '../core/encryption';
@@ -266,16 +267,14 @@ export class GenAIPlatformPipeline extends Construct {
   /**
    * Acknowledges, statement by statement, the findings on the roles and projects CDK Pipelines generates
    * (it offers no props to change them). Only policies below `this.pipeline` are inspected; the stages
-   * are not touched.
+   * are not touched. The policies are read when the app is synthesized, as rendered, so statements added
+   * later count: an id is acknowledged on a policy only when every statement of it that produces the id is
+   * one of the explained ones.
    */
   private acknowledgeGeneratedFindings(): void {
     const stack = Stack.of(this);
     acknowledge(this.pipeline, Acknowledgements.inlinePolicies);
     acknowledge(this.artifactBucket, Acknowledgements.bucketReplication);
-    const bucketArn = flatten(stack.resolve(this.artifactBucket.bucketArn));
-    const artifactRefs = new Set([bucketArn, `${bucketArn}/*`, flatten(stack.resolve(this.encryptionKey.keyArn))]);
-    const reason = (topic: readonly ComplianceAcknowledgement[]) => topic[0].reason;
-
     for (const child of this.pipeline.node.findAll()) {
       if (child instanceof codebuild.CfnProject) {
         const source = stack.resolve(child.source) as { type?: string };
@@ -283,35 +282,56 @@ export class GenAIPlatformPipeline extends Construct {
           acknowledge(child, Acknowledgements.codeBuildProjectDefaults.filter((a) => a.id === 'HIPAA.Security-CodeBuildProjectSourceRepoUrl'));
         }
       }
-      if (!(child instanceof iam.CfnPolicy)) continue;
-      const acks = new Map<string, string>();
-      const document = stack.resolve(child.policyDocument) as { Statement?: PolicyStatementJson[] };
-      for (const statement of document.Statement ?? []) {
-        if (statement.Effect !== 'Allow') continue;
-        const actions = asArray(statement.Action);
-        const resources = asArray(statement.Resource).map(flatten);
-        if (resources.every((r) => artifactRefs.has(r))) {
-          for (const a of actions.filter((x) => x.includes('*'))) {
-            const id = `AwsSolutions-IAM5[Action::${a}]`;
-            if (Acknowledgements.pipelineArtifactGrants.some((g) => g.id === id)) acks.set(id, reason(Acknowledgements.pipelineArtifactGrants));
-          }
-          if (resources.includes(`${bucketArn}/*`)) acks.set(`AwsSolutions-IAM5[Resource::${bucketArn}/*]`, reason(Acknowledgements.pipelineArtifactGrants));
-          continue;
-        }
-        for (const r of resources.filter((x) => x.includes('*'))) {
-          if (/:log-group:\/aws\/codebuild\/[^*]*(:\*|\*)$|:report-group\/[^*]*\*$/.test(r) && actions.every((a) => /^(logs|codebuild):/.test(a))) {
-            acks.set(`AwsSolutions-IAM5[Resource::${r}]`, reason(Acknowledgements.codeBuildProjectDefaults));
-          } else if (/^arn:\*:iam::(\d{12}|\*):role\/\*$/.test(r) && actions.every((a) => a === 'sts:AssumeRole') && hasBootstrapRoleCondition(statement)) {
-            acks.set(`AwsSolutions-IAM5[Resource::${r}]`, reason(Acknowledgements.cdkBootstrapRoles));
-          } else if (r === '*' && actions.every((a) => a === 'cloudformation:DescribeStacks' || a === 's3:ListBucket')) {
-            acks.set('AwsSolutions-IAM5[Resource::*]', reason(Acknowledgements.pipelineSelfMutationLookups));
-          } else if (r === '*' && actions.every((a) => ['codebuild:StartBuild', 'codebuild:BatchGetBuilds', 'codebuild:StopBuild'].includes(a))) {
-            acks.set('AwsSolutions-IAM5[Resource::*]', reason(Acknowledgements.pipelineAssetPublishing));
-          }
-        }
+      if (child instanceof iam.CfnPolicy) {
+        const policy = child;
+        acknowledgeWhenRendered(policy, () => this.generatedPolicyAcknowledgements(policy));
       }
-      acknowledge(child, [...acks].map(([id, why]) => ({ id, reason: why })));
     }
+  }
+
+  /** The `AwsSolutions-IAM5` ids of one generated policy that only explained statements produce. */
+  private generatedPolicyAcknowledgements(policy: iam.CfnPolicy): ComplianceAcknowledgement[] {
+    const bucketArn = renderedForNag(policy, this.artifactBucket.bucketArn);
+    const artifactRefs = new Set([bucketArn, `${bucketArn}/*`, renderedForNag(policy, this.encryptionKey.keyArn)]);
+    const reason = (topic: readonly ComplianceAcknowledgement[]) => topic[0].reason;
+    const explained = new Map<string, Set<string>>();
+    const unexplained = new Set<string>();
+    const explain = (id: string, why: string | undefined) => {
+      if (why === undefined) unexplained.add(id);
+      else explained.set(id, (explained.get(id) ?? new Set()).add(why));
+    };
+
+    for (const statement of renderedStatements(policy)) {
+      if (statement.Effect !== 'Allow') continue;
+      const actions = asList(statement.Action).map(String);
+      const resources = asList(statement.Resource).map(flattenCfnValue);
+      const plain = statement.NotAction === undefined && statement.NotResource === undefined;
+      const onArtifacts = plain && resources.length > 0 && resources.every((r) => artifactRefs.has(r));
+      for (const a of actions.filter((x) => x.includes('*'))) {
+        const id = `AwsSolutions-IAM5[Action::${a}]`;
+        explain(id, onArtifacts && Acknowledgements.pipelineArtifactGrants.some((g) => g.id === id) ? reason(Acknowledgements.pipelineArtifactGrants) : undefined);
+      }
+      for (const r of resources.filter((x) => x.includes('*'))) {
+        let why: string | undefined;
+        if (!plain) {
+          why = undefined;
+        } else if (onArtifacts && r === `${bucketArn}/*`) {
+          why = reason(Acknowledgements.pipelineArtifactGrants);
+        } else if (/:log-group:\/aws\/codebuild\/[^*]*(:\*|\*)$|:report-group\/[^*]*\*$/.test(r) && actions.length > 0 && actions.every((a) => CODEBUILD_PROJECT_DEFAULTS.includes(a))) {
+          why = reason(Acknowledgements.codeBuildProjectDefaults);
+        } else if (/^arn:\*:iam::(\d{12}|\*):role\/\*$/.test(r) && actions.every((a) => a === 'sts:AssumeRole') && hasBootstrapRoleCondition(statement)) {
+          why = reason(Acknowledgements.cdkBootstrapRoles);
+        } else if (r === '*' && actions.length > 0 && actions.every((a) => SELF_MUTATION_LOOKUPS.includes(a))) {
+          why = reason(Acknowledgements.pipelineSelfMutationLookups);
+        } else if (r === '*' && actions.length > 0 && actions.every((a) => ASSET_PUBLISHING_BUILDS.includes(a))) {
+          why = reason(Acknowledgements.pipelineAssetPublishing);
+        }
+        explain(`AwsSolutions-IAM5[Resource::${r}]`, why);
+      }
+    }
+    return [...explained]
+      .filter(([id]) => !unexplained.has(id))
+      .map(([id, reasons]) => ({ id, reason: [...reasons].join(' ') }));
   }
 
   private validateEnvironment(property: string, env: PipelineEnvironment | undefined): void {
@@ -328,28 +348,22 @@ export class GenAIPlatformPipeline extends Construct {
   }
 }
 
-interface PolicyStatementJson {
-  readonly Effect?: string;
-  readonly Action?: string | string[];
-  readonly Resource?: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
+/** The CodeBuild L2's default statements for a project's own log group and report groups. */
+const CODEBUILD_PROJECT_DEFAULTS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'codebuild:CreateReportGroup',
+  'codebuild:CreateReport',
+  'codebuild:UpdateReport',
+  'codebuild:BatchPutTestCases',
+  'codebuild:BatchPutCodeCoverages',
+];
+/** What the CDK CLI of the self-mutation step reads on Resource "*". */
+const SELF_MUTATION_LOOKUPS = ['cloudformation:DescribeStacks', 's3:ListBucket'];
+/** What the shared asset-publishing role does on the CodeBuild projects created after it (Resource "*"). */
+const ASSET_PUBLISHING_BUILDS = ['codebuild:StartBuild', 'codebuild:BatchGetBuilds', 'codebuild:StopBuild'];
 
-function asArray<T>(value: T | T[] | undefined): T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/** Renders a resolved resource the way cdk-nag prints it in granular ids (`<Logical.Attr>`, `<Logical>`). */
-function flatten(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, any>;
-  if (v && v.Ref) return `<${v.Ref}>`;
-  if (v && v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
-  if (v && v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(flatten).join(v['Fn::Join'][0]);
-  return JSON.stringify(value);
-}
-
-function hasBootstrapRoleCondition(statement: PolicyStatementJson): boolean {
+function hasBootstrapRoleCondition(statement: RenderedStatement): boolean {
   return Object.values(statement.Condition ?? {}).some((c) => c['iam:ResourceTag/aws-cdk:bootstrap-role'] !== undefined);
 }

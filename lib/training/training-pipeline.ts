@@ -10,7 +10,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
+import {
+  Acknowledgements,
+  acknowledge,
+  acknowledgeObjectWildcard,
+  acknowledgeSelfReferencingIngress,
+  acknowledgeStarResource,
+  acknowledgeWildcardResources,
+} from '../core/acknowledgements';
 import { createNotificationTopic } from '../core/encryption';
 import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
 import { validateSageMakerName } from '../core/names';
@@ -30,6 +37,7 @@ import {
   VPC_DESCRIBE_ACTIONS,
   VPC_ENI_ACTIONS,
 } from './private/actions';
+import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { RetrainDataTrigger } from './private/data-trigger';
 import { TORCH_DISTRIBUTED_HYPERPARAMETERS, buildPipelineDefinition } from './private/definition';
 import {
@@ -685,7 +693,7 @@ export class TrainingPipeline extends TrainingPipelineBase {
           allowAllOutbound: true,
         });
         sg.addIngressRule(sg, ec2.Port.allTraffic(), 'Traffic between the instances of a distributed training job');
-        acknowledge(sg, Acknowledgements.distributedTrainingIngress);
+        acknowledgeSelfReferencingIngress(sg, Acknowledgements.distributedTrainingIngress);
         this.securityGroups.push(sg);
       }
       vpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: subnets.subnetIds };
@@ -703,11 +711,10 @@ export class TrainingPipeline extends TrainingPipelineBase {
           conditions: { ArnEquals: { 'ec2:Vpc': props.vpc.vpcArn } },
         }),
       );
-      acknowledge(role, [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: Acknowledgements.vpcJobNetworking[0].reason }]);
-      acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis]);
-    } else {
-      acknowledge(role, Acknowledgements.ecrAuthorizationToken);
+      acknowledgeStarResource(role, Acknowledgements.vpcJobNetworking, VPC_DESCRIBE_ACTIONS);
+      acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis], VPC_ENI_ACTIONS, { conditionKeys: ['ec2:Vpc'] });
     }
+    acknowledgeStarResource(role, Acknowledgements.ecrAuthorizationToken, ECR_AUTH_ACTIONS);
 
     // ---- pipeline -----------------------------------------------------------------------------------
     const artifacts = lake.bucket(DataZone.MODEL_ARTIFACTS);
@@ -761,11 +768,14 @@ export class TrainingPipeline extends TrainingPipelineBase {
 
     // ---- acknowledgements of the execution role ---------------------------------------------------
     acknowledge(role, Acknowledgements.inlinePolicies);
-    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, [trainingJobs, processingJobs, packageVersions, ...logGroups]);
-    this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), trainingDataPrefix, 'training data');
-    this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), evaluationDataPrefix, 'evaluation data');
-    if (feedbackPrefix !== undefined) this.acknowledgePrefix(role, lake.bucket(DataZone.FEEDBACK), feedbackPrefix, 'feedback data');
-    this.acknowledgePrefix(role, artifacts, this.artifactsPrefix, "this pipeline's models, checkpoints and evaluation reports");
+    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, [trainingJobs], TRAINING_JOB_ACTIONS);
+    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, [processingJobs], PROCESSING_JOB_ACTIONS);
+    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, [packageVersions], MODEL_PACKAGE_ACTIONS);
+    acknowledgeWildcardResources(role, Acknowledgements.pipelineJobNames, logGroups, JOB_LOG_ACTIONS);
+    this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), trainingDataPrefix, 'training data', LAKE_READ_ACTIONS);
+    this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), evaluationDataPrefix, 'evaluation data', LAKE_READ_ACTIONS);
+    if (feedbackPrefix !== undefined) this.acknowledgePrefix(role, lake.bucket(DataZone.FEEDBACK), feedbackPrefix, 'feedback data', LAKE_READ_ACTIONS);
+    this.acknowledgePrefix(role, artifacts, this.artifactsPrefix, "this pipeline's models, checkpoints and evaluation reports", [...LAKE_READ_ACTIONS, ...LAKE_WRITE_ACTIONS]);
 
     // ---- alarm on failed executions ---------------------------------------------------------------
     this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', key, 'Training pipeline alarms');
@@ -909,7 +919,7 @@ export class TrainingPipeline extends TrainingPipelineBase {
     return gb;
   }
 
-  private acknowledgePrefix(role: iam.IRole, bucket: s3.IBucket, prefix: string, what: string): void {
-    acknowledgeObjectWildcard(role, nagBucketArn(this, bucket), `/${prefix}*`, what);
+  private acknowledgePrefix(role: iam.IRole, bucket: s3.IBucket, prefix: string, what: string, actions: readonly string[]): void {
+    acknowledgeObjectWildcard(role, bucket.arnForObjects(`${prefix}*`), what, actions);
   }
 }

@@ -8,13 +8,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from '../../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeWildcardResources } from '../../core/acknowledgements';
 import { GenAIValidationError } from '../../core/errors';
 import { DataZone } from '../../data-lake/data-zone';
+import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from '../../data-lake/private/actions';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
 import type { DriftMonitoringOptions } from '../inference-endpoint';
 import { CONTAINER_LOG_ACTIONS, ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS } from './actions';
-import { acknowledgeResources, bucketRef, nagString } from './nag';
 
 /** What the data-quality monitoring needs from its endpoint construct. */
 export interface MonitoringContext {
@@ -84,12 +84,11 @@ export function createDataQualityMonitoring(scope: Construct, options: DriftMoni
   );
   acknowledge(role, Acknowledgements.inlinePolicies);
   ctx.grantVpcAccess(role);
-  acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [
-    `${bucketRef(scope, capture)}/datacapture/${ctx.endpointName}/*`,
-    `${bucketRef(scope, capture)}/monitoring/${ctx.endpointName}/*`,
-    nagString(stack, logGroupArn),
-  ]);
-  if (!m) acknowledgeResources(role, Acknowledgements.modelPackageImages, [nagString(stack, repository)]);
+  const generated = Acknowledgements.sagemakerGeneratedNames;
+  acknowledgeWildcardResources(role, generated, [capture.arnForObjects(`datacapture/${ctx.endpointName}/*`)], LAKE_READ_ACTIONS);
+  acknowledgeWildcardResources(role, generated, [capture.arnForObjects(`monitoring/${ctx.endpointName}/*`)], LAKE_WRITE_ACTIONS);
+  acknowledgeWildcardResources(role, generated, [logGroupArn], CONTAINER_LOG_ACTIONS);
+  if (!m) acknowledgeWildcardResources(role, Acknowledgements.modelPackageImages, [repository], ECR_PULL_ACTIONS);
 
   const jobDefinition = new sagemaker.CfnDataQualityJobDefinition(scope, 'DataQualityJobDefinition', {
     jobDefinitionName: `${ctx.endpointName}-data-quality`,

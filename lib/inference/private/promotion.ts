@@ -11,7 +11,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge } from '../../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeWildcardResources } from '../../core/acknowledgements';
 import { allowServicesToPublish } from '../../core/encryption';
 import { SecureFunction } from '../../core/secure-function';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
@@ -26,7 +26,6 @@ import {
   PROMOTION_TAG_ACTIONS,
 } from './actions';
 import { toApiShape } from './api-shape';
-import { acknowledgeResources, nagString } from './nag';
 
 /**
  * The autoscaling the promotion function registers on an endpoint it created itself (CloudFormation
@@ -108,6 +107,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
     removalPolicy: ctx.removalPolicy,
   });
   acknowledge(queueDlq, Acknowledgements.deadLetterQueue);
+  acknowledgeCrossStackReference(queueDlq);
   const waitSeconds = PROMOTION_WAIT.toSeconds();
   const maxWaitSeconds = PROMOTION_MAX_WAIT.toSeconds();
   const queue = new sqs.Queue(scope, 'PromotionQueue', {
@@ -124,6 +124,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
     deadLetterQueue: { queue: queueDlq, maxReceiveCount: Math.ceil(maxWaitSeconds / waitSeconds) + 20 },
     removalPolicy: ctx.removalPolicy,
   });
+  acknowledgeCrossStackReference(queue);
 
   const fn = new SecureFunction(scope, 'PromotionFunction', {
     handlerName: 'model-promotion',
@@ -180,7 +181,8 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
       conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     }),
   );
-  acknowledgeResources(role, Acknowledgements.sagemakerGeneratedNames, [...created, packages].map((r) => nagString(stack, r)));
+  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, created, [...PROMOTION_CREATE_ACTIONS, ...PROMOTION_TAG_ACTIONS]);
+  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [packages], PROMOTION_PACKAGE_ACTIONS);
   // What gives up on an approval moves it to the DLQ itself (with the reason).
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queueDlq.queueArn] }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [key.keyArn] }));
@@ -196,6 +198,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
     removalPolicy: ctx.removalPolicy,
   });
   acknowledge(dlq, Acknowledgements.deadLetterQueue);
+  acknowledgeCrossStackReference(dlq);
   const rule = new events.Rule(scope, 'PromotionRule', {
     description: `Approved versions of ${groupName} roll out to ${ctx.endpointName}`,
     eventPattern: {
@@ -273,7 +276,7 @@ function grantApprovalChecks(scope: Construct, fn: SecureFunction): void {
   const stack = Stack.of(scope);
   const executions = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: '*/execution/*' });
   fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_EXECUTION_ACTIONS, resources: [executions] }));
-  acknowledgeResources(fn.role, Acknowledgements.approvedVersionExecutions, [nagString(stack, executions)]);
+  acknowledgeWildcardResources(fn.role, Acknowledgements.approvedVersionExecutions, [executions], PROMOTION_EXECUTION_ACTIONS);
   const lookup = new iam.ManagedPolicy(scope, 'PromotionEventHistoryPolicy', {
     description: `Lets the promotion function of ${scope.node.path} find who started the pipeline run of an approved version`,
     statements: [new iam.PolicyStatement({ actions: PROMOTION_EVENT_HISTORY_ACTIONS, resources: ['*'] })],
@@ -312,8 +315,8 @@ function grantAndTriggerScaling(scope: Construct, fn: SecureFunction, dlq: sqs.I
       conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
     }),
   );
-  acknowledgeResources(role, Acknowledgements.scalableTargetIds, [nagString(stack, scalableTargets)]);
-  acknowledgeResources(role, Acknowledgements.targetTrackingAlarms, [nagString(stack, alarms[0])]);
+  acknowledgeWildcardResources(role, Acknowledgements.scalableTargetIds, [scalableTargets], PROMOTION_SCALING_ACTIONS);
+  acknowledgeWildcardResources(role, Acknowledgements.targetTrackingAlarms, [alarms[0]], PROMOTION_ALARM_ACTIONS);
 
   return new events.Rule(scope, 'ScalingRule', {
     description: `When ${ctx.endpointName} is in service, the promotion function registers its autoscaling`,

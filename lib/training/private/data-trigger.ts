@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeCrossStackReference } from '../../core/acknowledgements';
 import { allowServicesToPublish } from '../../core/encryption';
 import { SecureFunction } from '../../core/secure-function';
 import { TRIGGER_PIPELINE_ACTIONS } from './actions';
@@ -63,6 +64,7 @@ export class RetrainDataTrigger extends Construct {
       // Events that cannot be handled after 10 receives end in the function's dead-letter queue.
       deadLetterQueue: { queue: this.function.deadLetterQueue, maxReceiveCount: 10 },
     });
+    acknowledgeCrossStackReference(this.queue);
     // EventBridge encrypts the messages it sends to the queue with the key.
     allowServicesToPublish(props.encryptionKey, ['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
 

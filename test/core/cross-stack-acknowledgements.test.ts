@@ -1,0 +1,132 @@
+import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  AuditTrail,
+  DataZone,
+  GenAIApi,
+  Guardrail,
+  GuardrailFunction,
+  InferenceEndpoint,
+  ModelSource,
+  ModelTarget,
+  SecureDataLake,
+  TrainingImage,
+  TrainingPipeline,
+} from '../../lib';
+import { acknowledgeCrossStackReference } from '../../lib/core/acknowledgements';
+import { ComplianceMatrix } from '../helpers/compliance';
+
+const DLC = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker';
+const MONITOR = '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest';
+
+/**
+ * Every construct that takes a lake, a key or a log bucket, built in stack `Serving` on the lake, key and
+ * access-log bucket of stack `Shared` (nested in one construct, so the matrix attributes the findings of
+ * both stacks to the configuration): each granular IAM5 id and each Control Tower key or log-bucket rule
+ * sees a cross-stack reference.
+ */
+function crossStack(app: App, name: string): void {
+  const root = new Construct(app, name);
+  const shared = new Stack(root, 'Shared');
+  const lake = new SecureDataLake(shared, 'Lake');
+  const serving = new Stack(root, 'Serving');
+  const key = lake.encryptionKey;
+  const guardrail = new Guardrail(serving, 'Guardrail');
+  const generate = new GuardrailFunction(serving, 'Generate', { guardrail, dataLake: lake, modelTarget: ModelTarget.bedrock('amazon.nova-lite-v1:0'), encryptionKey: key });
+  new GenAIApi(serving, 'Api', { generateFunction: generate.function, dataLake: lake, encryptionKey: key });
+  new AuditTrail(serving, 'Audit', { dataLake: lake, encryptionKey: key, serverAccessLogsBucket: lake.accessLogBucket });
+  new TrainingPipeline(serving, 'Training', {
+    dataLake: lake,
+    encryptionKey: key,
+    trainingImage: TrainingImage.fromImageUri(DLC),
+    evaluationImage: TrainingImage.fromImageUri(DLC),
+    qualityGate: { metricName: 'metrics.accuracy.value', threshold: 0.8 },
+    dataTrigger: { zone: DataZone.FEEDBACK, prefix: 'feedback/', debounce: Duration.hours(6) },
+    feedbackPrefix: 'feedback/',
+  });
+  new InferenceEndpoint(serving, 'Endpoint', {
+    dataLake: lake,
+    encryptionKey: key,
+    model: ModelSource.fromModelPackage(serving.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: 'llm/3' })),
+    modelPackageGroupName: 'llm',
+    instanceType: 'ml.g5.2xlarge',
+    minCapacity: 2,
+    maxCapacity: 3,
+    monitoring: { imageUri: MONITOR, baselineStatisticsKey: 'baselines/statistics.json', baselineConstraintsKey: 'baselines/constraints.json' },
+  });
+}
+
+describe.each([
+  ['weak', 'Fn::GetStackOutput'],
+  ['strong', 'Fn::ImportValue'],
+])('across stacks, %s references (one synth)', (strength, intrinsic) => {
+  const matrix = new ComplianceMatrix(undefined, { context: { '@aws-cdk/core:defaultCrossStackReferences': strength } });
+  matrix.add('Xs', (app) => crossStack(app, 'Xs'));
+
+  // A function encrypted with a key that is an import, but not of a key of this app: the rule's finding stays.
+  matrix.add('Foreign', (app) => {
+    const stack = new Stack(app, 'Foreign');
+    const lake = new SecureDataLake(stack, 'Lake');
+    const key = kms.Key.fromKeyArn(stack, 'TeamKey', Fn.importValue('SecurityTeamKeyArn'));
+    new GuardrailFunction(stack, 'Generate', {
+      guardrail: new Guardrail(stack, 'Guardrail'),
+      dataLake: lake,
+      modelTarget: ModelTarget.bedrock('amazon.nova-lite-v1:0'),
+      encryptionKey: key,
+      invocationLogging: false,
+    });
+  });
+
+  // The helper on raw queues: only an import of the Arn of an AWS::KMS::Key counts, as rendered.
+  matrix.add('Raw', (app) => {
+    const root = new Construct(app, 'Raw');
+    const producer = new Stack(root, 'Producer');
+    const key = new kms.Key(producer, 'Key', { enableKeyRotation: true });
+    const bucket = new s3.Bucket(producer, 'Bucket');
+    const consumer = new Stack(root, 'Consumer');
+    const queue = (id: string, queueKey: kms.IKey) => {
+      const q = new sqs.Queue(consumer, id, { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: queueKey });
+      acknowledgeCrossStackReference(q);
+      return q;
+    };
+    queue('KeyOfAnotherStack', key);
+    queue('BucketArnAsKey', kms.Key.fromKeyArn(consumer, 'NotAKey', bucket.bucketArn));
+    const overridden = queue('Overridden', key);
+    (overridden.node.defaultChild as sqs.CfnQueue).addPropertyOverride('KmsMasterKeyId', Fn.importValue('SomethingElse'));
+  });
+
+  test(`every library construct on another stack's lake, key and log bucket: zero findings, and the references really are ${intrinsic}`, () => {
+    expect(matrix.findings('Xs')).toEqual([]);
+    const serving = JSON.stringify(matrix.template('Xs/Serving').toJSON());
+    expect(serving).toContain(`"${intrinsic}"`);
+    // The queues, log groups and trail of Serving are encrypted with Shared's key, through the import.
+    const resources = matrix.template('Xs/Serving').toJSON().Resources as Record<string, any>;
+    const keyed = Object.values(resources).filter((r) => ['AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::CloudTrail::Trail'].includes(r.Type));
+    expect(keyed.length).toBeGreaterThan(8);
+    for (const r of keyed) {
+      const keyId = r.Properties.KmsMasterKeyId ?? r.Properties.KmsKeyId ?? r.Properties.KMSKeyId;
+      expect(Object.keys(keyId)).toEqual([intrinsic]);
+    }
+  });
+
+  test('a key imported from an export that is not a key of the app is still reported by the Control Tower rules', () => {
+    const ct = matrix.findings('Foreign').filter((f) => f.startsWith('cdk-validator-cfnguard'));
+    expect(ct).toEqual([
+      'cdk-validator-cfnguard cloudwatch_log_group_encrypted_check @ Foreign/Generate/Resource/LogGroup/Resource',
+      'cdk-validator-cfnguard sqs_queue_encrypted_check @ Foreign/Generate/Resource/DeadLetterQueue/Resource',
+      'cdk-validator-cfnguard sqs_queue_encrypted_check @ Foreign/Generate/ReviewDeadLetterQueue/Resource',
+      'cdk-validator-cfnguard sqs_queue_encrypted_check @ Foreign/Generate/ReviewQueue/Resource',
+    ]);
+  });
+
+  test('acknowledgeCrossStackReference: a key of another stack yes; a bucket ARN as key, or an override, no', () => {
+    const encrypted = matrix.findings('Raw').filter((f) => f.includes('sqs_queue_encrypted_check'));
+    expect(encrypted).toEqual([
+      'cdk-validator-cfnguard sqs_queue_encrypted_check @ Raw/Consumer/BucketArnAsKey/Resource',
+      'cdk-validator-cfnguard sqs_queue_encrypted_check @ Raw/Consumer/Overridden/Resource',
+    ]);
+  });
+});

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createUserApp, UserApp } from './helpers/user-app';
+
+const EXAMPLE = join(__dirname, '..', 'examples', 'src', 'multi-stack.ts');
+const STACKS = ['ExampleData', 'ExampleTraining', 'ExamplePlatform', 'ExampleImports'];
+
+/**
+ * examples/src/multi-stack.ts, as a user's TypeScript app that installs the packed library: compiled with
+ * tsc against the package's own types, then `cdk synth` with every compliance pack, once per reference
+ * style. Library resources consume another stack's lake, key and log bucket through the references CDK
+ * generates, and no finding may remain.
+ */
+describe('the multi-stack example in a user app (packed library, every compliance pack)', () => {
+  let app: UserApp;
+
+  beforeAll(() => {
+    app = createUserApp({
+      files: {
+        'multi-stack.ts': readFileSync(EXAMPLE, 'utf8'),
+        'tsconfig.json': JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, outDir: 'dist', types: [],
+          },
+          files: ['multi-stack.ts'],
+        }),
+      },
+      cdkJson: { app: 'node dist/multi-stack.js' },
+    });
+    const tsc = app.exec('tsc', ['-p', '.']);
+    expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
+    expect(tsc.status).toBe(0);
+  });
+  afterAll(() => app?.remove());
+
+  test.each([
+    ['weak', 'Fn::GetStackOutput', 'Fn::ImportValue'],
+    ['strong', 'Fn::ImportValue', 'Fn::GetStackOutput'],
+  ])('%s references: cdk synth succeeds with zero findings, and stack B really reads the lake through %s', (strength, intrinsic, other) => {
+    const out = `cdk.out.${strength}`;
+    const r = app.exec('cdk', ['synth', '--quiet', '--no-notices', '-o', out, '-c', `@aws-cdk/core:defaultCrossStackReferences=${strength}`], { CDK_VALIDATION: 'true' });
+    expect(r.stderr).not.toMatch(/^\s*(ERROR|WARNING)\b/m); // INFO annotations (NVMe storage) are expected
+    expect(r.status).toBe(0);
+
+    const read = (file: string) => JSON.parse(readFileSync(join(app.dir, out, file), 'utf8'));
+    const manifest = read('manifest.json');
+    const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([name]) => name);
+    expect(stacks.sort()).toEqual([...STACKS].sort());
+    const report = read('validation-report.json');
+    expect(report.pluginReports.map((p: any) => p.pluginName)).toContain('cdk-validator-cfnguard');
+    expect(report.pluginReports.flatMap((p: any) => p.violations)).toEqual([]);
+
+    // What made it clean: acknowledgements computed in B's template, with the reference rendered there.
+    const acknowledged: string[] = [];
+    for (const [path, entries] of Object.entries<any[]>(read('ExampleTraining.metadata.json'))) {
+      for (const e of entries) if (e.type === 'aws:cdk:acknowledged-rules') acknowledged.push(...Object.keys(e.data).map((id) => `${path} ${id}`));
+    }
+    const rendered = strength === 'weak' ? '{"Fn::GetStackOutput":{"StackName":"ExampleData"' : 'ExampleData:ExportsOutputFnGetAttLakeCuratedBucket';
+    expect(acknowledged.some((a) => a.startsWith('/ExampleTraining/FineTune/Role/DefaultPolicy/Resource ') && a.includes(`AwsSolutions-IAM5[Resource::${rendered}`) && a.endsWith('/training/*]'))).toBe(true);
+    expect(acknowledged).toContain('/ExampleTraining/FineTune/DataTrigger/Queue/Resource cdk-validator-cfnguard::sqs_queue_encrypted_check');
+
+    // The training and endpoint roles name A's buckets, and B's queues and log groups use A's key, through the references.
+    const training = read('ExampleTraining.template.json');
+    const text = JSON.stringify(training);
+    expect(text).toContain(`"${intrinsic}"`);
+    expect(text).not.toContain(`"${other}"`);
+    // The data trigger's queues are encrypted with the lake's key (the endpoint's with a key of its own).
+    const queues = Object.entries<any>(training.Resources).filter(([id, res]) => res.Type === 'AWS::SQS::Queue' && id.startsWith('FineTuneDataTrigger'));
+    expect(queues).toHaveLength(2);
+    for (const [, q] of queues) expect(Object.keys(q.Properties.KmsMasterKeyId)).toEqual([intrinsic]);
+  });
+});
