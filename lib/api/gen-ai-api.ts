@@ -139,7 +139,9 @@ export interface GenAIApiProps {
   readonly throttlingBurstLimit?: number;
   /**
    * Require an API key (`x-api-key`) in addition to the authorization, so the usage plan's quota and
-   * throttle apply per key. Keys are added with `api.usagePlan.addApiKey(key)`.
+   * throttle (`throttlingRateLimit`, `throttlingBurstLimit` per key) apply per caller. Keys are added with
+   * `api.usagePlan.addApiKey(key)`. Without keys API Gateway has no per-caller throttling: the usage plan
+   * then has no throttle (it would apply to no request) and the stage throttle limits all callers together.
    * @default false
    */
   readonly apiKeyRequired?: boolean;
@@ -228,7 +230,7 @@ export class GenAIApi extends Construct {
   public readonly feedbackFallbackQueue: sqs.Queue;
   /** Records the redrive could not write after 100 attempts (alarmed, kept 14 days). */
   public readonly feedbackDeadLetterQueue: sqs.Queue;
-  /** The usage plan of the stage. */
+  /** The usage plan of the stage: per-key throttle and quota with `apiKeyRequired`, empty without. */
   public readonly usagePlan: apigw.UsagePlan;
   /** The encrypted access log group (JSON lines). */
   public readonly accessLogGroup: logs.ILogGroup;
@@ -417,10 +419,16 @@ export class GenAIApi extends Construct {
       if (authorization.authorizationType === apigw.AuthorizationType.IAM) acknowledge(method, Acknowledgements.apiIamAuthorization);
     }
 
+    // API Gateway applies a usage plan's throttle and quota per API key and to nothing else, so they are
+    // set only when every request carries a key; without keys the stage throttle (all callers together)
+    // and the WAF per-IP rate rule are the limits, and the plan stays empty, ready for keys.
+    const perKey = props.apiKeyRequired ?? false;
     this.usagePlan = this.restApi.addUsagePlan('UsagePlan', {
-      description: `Throttle${props.quotaRequestsPerDay ? ' and daily quota' : ''} per API key of ${this.node.path}`,
-      throttle: { rateLimit: rate, burstLimit: burst },
-      quota: props.quotaRequestsPerDay ? { limit: props.quotaRequestsPerDay, period: apigw.Period.DAY } : undefined,
+      description: perKey
+        ? `Throttle${props.quotaRequestsPerDay ? ' and daily quota' : ''} per API key of ${this.node.path}`
+        : `No per-caller limits: ${this.node.path} requires no API keys (the stage throttle applies to all callers together)`,
+      throttle: perKey ? { rateLimit: rate, burstLimit: burst } : undefined,
+      quota: perKey && props.quotaRequestsPerDay ? { limit: props.quotaRequestsPerDay, period: apigw.Period.DAY } : undefined,
       apiStages: [{ api: this.restApi, stage }],
     });
     acknowledge(stage, [...Acknowledgements.apiResponsesNotCached, ...Acknowledgements.apiLambdaBackends]);

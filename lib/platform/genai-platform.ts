@@ -247,6 +247,7 @@ export class GenAIPlatform extends Construct {
       logRetention: this.profile.logRetention,
       serverAccessLogsBucket: this.dataLake instanceof SecureDataLake ? this.dataLake.accessLogBucket : undefined,
       alarmTopic: this.alarmTopic,
+      objectLockMode: this.profile.auditObjectLockMode,
       // Trail log files are object-locked: they are never destroyed with the stack.
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.RETAIN : removalPolicy,
     });

@@ -218,9 +218,10 @@ describe('GenAIApi defaults', () => {
     }
   });
 
-  test('a usage plan on stage v1 with the stage throttle and no quota', () => {
+  test('without API keys the usage plan on stage v1 has no throttle or quota (they would apply to no request)', () => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      Throttle: { RateLimit: 50, BurstLimit: 100 },
+      Throttle: Match.absent(),
+      Description: Match.stringLikeRegexp('No per-caller limits'),
       ApiStages: [{ ApiId: { Ref: logicalId(stack, api.restApi) }, Stage: { Ref: Match.stringLikeRegexp('^ApiDeploymentStagev1') } }],
       Quota: Match.absent(),
     });

@@ -78,6 +78,24 @@ describe('SecureDataLake defaults', () => {
     }
   });
 
+  test('zone bucket policies deny puts that name another KMS key, SSE-S3 or SSE-C', () => {
+    const { stack, lake } = lakeStack();
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy')) as any[];
+    const keyArn = stack.resolve(lake.encryptionKey.keyArn);
+    for (const zone of lake.zones) {
+      const bucketRef = stack.resolve((lake.bucket(zone).node.defaultChild as s3.CfnBucket).ref);
+      const policy = policies.find((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(bucketRef));
+      const objects = { 'Fn::Join': ['', [stack.resolve(lake.bucket(zone).bucketArn), '/*']] };
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          { Sid: 'DenyOtherKmsKeys', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [keyArn] } } },
+          { Sid: 'DenySseS3', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { StringEquals: { 's3:x-amz-server-side-encryption': 'AES256' } } },
+          { Sid: 'DenySseC', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } } },
+        ]),
+      );
+    }
+  });
+
   test('the access-log bucket is SSE-S3 and lets S3 log delivery write through its policy', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },

@@ -7,9 +7,9 @@ import { strictApp, validatingEnv } from '../helpers/compliance';
 
 describe('GenAIPlatformStack', () => {
   test.each([
-    ['DEV', PlatformProfile.DEV, false],
-    ['PROD', PlatformProfile.PROD, true],
-  ])('%s: environment-agnostic, termination protection as the profile says, tagged, data retained', (_n, profile, protectedStack) => {
+    ['DEV', PlatformProfile.DEV, false, 'GOVERNANCE'],
+    ['PROD', PlatformProfile.PROD, true, 'COMPLIANCE'],
+  ])('%s: environment-agnostic, termination protection as the profile says, tagged, data retained, audit lock mode', (_n, profile, protectedStack, lockMode) => {
     const app = strictApp();
     const stack = new GenAIPlatformStack(app, 'P', { platform: { profile, costCenter: 'cc-42' } });
     expect(stack.terminationProtection).toBe(protectedStack);
@@ -18,6 +18,9 @@ describe('GenAIPlatformStack', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CloudTrail::Trail', 1);
     template.resourceCountIs('AWS::S3::Bucket', 7);
+    expect(profile.auditObjectLockMode).toBe(lockMode);
+    const trailBucket = stack.resolve((stack.platform.auditTrail.bucket.node.defaultChild as any).logicalId);
+    expect(template.toJSON().Resources[trailBucket].Properties.ObjectLockConfiguration.Rule.DefaultRetention).toEqual({ Mode: lockMode, Days: 365 });
     template.hasResourceProperties('AWS::S3::Bucket', {
       Tags: [
         { Key: 'cost-center', Value: 'cc-42' },
