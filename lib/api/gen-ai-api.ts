@@ -13,7 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagBucketArn } from '../core/acknowledgements';
-import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { createEncryptedLogGroup, createKey, createNotificationTopic, grantKeyVia, validateLogRetention } from '../core/encryption';
 import { validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
@@ -383,7 +383,7 @@ export class GenAIApi extends Construct {
     feedbackFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.feedbackFallbackQueue.queueArn] }),
     );
-    this.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantKeyVia(this.encryptionKey, fn, ['sqs'], 'kms:GenerateDataKey', 'kms:Decrypt');
     fn.addEventSource(new SqsEventSource(this.feedbackFallbackQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
     acknowledgeObjectWildcard(
       feedbackFunction.role,

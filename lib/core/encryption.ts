@@ -1,4 +1,5 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -28,39 +29,85 @@ export function createKey(scope: Construct, id: string, description: string, rem
   return key;
 }
 
+/** The log group ARNs each key's CloudWatch Logs statement names (one statement per key). */
+const logGroupsOfKey = new WeakMap<kms.IKey, string[]>();
+
 /**
- * Lets CloudWatch Logs in this account and region use the key for log groups (no-op for imported keys,
- * whose policy the owner manages).
+ * Lets CloudWatch Logs use the key for exactly the named log group (the statement's encryption-context
+ * condition lists every log group the library encrypts with the key; no-op for imported keys, whose
+ * policy the owner manages).
+ *
+ * @param logGroupName the name of the log group (known at synth time: the condition cannot reference the
+ * group itself, which depends on the key)
  */
-export function allowCloudWatchLogs(key: kms.IKey): void {
-  const stack = Stack.of(key);
+export function allowCloudWatchLogs(key: kms.IKey, logGroupName: string): void {
+  const arn = Stack.of(key).formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const known = logGroupsOfKey.get(key);
+  if (known) {
+    if (!known.includes(arn)) known.push(arn);
+    return;
+  }
+  const arns = [arn];
+  logGroupsOfKey.set(key, arns);
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogs',
       principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
       actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        },
-      },
+      conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': Lazy.list({ produce: () => arns }) } },
     }),
   );
 }
 
-/** Lets the named AWS services publish to SNS topics or SQS queues encrypted with the key. */
+/**
+ * `aws:SourceArn` of the services that publish to this library's topics and queues: EventBridge rules and
+ * CloudWatch alarms of this account and region (both send it when they use a key for SNS or SQS).
+ */
+function sourceArnOf(scope: Construct, servicePrincipal: string): string | undefined {
+  const stack = Stack.of(scope);
+  switch (servicePrincipal) {
+    case 'events.amazonaws.com':
+      return stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' });
+    case 'cloudwatch.amazonaws.com':
+      return stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Lets the named AWS services publish to SNS topics or SQS queues encrypted with the key, only from this
+ * account (`aws:SourceAccount`) and, for EventBridge and CloudWatch, only from rules and alarms of this
+ * account and region (`aws:SourceArn`).
+ */
 export function allowServicesToPublish(key: kms.IKey, servicePrincipals: string[]): void {
-  if (servicePrincipals.length === 0) return;
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowServicePublish',
-      principals: servicePrincipals.map((p) => new iam.ServicePrincipal(p)),
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-    }),
-  );
+  for (const principal of servicePrincipals) {
+    const sourceArn = sourceArnOf(key, principal);
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `AllowPublish${principal.split('.')[0].replace(/^./, (c) => c.toUpperCase())}`,
+        principals: [new iam.ServicePrincipal(principal)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ...(sourceArn ? { ArnLike: { 'aws:SourceArn': sourceArn } } : {}) },
+      }),
+    );
+  }
+}
+
+/**
+ * Grants key actions for use through the named services only (`kms:ViaService`, e.g. `s3`, `sqs`):
+ * the grantee can use the key to read and write those services' resources, never call KMS directly with it.
+ *
+ * @param services service prefixes, e.g. `['s3']`; each becomes `<service>.<region>.amazonaws.com`
+ */
+export function grantKeyVia(key: kms.IKey, grantee: iam.IGrantable, services: string[], ...actions: string[]): iam.Grant {
+  const grant = key.grant(grantee, ...actions);
+  const via = { 'kms:ViaService': services.map((service) => `${service}.${Aws.REGION}.amazonaws.com`) };
+  grant.principalStatement?.addCondition('StringEquals', via);
+  grant.resourceStatement?.addCondition('StringEquals', via);
+  return grant;
 }
 
 const RETENTION_DAYS = new Set<number>(
@@ -88,14 +135,20 @@ export interface EncryptedLogGroupOptions {
   readonly logGroupName?: string;
 }
 
-/** A log group encrypted with the key (whose policy is extended for CloudWatch Logs), retained by default. */
+/**
+ * A log group encrypted with the key (whose policy is extended for CloudWatch Logs, for this group only),
+ * retained by default. Without `logGroupName` the name is generated from the stack name and construct
+ * path (`/genai/<stack>/<path>-<id>`), so the key policy can name the group.
+ */
 export function createEncryptedLogGroup(scope: Construct, id: string, options: EncryptedLogGroupOptions): logs.LogGroup {
-  allowCloudWatchLogs(options.encryptionKey);
+  // The stack name keeps two deployments of the same app (different stack names) apart.
+  const logGroupName = options.logGroupName ?? `/genai/${Stack.of(scope).stackName}/${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${id}`;
+  allowCloudWatchLogs(options.encryptionKey, logGroupName);
   const group = new logs.LogGroup(scope, id, {
     encryptionKey: options.encryptionKey,
     retention: options.retention ?? logs.RetentionDays.ONE_YEAR,
     removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
-    logGroupName: options.logGroupName,
+    logGroupName,
   });
   // The key policy statement must exist before CloudWatch Logs can use the key.
   if (options.encryptionKey instanceof kms.Key) {
@@ -115,4 +168,22 @@ export function createNotificationTopic(scope: Construct, id: string, encryption
     enforceSSL: true,
     displayName,
   });
+}
+
+/**
+ * Sends the rule's events to the topic. Unlike `targets.SnsTopic`, which lets EventBridge publish with no
+ * condition, the topic policy statement admits only this rule (`aws:SourceArn`) of this account.
+ *
+ * @param message what to publish (the event itself when omitted)
+ */
+export function addTopicTarget(rule: events.Rule, topic: sns.ITopic, message?: events.RuleTargetInput): void {
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
+  rule.addTarget({ bind: () => ({ arn: topic.topicArn, input: message }) });
 }

@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
-import { createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { createKey, createNotificationTopic, grantKeyVia, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
@@ -282,7 +282,7 @@ export class GuardrailFunction extends Construct {
     });
     props.dataLake.grantWrite(fn.role, DataZone.INFERENCE_CAPTURE, prefix);
     iam.Grant.addToPrincipal({ grantee: fn.role, actions: [...REVIEW_QUEUE_ACTIONS], resourceArns: [this.reviewQueue.queueArn] });
-    this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantKeyVia(this.encryptionKey, fn.role, ['sqs'], 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledgeObjectWildcard(fn.role, nagBucketArn(this, this.traceBucket), `/${prefix}*`, 'the function writes one trace object per request under its trace prefix');
 
     fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);

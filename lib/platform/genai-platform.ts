@@ -343,6 +343,7 @@ export class GenAIPlatform extends Construct {
           ? { zone: DataZone.FEEDBACK, prefix: FEEDBACK_PREFIX, debounce: profile.retrainDebounce }
           : undefined,
       alarmTopic: this.alarmTopic,
+      operationsKey: this.operationsKey,
       removalPolicy,
     });
     this.dashboard.addWidgets(

@@ -2,7 +2,6 @@ import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Size, SizeRound
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,7 +9,8 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeWildcardResources, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
-import { createNotificationTopic } from '../core/encryption';
+import { allowObjectEncryptionKey } from '../core/buckets';
+import { addTopicTarget, createKey, createNotificationTopic } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
@@ -309,11 +309,16 @@ export interface TrainingPipelineProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Key of job outputs, checkpoints, volumes (where the instance type allows it), the alarm topic and
-   * the trigger's queue and function.
+   * Key of job outputs, checkpoints and volumes (where the instance type allows it).
    * @default - the data lake's key
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Key of the operational resources: the alarm topic and the data trigger's queue, function environment,
+   * logs and dead-letter queue (never the data key, so reading alarms or logs grants nothing on data).
+   * @default - a new customer-managed key with rotation, created when an alarm topic or data trigger needs it
+   */
+  readonly operationsKey?: kms.IKey;
   /**
    * Prefix in MODEL_ARTIFACTS under which each execution writes `<execution id>/{model,checkpoints,evaluation}`.
    * @default - `pipelines/<pipeline name>/`
@@ -423,6 +428,8 @@ export class TrainingPipeline extends Construct {
     this.pipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName });
     this.artifactsPrefix = props.artifactsPrefix !== undefined ? this.prefix('artifactsPrefix', props.artifactsPrefix) : `pipelines/${this.pipelineName}/`;
     const key = props.encryptionKey ?? lake.encryptionKey;
+    // Job outputs and checkpoints name this key; the artifacts bucket accepts it besides its own.
+    if (key !== lake.encryptionKey) allowObjectEncryptionKey(lake.bucket(DataZone.MODEL_ARTIFACTS), key);
 
     this.modelPackageGroupName = Names.uniqueResourceName(this, { maxLength: 63, separator: '-' }).toLowerCase();
     this.modelPackageGroup = new sagemaker.CfnModelPackageGroup(this, 'ModelPackageGroup', {
@@ -587,7 +594,10 @@ export class TrainingPipeline extends Construct {
     this.acknowledgePrefix(role, artifacts, this.artifactsPrefix, "this pipeline's models, checkpoints and evaluation reports");
 
     // ---- alarm on failed executions ---------------------------------------------------------------
-    this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', key, 'Training pipeline alarms');
+    let operationsKey = props.operationsKey;
+    const opsKey = () =>
+      (operationsKey ??= createKey(this, 'OperationsKey', `Encrypts the alarm topic and retrain trigger of ${this.node.path}`, props.removalPolicy ?? RemovalPolicy.RETAIN));
+    this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', opsKey(), 'Training pipeline alarms');
     this.failedExecutionRule = new events.Rule(this, 'FailedExecutionRule', {
       description: `Notifies when an execution of ${this.node.path} fails`,
       eventPattern: {
@@ -596,12 +606,12 @@ export class TrainingPipeline extends Construct {
         detail: { pipelineArn: [this.pipelineArn], currentPipelineExecutionStatus: ['Failed'] },
       },
     });
-    this.failedExecutionRule.addTarget(
-      new targets.SnsTopic(this.alarmTopic, {
-        message: events.RuleTargetInput.fromText(
-          `SageMaker pipeline execution failed: ${events.EventField.fromPath('$.detail.pipelineExecutionArn')} (${events.EventField.fromPath('$.detail.pipelineExecutionDisplayName')}). See the step failure in SageMaker Studio or DescribePipelineExecution.`,
-        ),
-      }),
+    addTopicTarget(
+      this.failedExecutionRule,
+      this.alarmTopic,
+      events.RuleTargetInput.fromText(
+        `SageMaker pipeline execution failed: ${events.EventField.fromPath('$.detail.pipelineExecutionArn')} (${events.EventField.fromPath('$.detail.pipelineExecutionDisplayName')}). See the step failure in SageMaker Studio or DescribePipelineExecution.`,
+      ),
     );
 
     // ---- retraining ---------------------------------------------------------------------------------
@@ -638,7 +648,7 @@ export class TrainingPipeline extends Construct {
         debounce,
         pipelineName: this.pipelineName,
         pipelineArn: this.pipelineArn,
-        encryptionKey: key,
+        encryptionKey: opsKey(),
         removalPolicy: props.removalPolicy,
       });
     }

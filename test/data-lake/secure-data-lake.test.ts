@@ -197,7 +197,13 @@ describe('SecureDataLake grants', () => {
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [curated, '/train/*']] } },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: curated, Condition: { StringLike: { 's3:prefix': ['train/*'] } } },
       { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: curated },
-      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] } },
+      // The key only through S3: the grant reads objects, it cannot decrypt anything else with the key.
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } },
+      },
     ]);
   });
 
@@ -207,7 +213,7 @@ describe('SecureDataLake grants', () => {
     const doc = (Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0] as any).Properties.PolicyDocument.Statement;
     expect(doc).toEqual([
       expect.objectContaining({ Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'] }),
-      expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+      expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } } }),
     ]);
     expect(JSON.stringify(doc)).not.toMatch(/Delete/);
   });

@@ -27,6 +27,8 @@ function build(props: Partial<InferenceEndpointProps> = {}, withModel = true) {
 const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}`) });
 /** The same as `ref`/`arnOf`, for plain jest matchers. */
 const jref = (prefix: string) => ({ Ref: expect.stringMatching(new RegExp(`^${prefix}`)) });
+/** The lake's grants name its key for use through S3 only. */
+const VIA_S3 = { StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } };
 const jarn = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}`)), 'Arn'] });
 const objects = (bucketPrefix: string, suffix: string) => ({ 'Fn::Join': ['', [jarn(bucketPrefix), suffix]] });
 const arnOf = (prefix: string) => ({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'Arn'] });
@@ -171,7 +173,7 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
     expect(s).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('LakeModelArtifactsBucket', '/*') },
       { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: jarn('LakeModelArtifactsBucket') },
-      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey') },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey'), Condition: VIA_S3 },
       { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${endpoint.endpointName}/*`) },
       { Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':*:repository/*']] } },
       { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
@@ -364,7 +366,8 @@ describe('InferenceEndpoint props', () => {
     expect(statements(template, 'EndpointExecutionRole')).toEqual(
       expect.arrayContaining([
         { Effect: 'Allow', Action: 'sns:Publish', Resource: [jref('EndpointAsyncErrorTopic'), jref('EndpointAsyncSuccessTopic')] },
-        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [jarn('EndpointKey'), jarn('LakeKey')] },
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('EndpointKey') },
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey'), Condition: VIA_S3 },
         {
           Effect: 'Allow',
           Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'],
@@ -520,7 +523,7 @@ describe('InferenceEndpoint drift monitoring', () => {
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${name}/*`) },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: jarn('LakeInferenceCaptureBucket'), Condition: { StringLike: { 's3:prefix': [`datacapture/${name}/*`] } } },
       { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: jarn('LakeInferenceCaptureBucket') },
-      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey') },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey'), Condition: VIA_S3 },
       { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('LakeInferenceCaptureBucket', `/monitoring/${name}/*`) },
       {
         Effect: 'Allow',

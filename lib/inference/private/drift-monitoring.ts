@@ -2,13 +2,13 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge } from '../../core/acknowledgements';
+import { addTopicTarget } from '../../core/encryption';
 import { GenAIValidationError } from '../../core/errors';
 import { DataZone } from '../../data-lake/data-zone';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
@@ -146,8 +146,8 @@ export function createDataQualityMonitoring(scope: Construct, options: DriftMoni
         ExitMessage: events.Match.prefix('CompletedWithViolations'),
       },
     },
-    targets: [new targets.SnsTopic(ctx.alarmTopic)],
   });
+  addTopicTarget(rule, ctx.alarmTopic);
   const violations = new cloudwatch.Metric({
     namespace: 'AWS/Events',
     metricName: 'TriggeredRules',
