@@ -12,13 +12,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagBucketArn } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, grantKeyVia, validateLogRetention } from '../core/encryption';
 import { validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
-import { createAccountLoggingRole, logGroupsArn } from './private/account-logging';
+import { accountLogging } from './private/account-logging';
 import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSchema } from './private/models';
 import { createManagedWebAcl } from './private/web-acl';
 
@@ -177,11 +177,20 @@ export interface GenAIApiProps {
   readonly loggingLevel?: apigw.MethodLoggingLevel;
   /**
    * Create the role API Gateway logs with and set it in the account's API Gateway settings
-   * (`AWS::ApiGateway::Account`, one per account and region). Set `false` when the account already has
-   * one (a landing zone, or another stack of this library in the same account and region).
+   * (`AWS::ApiGateway::Account`, one per account and region). A stack holds one such setting however
+   * many APIs it has (the first API creates it, the others reuse it). Before setting it, the deployment
+   * reads the current role and fails with a message naming it when someone else set it (another stack
+   * in the same account and region, a landing zone), unless `takeOverAccountSettings`. Set `false` to
+   * leave the account's setting alone and log through the role it has.
    * @default true
    */
   readonly configureAccountLogging?: boolean;
+  /**
+   * Replace the account's API Gateway logging role when someone else set it, instead of failing the
+   * deployment (their APIs then log through this stack's role, which has the same permissions).
+   * @default false
+   */
+  readonly takeOverAccountSettings?: boolean;
   /**
    * 5XX responses in 5 minutes at which the server-error alarm fires.
    * @default 5
@@ -323,10 +332,8 @@ export class GenAIApi extends Construct {
     });
     stage.node.addDependency(this.executionLogGroup);
     if (props.configureAccountLogging ?? true) {
-      const { role, account } = createAccountLoggingRole(this);
+      const { account } = accountLogging(this, { encryptionKey: this.encryptionKey, takeOver: props.takeOverAccountSettings ?? false, removalPolicy, logRetention });
       stage.node.addDependency(account);
-      acknowledge(role, Acknowledgements.inlinePolicies);
-      acknowledgeWildcardResources(role, Acknowledgements.apiGatewayAccountLogging, [logGroupsArn(this)]);
     }
 
     for (const [id, type] of [

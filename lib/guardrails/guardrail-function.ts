@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -119,11 +119,20 @@ export interface GuardrailFunctionProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Turn on Bedrock model invocation logging into the lake (Bedrock targets only). The setting is one per
-   * account and region: turn it off when another stack (or another GuardrailFunction) manages it.
-   * @default true for Bedrock targets
+   * Turn on Bedrock model invocation logging (metadata only: model, caller, token counts, latency; no
+   * prompt or answer text) into the lake (Bedrock targets only). The setting is one per account and
+   * region: a stack holds at most one, and a deployment that finds a configuration someone else set
+   * fails with a message naming it unless `takeOverAccountSettings`. Turn it off when another stack or a
+   * landing zone manages it.
+   * @default true for the first GuardrailFunction with a Bedrock target in the stack, false otherwise
    */
   readonly invocationLogging?: boolean;
+  /**
+   * Replace the account's Bedrock invocation logging configuration when someone else set it, instead of
+   * failing the deployment.
+   * @default false
+   */
+  readonly takeOverAccountSettings?: boolean;
   /**
    * Retention of the function's encrypted log group.
    * @default logs.RetentionDays.ONE_YEAR
@@ -303,8 +312,18 @@ export class GuardrailFunction extends Construct {
     if (props.invocationLogging === true && !target.isBedrock) {
       throw new GenAIValidationError(this, 'invocationLogging', true, 'true only with a Bedrock model target (SageMaker endpoints capture data themselves)');
     }
-    if (props.invocationLogging ?? target.isBedrock) {
-      this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', { dataLake: props.dataLake, encryptionKey: this.encryptionKey, removalPolicy });
+    // One setting per account and region, so one per stack: by default only the stack's first Bedrock
+    // target turns it on (an explicit `true` on a second one is a synth error).
+    const stackHasLogging = Stack.of(this)
+      .node.findAll()
+      .some((c) => c instanceof BedrockInvocationLogging);
+    if (props.invocationLogging ?? (target.isBedrock && !stackHasLogging)) {
+      this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', {
+        dataLake: props.dataLake,
+        encryptionKey: this.encryptionKey,
+        removalPolicy,
+        takeOverAccountSettings: props.takeOverAccountSettings,
+      });
     }
 
     this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'GenAI guardrail alarms');

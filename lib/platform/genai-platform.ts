@@ -178,6 +178,14 @@ export interface GenAIPlatformProps {
    * @default ApiWebAcl.managed()
    */
   readonly apiWebAcl?: ApiWebAcl;
+  /**
+   * Replace the account-wide settings the platform sets (the API Gateway logging role, and Bedrock model
+   * invocation logging when the platform serves through Bedrock) when someone else set them, e.g. the
+   * other profile in the same account and region. Without it such a deployment fails with a message
+   * naming the current setting.
+   * @default false
+   */
+  readonly takeOverAccountSettings?: boolean;
 }
 
 /** Where `POST /v1/feedback` records land in the FEEDBACK zone. */
@@ -281,6 +289,7 @@ export class GenAIPlatform extends Construct {
       ungroundedRateAlarmPercent: this.profile.ungroundedRateAlarmPercent,
       logRetention: this.profile.logRetention,
       removalPolicy,
+      takeOverAccountSettings: props.takeOverAccountSettings,
     });
     this.api = new GenAIApi(this, 'Api', {
       generateFunction: this.generateFunction.function,
@@ -294,6 +303,7 @@ export class GenAIPlatform extends Construct {
       alarmTopic: this.alarmTopic,
       logRetention: this.profile.logRetention,
       removalPolicy,
+      takeOverAccountSettings: props.takeOverAccountSettings,
     });
 
     this.dashboard.addWidgets(

@@ -168,7 +168,8 @@ describe('GenAIApi defaults', () => {
   test('access, execution, WAF and function log groups are encrypted with the API key, kept a year and retained', () => {
     const keyId = logicalId(stack, api.encryptionKey);
     const groups = apiLogGroups(template);
-    expect(Object.keys(groups)).toHaveLength(4);
+    // access, execution, WAF, feedback function, account settings check
+    expect(Object.keys(groups)).toHaveLength(5);
     for (const g of Object.values(groups) as any[]) {
       expect(g.Properties).toMatchObject({ KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] }, RetentionInDays: 365 });
       expect(g.DeletionPolicy).toBe('Retain');
@@ -486,6 +487,43 @@ describe('GenAIApi options', () => {
   test('a quota without API keys warns that it does not apply', () => {
     const { stack } = apiStack({ quotaRequestsPerDay: 1000 });
     Annotations.fromStack(stack).hasWarning('/S/Api', Match.stringLikeRegexp('quotaRequestsPerDay only applies'));
+  });
+
+  test('the account setting is checked before it changes: the deployment fails on someone else\'s role unless taken over', () => {
+    for (const [extra, takeOver] of [[{}, 'false'], [{ takeOverAccountSettings: true }, 'true']] as const) {
+      const { template, stack } = apiStack(extra);
+      const checks = template.findResources('Custom::ApiGatewayAccountCheck');
+      expect(Object.values(checks)).toEqual([
+        expect.objectContaining({
+          Properties: {
+            ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccountSettingsCheck.*/), 'Arn'] },
+            RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccountLoggingRole/), 'Arn'] },
+            TakeOver: takeOver,
+          },
+        }),
+      ]);
+      const account = Object.values(template.findResources('AWS::ApiGateway::Account'))[0] as any;
+      expect(account.DependsOn).toEqual(expect.arrayContaining([Object.keys(checks)[0]]));
+      // The check only reads the account settings.
+      const statements = policyStatements(template, /^ApiAccountSettingsCheckRole/).filter((st) => !String(st.Action).startsWith('logs:') && !String(st.Action).includes('xray') && st.Action !== 'sqs:SendMessage');
+      expect(statements).toEqual([
+        { Effect: 'Allow', Action: 'apigateway:GET', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, '::/account']] } },
+      ]);
+      expect(stack.resolve(Object.keys(checks))).toHaveLength(1);
+    }
+  });
+
+  test('two APIs in one stack share ONE account logging setting, and both stages wait for it', () => {
+    const { stack, dataLake, generateFunction } = apiStack();
+    const second = new GenAIApi(stack, 'Second', { generateFunction, dataLake, feedbackPrefix: 'second-feedback/' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    template.resourceCountIs('Custom::ApiGatewayAccountCheck', 1);
+    const accountId = Object.keys(template.findResources('AWS::ApiGateway::Account'))[0];
+    const stages = template.findResources('AWS::ApiGateway::Stage');
+    expect(Object.keys(stages)).toHaveLength(2);
+    for (const stage of Object.values(stages) as any[]) expect(stage.DependsOn).toEqual(expect.arrayContaining([accountId]));
+    expect(second.restApi).toBeDefined();
   });
 
   test('configureAccountLogging: false creates no account settings or role, and the stage does not wait for them', () => {

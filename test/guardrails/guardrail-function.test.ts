@@ -1,5 +1,5 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
@@ -173,10 +173,13 @@ describe('GuardrailFunction', () => {
 
   test('Bedrock target: invocation logging custom resource into the INFERENCE_CAPTURE zone, scoped bucket and key policies', () => {
     const t = template();
+    // Metadata only (no prompt text beside the encrypted traces), and someone else's setting fails the deployment.
     t.hasResourceProperties('Custom::BedrockInvocationLogging', {
       ServiceToken: ref('FnInvocationLoggingProvider'),
       BucketName: { Ref: Match.stringLikeRegexp('^LakeInferenceCaptureBucket') },
       KeyPrefix: 'bedrock-invocation-logs/',
+      TextDelivery: 'false',
+      TakeOver: 'false',
     });
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^FnInvocationLoggingProviderRole') }],
@@ -219,6 +222,20 @@ describe('GuardrailFunction', () => {
     const cr = t.findResources('Custom::BedrockInvocationLogging');
     const deps: string[] = (Object.values(cr)[0] as any).DependsOn;
     expect(deps).toEqual(expect.arrayContaining([expect.stringMatching(/^LakeInferenceCaptureBucketPolicy/), expect.stringMatching(/^FnInvocationLoggingProviderRole/)]));
+  });
+
+  test('takeOverAccountSettings reaches the invocation logging', () => {
+    template(() => ({ takeOverAccountSettings: true })).hasResourceProperties('Custom::BedrockInvocationLogging', { TakeOver: 'true' });
+  });
+
+  test('one invocation logging per stack: a second Bedrock GuardrailFunction does not turn it on again; an explicit second is an error', () => {
+    const { stack, dataLake, guardrail } = build();
+    const second = new GuardrailFunction(stack, 'Second', { guardrail, dataLake, modelTarget: ModelTarget.bedrock('amazon.nova-pro-v1:0') });
+    expect(second.invocationLogging).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('Custom::BedrockInvocationLogging', 1);
+    expect(() => new GuardrailFunction(stack, 'Third', { guardrail, dataLake, modelTarget: ModelTarget.bedrock('amazon.nova-pro-v1:0'), invocationLogging: true })).toThrow(
+      /S\/Third\/InvocationLogging: invalid scope: got "a second BedrockInvocationLogging in the stack S"; allowed: at most one per stack \(Bedrock invocation logging is one setting per account and region\); the stack has S\/Fn\/InvocationLogging/,
+    );
   });
 
   test('invocationLogging: false leaves the account setting alone', () => {
@@ -355,6 +372,15 @@ describe('BedrockInvocationLogging', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('Custom::BedrockInvocationLogging', { KeyPrefix: 'bedrock/' });
     t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1, KmsKeyArn: ref('LoggingKey') });
+  });
+
+  test('textDelivery logs prompt text only when asked, with a warning that says who can read it', () => {
+    const stack = new Stack(new App(), 'S');
+    const dataLake = new SecureDataLake(stack, 'Lake');
+    const logging = new BedrockInvocationLogging(stack, 'Logging', { dataLake, textDelivery: true });
+    expect(logging.textDelivery).toBe(true);
+    Template.fromStack(stack).hasResourceProperties('Custom::BedrockInvocationLogging', { TextDelivery: 'true' });
+    Annotations.fromStack(stack).hasWarning('/S/Logging', Match.stringLikeRegexp('readable by every principal that may read that zone'));
   });
 
   test('rejects a prefix without a trailing slash', () => {
