@@ -29,6 +29,74 @@ export function createKey(scope: Construct, id: string, description: string, rem
   return key;
 }
 
+/** What the account may do with a {@link createRestrictedKey}: manage it, never use it. */
+const KEY_ADMIN_ACTIONS = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+/**
+ * A key for data only named principals may use: like {@link createKey} (rotation, retained, grants only
+ * for AWS resources), but the account is delegated the administrative actions only, so an IAM policy
+ * alone cannot let anyone encrypt or decrypt with it: every user must be named in the key policy
+ * ({@link allowKeyUse}). Generic `key.grant()` calls do not work on such a key.
+ */
+export function createRestrictedKey(scope: Construct, id: string, description: string, removalPolicy = RemovalPolicy.RETAIN): kms.Key {
+  const key = new kms.Key(scope, id, {
+    description,
+    enableKeyRotation: true,
+    removalPolicy,
+    pendingWindow: Duration.days(30),
+    policy: new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({ sid: 'AccountAdministersOnly', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
+      ],
+    }),
+  });
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }),
+  );
+  return key;
+}
+
+/**
+ * Names a principal in the key policy with the actions it may use the key for, through the named
+ * services only (`kms:ViaService`). For {@link createRestrictedKey} keys; no-op for imported keys.
+ *
+ * @param sid the statement id (unique in the key policy)
+ */
+export function allowKeyUse(key: kms.IKey, sid: string, grantee: iam.IGrantable, actions: string[], services: string[]): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      principals: [grantee.grantPrincipal],
+      actions,
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': services.map((service) => `${service}.${Aws.REGION}.amazonaws.com`) } },
+    }),
+  );
+}
+
 /** The log group ARNs each key's CloudWatch Logs statement names (one statement per key). */
 const logGroupsOfKey = new WeakMap<kms.IKey, string[]>();
 

@@ -8,7 +8,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge } from '../../core/acknowledgements';
-import { addTopicTarget } from '../../core/encryption';
+import { addTopicTarget, allowKeyUse } from '../../core/encryption';
 import { GenAIValidationError } from '../../core/errors';
 import { DataZone } from '../../data-lake/data-zone';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
@@ -22,6 +22,8 @@ export interface MonitoringContext {
   readonly endpointName: string;
   readonly endpoint: sagemaker.CfnEndpoint;
   readonly encryptionKey: kms.IKey;
+  /** The key of the captured data, whose policy must name the monitoring role. */
+  readonly captureKey?: kms.IKey;
   readonly alarmTopic: sns.ITopic;
   readonly vpcConfig?: { securityGroupIds: string[]; subnets: string[] };
   /** Adds the VPC permissions (or the plain ECR login acknowledgement) to a SageMaker role. */
@@ -49,6 +51,7 @@ export function createDataQualityMonitoring(scope: Construct, options: DriftMoni
     description: `Runs the data-quality checks of ${scope.node.path}`,
   });
   lake.grantRead(role, DataZone.INFERENCE_CAPTURE, `datacapture/${ctx.endpointName}/`);
+  if (ctx.captureKey) allowKeyUse(ctx.captureKey, 'CaptureReaderMonitoring', role, ['kms:Decrypt'], ['s3']);
   lake.grantWrite(role, DataZone.INFERENCE_CAPTURE, `monitoring/${ctx.endpointName}/`);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
