@@ -14,11 +14,13 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, nagBucketArn } from '../core/acknowledgements';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, grantKeyVia, validateLogRetention } from '../core/encryption';
-import { validateOneOf, validatePattern, validateRange } from '../core/errors';
+import { GenAIValidationError, validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
+import { GuardrailFunction } from '../guardrails/guardrail-function';
 import { accountLogging } from './private/account-logging';
+import { FeedbackScreening } from './private/feedback-screening';
 import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSchema } from './private/models';
 import { createManagedWebAcl } from './private/web-acl';
 
@@ -151,10 +153,29 @@ export interface GenAIApiProps {
    */
   readonly quotaRequestsPerDay?: number;
   /**
-   * Key prefix of feedback records in the FEEDBACK zone (ends with `/`).
+   * Key prefix in the FEEDBACK zone of the feedback records training reads (ends with `/`). With
+   * `verifyFeedback` only screened records land here; without it every record does.
    * @default 'api-feedback/'
    */
   readonly feedbackPrefix?: string;
+  /**
+   * Bind feedback to generations and screen it before training reads it: `POST /v1/feedback` accepts a
+   * request id only when the GuardrailFunction behind `generateFunction` recorded a generation with it
+   * for the same caller within its `feedbackWindow` (else a 404 or 410 JSON error), and writes the record
+   * under `feedbackQuarantinePrefix`; a screening step runs the guardrail's local checks (secrets, prompt
+   * injection, PII redaction) and the Bedrock guardrail on the text and copies only screened records
+   * (PII redacted) to `feedbackPrefix`; blocked ones stay in quarantine and go to the guardrail
+   * function's review queue. Requires `generateFunction` to be a GuardrailFunction's `function`. `false`
+   * stores any well-formed feedback, from any caller and unscreened, directly under `feedbackPrefix`.
+   * @default true
+   */
+  readonly verifyFeedback?: boolean;
+  /**
+   * Key prefix in the FEEDBACK zone where feedback waits for screening (with `verifyFeedback`); must not
+   * overlap `feedbackPrefix`, so training never reads it.
+   * @default - 'quarantine/' followed by `feedbackPrefix`
+   */
+  readonly feedbackQuarantinePrefix?: string;
   /**
    * Key for the log groups, the feedback function, its fallback queues and the alarm topic.
    * @default - a new customer-managed key with rotation
@@ -255,8 +276,16 @@ export class GenAIApi extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** 5XX errors, feedback fallback in use, feedback dead letters. */
   public readonly alarms: cloudwatch.Alarm[] = [];
-  /** The FEEDBACK zone key prefix of the records. */
+  /** The FEEDBACK zone key prefix of the records training reads (screened ones, with `verifyFeedback`). */
   public readonly feedbackPrefix: string;
+  /** The FEEDBACK zone key prefix where feedback waits for screening (with `verifyFeedback`). */
+  public readonly feedbackQuarantinePrefix?: string;
+  /** The function that screens quarantined feedback (the guardrail bundle's `index.screen`), with `verifyFeedback`. */
+  public readonly feedbackScreeningFunction?: lambda.IFunction;
+  /** Quarantined records waiting for screening (S3 events through EventBridge), with `verifyFeedback`. */
+  public readonly feedbackScreeningQueue?: sqs.IQueue;
+  /** Screening events that failed 10 times (alarmed, kept 14 days), with `verifyFeedback`. */
+  public readonly feedbackScreeningDeadLetterQueue?: sqs.IQueue;
   /** The authorization type of every method. */
   public readonly authorizationType: apigw.AuthorizationType;
 
@@ -291,6 +320,25 @@ export class GenAIApi extends Construct {
         'quotaRequestsPerDay only applies to requests made with an API key; set apiKeyRequired: true and add keys to the usage plan.',
       );
     }
+
+    const verify = props.verifyFeedback ?? true;
+    const guardrailFunction = verify ? guardrailFunctionOf(props.generateFunction) : undefined;
+    if (verify && !guardrailFunction) {
+      throw new GenAIValidationError(
+        this,
+        'generateFunction',
+        props.generateFunction.node.path,
+        "the `function` of a GuardrailFunction (feedback is bound to its generation records and screened with its guardrail), or set verifyFeedback: false to store feedback unverified and unscreened",
+      );
+    }
+    if (verify) {
+      this.feedbackQuarantinePrefix = props.feedbackQuarantinePrefix ?? `quarantine/${this.feedbackPrefix}`;
+      validatePattern(this, 'feedbackQuarantinePrefix', this.feedbackQuarantinePrefix, PREFIX_PATTERN, 'a relative S3 key prefix ending with "/", e.g. "quarantine/api-feedback/"');
+      if (this.feedbackQuarantinePrefix.startsWith(this.feedbackPrefix) || this.feedbackPrefix.startsWith(this.feedbackQuarantinePrefix)) {
+        throw new GenAIValidationError(this, 'feedbackQuarantinePrefix', this.feedbackQuarantinePrefix, `a prefix that does not overlap feedbackPrefix (${this.feedbackPrefix}): training must never read unscreened feedback`);
+      }
+    }
+    const writePrefix = this.feedbackQuarantinePrefix ?? this.feedbackPrefix;
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -370,9 +418,16 @@ export class GenAIApi extends Construct {
       encryptionKey: this.encryptionKey,
       environment: {
         BUCKET_NAME: feedbackBucket.bucketName,
-        KEY_PREFIX: this.feedbackPrefix,
+        KEY_PREFIX: writePrefix,
         FALLBACK_QUEUE_URL: this.feedbackFallbackQueue.queueUrl,
         POWERTOOLS_SERVICE_NAME: 'feedback',
+        ...(guardrailFunction
+          ? {
+              GENERATION_BUCKET: guardrailFunction.traceBucket.bucketName,
+              GENERATION_PREFIX: guardrailFunction.generationRecordPrefix,
+              FEEDBACK_WINDOW_SECONDS: String(guardrailFunction.feedbackWindow.toSeconds()),
+            }
+          : {}),
       },
       timeout: Duration.seconds(20),
       memorySize: 256,
@@ -382,10 +437,10 @@ export class GenAIApi extends Construct {
     });
     this.feedbackFunction = feedbackFunction.function;
     const fn = feedbackFunction.function;
-    props.dataLake.grantWrite(fn, DataZone.FEEDBACK, this.feedbackPrefix);
+    props.dataLake.grantWrite(fn, DataZone.FEEDBACK, writePrefix);
     // The duplicate check (HeadObject, only after the conditional put found an object) needs s3:GetObject.
     feedbackFunction.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [feedbackBucket.arnForObjects(`${this.feedbackPrefix}*`)] }),
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [feedbackBucket.arnForObjects(`${writePrefix}*`)] }),
     );
     feedbackFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.feedbackFallbackQueue.queueArn] }),
@@ -395,9 +450,31 @@ export class GenAIApi extends Construct {
     acknowledgeObjectWildcard(
       feedbackFunction.role,
       nagBucketArn(this, feedbackBucket),
-      `/${this.feedbackPrefix}*`,
-      'one feedback record per request id, under the key prefix of this API',
+      `/${writePrefix}*`,
+      verify ? 'one feedback record per request id, under the quarantine prefix of this API' : 'one feedback record per request id, under the key prefix of this API',
     );
+    if (guardrailFunction) {
+      // The binding check: HEAD of the generation record (no body; the caller's hash in its metadata).
+      guardrailFunction.grantReadGenerationRecords(fn);
+      acknowledgeObjectWildcard(
+        feedbackFunction.role,
+        nagBucketArn(this, guardrailFunction.traceBucket),
+        `/${guardrailFunction.generationRecordPrefix}*`,
+        'the feedback function reads the generation record of the request id it is given (metadata only: a caller hash)',
+      );
+      const screening = new FeedbackScreening(this, 'FeedbackScreening', {
+        dataLake: props.dataLake,
+        guardrailFunction,
+        quarantinePrefix: this.feedbackQuarantinePrefix!,
+        trainingPrefix: this.feedbackPrefix,
+        encryptionKey: this.encryptionKey,
+        logRetention,
+        removalPolicy,
+      });
+      this.feedbackScreeningFunction = screening.function.function;
+      this.feedbackScreeningQueue = screening.queue;
+      this.feedbackScreeningDeadLetterQueue = screening.deadLetterQueue;
+    }
 
     // --- Routes --------------------------------------------------------------------------------------
     const validator = this.restApi.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
@@ -521,6 +598,14 @@ export class GenAIApi extends Construct {
       1,
       `Feedback could not be written to S3 at once and went to the fallback queue of ${this.node.path}; it is retried automatically.`,
     );
+    if (this.feedbackScreeningDeadLetterQueue) {
+      add(
+        'FeedbackScreeningDeadLetterAlarm',
+        this.feedbackScreeningDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
+        1,
+        `Feedback of ${this.node.path} could not be screened after 10 attempts (S3, Bedrock or the review queue failed): it stays in quarantine; fix the cause, then redrive the dead-letter queue (kept 14 days).`,
+      );
+    }
     add(
       'FeedbackDeadLetterAlarm',
       this.feedbackDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
@@ -528,4 +613,9 @@ export class GenAIApi extends Construct {
       `Feedback records of ${this.node.path} failed 100 redrive attempts: fix S3 access, then redrive the dead-letter queue (kept 14 days).`,
     );
   }
+}
+
+/** The GuardrailFunction whose Lambda function `fn` is (or is inside), if any. */
+function guardrailFunctionOf(fn: lambda.IFunction): GuardrailFunction | undefined {
+  return [...fn.node.scopes].reverse().find((c): c is GuardrailFunction => c instanceof GuardrailFunction);
 }

@@ -1,5 +1,6 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
@@ -27,6 +28,7 @@ function template(extra?: Extra) {
 }
 
 const ref = (prefix: string, attr = 'Arn') => ({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), attr] });
+const via = (service: string) => ({ StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } });
 
 describe('GuardrailFunction', () => {
   test('defaults: Node 24 arm64 function with its configuration in encrypted environment variables', () => {
@@ -88,9 +90,15 @@ describe('GuardrailFunction', () => {
             Effect: 'Allow',
             Resource: { 'Fn::Join': ['', [ref('LakeInferenceCaptureBucket'), '/guardrail-traces/*']] },
           },
-          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: ref('LakeKey') },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: ref('LakeKey'), Condition: via('s3') },
+          // One generation record (request id, caller hash) per answered request, which feedback is bound to.
+          {
+            Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [ref('LakeInferenceCaptureBucket'), '/guardrail-generations/*']] },
+          },
           { Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Effect: 'Allow', Resource: ref('FnReviewQueue') },
-          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: ref('FnKey') },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: ref('FnKey'), Condition: via('sqs') },
         ],
       },
     });
@@ -337,6 +345,23 @@ describe('GuardrailFunction', () => {
     t.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Delete', Properties: { MessageRetentionPeriod: 345600 } });
   });
 
+  test('generation records: their prefix in the environment, expiring a day after the feedback window, readable through grantReadGenerationRecords', () => {
+    const { stack, fn } = build(() => ({ feedbackWindow: Duration.days(7) }));
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    fn.grantReadGenerationRecords(reader);
+    const t = Template.fromStack(stack);
+    expect(fn.generationRecordPrefix).toBe('guardrail-generations/');
+    expect(fn.feedbackWindow.toDays()).toBe(7);
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GENERATION_PREFIX: 'guardrail-generations/', TRACE_PREFIX: 'guardrail-traces/' }) } });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([{ Id: 'ExpireGenerationRecords-guardrail-generations', Prefix: 'guardrail-generations/', ExpirationInDays: 8, Status: 'Enabled' }]) },
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
+      PolicyDocument: { Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [ref('LakeInferenceCaptureBucket'), '/guardrail-generations/*']] } }] },
+    });
+  });
+
   test('metric helpers carry the service dimension', () => {
     const { stack, fn } = build();
     expect(stack.resolve(fn.metric('Blocked').dimensions)).toEqual({ service: fn.metricsServiceName });
@@ -355,6 +380,9 @@ describe('GuardrailFunction', () => {
       ['modelTimeout too short', () => ({ modelTimeout: Duration.millis(10) }), /invalid modelTimeout: got "10 millis"; allowed: from 1 second to 15 minutes/],
       ['timeouts exceed the function', () => ({ modelTimeout: Duration.seconds(28), guardrailTimeout: Duration.seconds(10) }), /invalid modelTimeout: got "28 seconds \+ 2 x 10 seconds"; allowed: at most the function timeout/],
       ['tracePrefix', () => ({ tracePrefix: 'no-slash' }), /invalid tracePrefix: got "no-slash"/],
+      ['generationRecordPrefix', () => ({ generationRecordPrefix: 'gen' }), /S\/Fn: invalid generationRecordPrefix: got "gen"; allowed: a key prefix of safe characters ending with '\/'/],
+      ['generationRecordPrefix inside the traces', () => ({ generationRecordPrefix: 'guardrail-traces/generations/' }), /S\/Fn: invalid generationRecordPrefix: got "guardrail-traces\/generations\/"; allowed: a prefix that does not overlap tracePrefix \(guardrail-traces\/\)/],
+      ['feedbackWindow', () => ({ feedbackWindow: Duration.hours(12) }), /S\/Fn: invalid feedbackWindow: got "12 hours"; allowed: a whole number of days from 1 to 365/],
       ['invocation logging with SageMaker', (stack) => ({ invocationLogging: true, modelTarget: ModelTarget.sagemakerEndpoint(InferenceEndpoint.fromEndpointAttributes(stack, 'E', { endpointName: 'e' })) }), /invalid invocationLogging: got true/],
       ['inference profile', () => ({ modelTarget: ModelTarget.bedrock('us.anthropic.claude-3-haiku-20240307-v1:0') }), /invalid modelTarget: got "us.anthropic.claude-3-haiku-20240307-v1:0"; allowed: a foundation-model id served in this region/],
       ['model id', () => ({ modelTarget: ModelTarget.bedrock('arn:aws:bedrock:us-east-1::foundation-model/x') }), /invalid modelTarget: got "arn:aws:bedrock/],
