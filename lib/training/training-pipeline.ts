@@ -249,6 +249,15 @@ export interface TrainingPipelineProps {
    */
   readonly evaluationInstanceType?: string;
   /**
+   * Prefix in the MODEL_ARTIFACTS zone of the evaluation code, mounted read-only at
+   * `/opt/ml/processing/code` in the evaluation job (e.g. an entrypoint
+   * `['python3', '/opt/ml/processing/code/evaluate.py']`). The pipeline's role, which the training job
+   * runs with, may read it but never write it, so a trained model cannot change how it is graded: the
+   * prefix must lie outside `artifactsPrefix`. Upload the code yourself (CI, an admin).
+   * @default - no code input: the evaluation image's own code runs
+   */
+  readonly evaluationCodePrefix?: string;
+  /**
    * Entrypoint of the evaluation container, e.g. `['python3', '/opt/program/evaluate.py']`.
    * @default - the image's entrypoint
    */
@@ -362,6 +371,8 @@ export class TrainingPipeline extends Construct {
   public readonly modelPackageGroup: sagemaker.CfnModelPackageGroup;
   /** Key prefix of this pipeline's artifacts in MODEL_ARTIFACTS. */
   public readonly artifactsPrefix: string;
+  /** Prefix in MODEL_ARTIFACTS of the evaluation code (read-only for the pipeline's role), when set. */
+  public readonly evaluationCodePrefix?: string;
   /** The security groups of the jobs (only with a VPC). */
   public readonly securityGroups: ec2.ISecurityGroup[] = [];
 
@@ -427,6 +438,18 @@ export class TrainingPipeline extends Construct {
     this.pipelineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }).toLowerCase();
     this.pipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName });
     this.artifactsPrefix = props.artifactsPrefix !== undefined ? this.prefix('artifactsPrefix', props.artifactsPrefix) : `pipelines/${this.pipelineName}/`;
+    if (props.evaluationCodePrefix !== undefined) {
+      const codePrefix = this.prefix('evaluationCodePrefix', props.evaluationCodePrefix);
+      if (!Token.isUnresolved(codePrefix) && !Token.isUnresolved(this.artifactsPrefix) && (codePrefix.startsWith(this.artifactsPrefix) || this.artifactsPrefix.startsWith(codePrefix))) {
+        throw new GenAIValidationError(
+          this,
+          'evaluationCodePrefix',
+          codePrefix,
+          `a prefix outside artifactsPrefix (${this.artifactsPrefix}), which the training job can write: the code that grades a model must not be writable by its training`,
+        );
+      }
+      this.evaluationCodePrefix = codePrefix;
+    }
     const key = props.encryptionKey ?? lake.encryptionKey;
     // Job outputs and checkpoints name this key; the artifacts bucket accepts it besides its own.
     if (key !== lake.encryptionKey) allowObjectEncryptionKey(lake.bucket(DataZone.MODEL_ARTIFACTS), key);
@@ -474,6 +497,8 @@ export class TrainingPipeline extends Construct {
     if (feedbackPrefix !== undefined) lake.grantRead(role, DataZone.FEEDBACK, feedbackPrefix);
     lake.grantRead(role, DataZone.MODEL_ARTIFACTS, this.artifactsPrefix);
     lake.grantWrite(role, DataZone.MODEL_ARTIFACTS, this.artifactsPrefix);
+    // The evaluation code: read only.
+    if (this.evaluationCodePrefix !== undefined) lake.grantRead(role, DataZone.MODEL_ARTIFACTS, this.evaluationCodePrefix);
 
     // Key of outputs, checkpoints and volumes. CreateGrant only for AWS resources (the EBS volumes).
     const trainingNvme = !Token.isUnresolved(instanceType) && hasNvmeStorage(instanceType);
@@ -563,6 +588,7 @@ export class TrainingPipeline extends Construct {
         volumeSizeGb: 30,
         dataPrefix: evaluationDataPrefix,
         reportFile,
+        codeUri: this.evaluationCodePrefix !== undefined ? `s3://${artifacts.bucketName}/${this.evaluationCodePrefix}` : undefined,
         entrypoint: props.evaluationEntrypoint,
         arguments: props.evaluationArguments,
         environment: props.evaluationEnvironment,
@@ -592,6 +618,7 @@ export class TrainingPipeline extends Construct {
     this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), evaluationDataPrefix, 'evaluation data');
     if (feedbackPrefix !== undefined) this.acknowledgePrefix(role, lake.bucket(DataZone.FEEDBACK), feedbackPrefix, 'feedback data');
     this.acknowledgePrefix(role, artifacts, this.artifactsPrefix, "this pipeline's models, checkpoints and evaluation reports");
+    if (this.evaluationCodePrefix !== undefined) this.acknowledgePrefix(role, artifacts, this.evaluationCodePrefix, 'the evaluation code (read only)');
 
     // ---- alarm on failed executions ---------------------------------------------------------------
     let operationsKey = props.operationsKey;

@@ -82,7 +82,16 @@ describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
       }),
     });
     const outputs = Object.keys(template.findOutputs('*'));
-    expect(outputs).toEqual(expect.arrayContaining(['TrainingPipelineName', 'TrainingCodeLocation', 'ModelPackageGroupName', 'EndpointName']));
+    expect(outputs).toEqual(expect.arrayContaining(['TrainingPipelineName', 'TrainingCodeLocation', 'EvaluationCodeLocation', 'ModelPackageGroupName', 'EndpointName']));
+  });
+
+  test('the evaluation runs code from EvaluationCodeLocation (read only for the pipeline), never from the model archive', () => {
+    const { stack, template } = synth(PlatformProfile.DEV);
+    expect(stack.resolve(stack.platform.evaluationCodeLocation)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/ModelArtifactsBucket/) }, '/training-evaluation-code/']] });
+    const body = JSON.stringify(Object.values(template.findResources('AWS::SageMaker::Pipeline'))[0]);
+    expect(body).toContain('training-evaluation-code/');
+    expect(body).toContain('/opt/ml/processing/code/evaluate.py');
+    expect(body).not.toMatch(/tar -xzf|\/tmp\/model\/code/);
   });
 
   test('feedback from the API retrains: the data trigger watches the feedback prefix, the job reads it', () => {

@@ -388,6 +388,22 @@ describe('TrainingPipeline prop branches', () => {
     expect(reads).toEqual(expect.arrayContaining([`\${${b.ids.curated}.Arn}/sft/v2/*`, `\${${b.ids.curated}.Arn}/holdout/*`]));
   });
 
+  test('evaluation code from a prefix the role (and so the training job) can read but never write', () => {
+    const b = build({ evaluationCodePrefix: 'evaluation-code' });
+    expect(b.pipeline.evaluationCodePrefix).toBe('evaluation-code/');
+    const inputs = step(b.definition, 'Evaluate').Arguments.ProcessingInputs;
+    expect(inputs.map((i: any) => [i.InputName, i.S3Input.S3Uri, i.S3Input.LocalPath])).toEqual([
+      ['model', { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' }, '/opt/ml/processing/model'],
+      ['test', `s3://\${${b.ids.curated}}/evaluation/`, '/opt/ml/processing/test'],
+      ['code', `s3://\${${b.ids.artifacts}}/evaluation-code/`, '/opt/ml/processing/code'],
+    ]);
+    const statements = roleStatements(b.template, b.ids.role);
+    const code = statements.filter((st) => st.Resource.some((r) => r.includes('/evaluation-code/')));
+    expect(code).toEqual([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], Resource: [`\${${b.ids.artifacts}.Arn}/evaluation-code/*`] }]);
+    // Without it, no code input: the image's own code runs (never the model archive's, unless an entrypoint says so).
+    expect(step(build().definition, 'Evaluate').Arguments.ProcessingInputs.map((i: any) => i.InputName)).toEqual(['model', 'test']);
+  });
+
   test('feedback channel: FEEDBACK zone objects under the prefix, readable by the role', () => {
     const b = build({ feedbackPrefix: 'thumbs/' });
     const channels = step(b.definition, 'Train').Arguments.InputDataConfig;
@@ -621,6 +637,14 @@ describe('TrainingPipeline prop branches', () => {
 
 describe('TrainingPipeline validation', () => {
   const expectError = (props: Partial<TrainingPipelineProps>, pattern: RegExp) => expect(() => build(props)).toThrow(pattern);
+
+  test('evaluation code where the training job can write it (inside artifactsPrefix)', () => {
+    expectError(
+      { artifactsPrefix: 'models/', evaluationCodePrefix: 'models/eval-code/' },
+      /Stack\/Pipeline: invalid evaluationCodePrefix: got "models\/eval-code\/"; allowed: a prefix outside artifactsPrefix \(models\/\), which the training job can write: the code that grades a model must not be writable by its training/,
+    );
+    expectError({ evaluationCodePrefix: 's3://bucket/code' }, /Stack\/Pipeline: invalid evaluationCodePrefix: got "s3:\/\/bucket\/code"/);
+  });
 
   test('non-GPU instance types', () => {
     expectError({ instanceType: 'ml.m5.xlarge' }, /Stack\/Pipeline: invalid instanceType: got "ml.m5.xlarge"; allowed: an accelerated training type .*g4dn, g5, g6, g6e, p3, .*trn2/);
