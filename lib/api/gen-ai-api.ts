@@ -232,9 +232,11 @@ const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!_.*'()-]*(\/[A-Za-z0-9!_.*'()-]+)
  * `POST /v1/feedback` (ratings and corrections into the FEEDBACK zone of the data lake).
  *
  * Secure by default: IAM (SigV4) authorization on every method, request validation against JSON schema
- * models, stage throttling and a usage plan, JSON access logs and execution logs in encrypted log groups
- * (bodies never logged), X-Ray tracing, a regional WAF web ACL, and alarms on 5XX errors and on feedback
- * that could not be written to S3 at once.
+ * models, stage throttling (per API key with `apiKeyRequired`), JSON access logs and execution logs in
+ * encrypted log groups (bodies never logged), X-Ray tracing, a regional WAF web ACL, feedback bound to the
+ * caller's own generations and screened before training reads it (`verifyFeedback`), one account logging
+ * setting per stack that never silently replaces someone else's, and alarms on 5XX errors and on feedback
+ * that could not be written to S3 at once or could not be screened.
  */
 export class GenAIApi extends Construct {
   /** The name of the API's one stage (`/v1/generate`, `/v1/feedback`). */
