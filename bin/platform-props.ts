@@ -16,8 +16,9 @@ export function platformProps(profile: PlatformProfile, modelPackageArn?: string
     training: {
       trainingImage: deepLearningContainer('pytorch-training:2.5.1-gpu-py311-cu124-ubuntu22.04-sagemaker'),
       evaluationImage: deepLearningContainer('pytorch-training:2.5.1-cpu-py311-ubuntu22.04-sagemaker'),
-      // your train.py saves code/evaluate.py into the model directory; the archive is unpacked and it runs
-      evaluationEntrypoint: ['bash', '-c', 'mkdir -p /tmp/model && tar -xzf /opt/ml/processing/model/model.tar.gz -C /tmp/model && python3 /tmp/model/code/evaluate.py'],
+      // evaluate.py is uploaded to the stack output EvaluationCodeLocation, which the training job cannot
+      // write (a model never grades itself); it reads the model archive from /opt/ml/processing/model
+      evaluationEntrypoint: ['python3', '/opt/ml/processing/code/evaluate.py'],
       qualityGate: { metricName: 'metrics.eval_loss.value', threshold: 2.0, comparison: MetricComparison.LESS_THAN_OR_EQUAL_TO },
       hyperparameters: { sagemaker_program: 'train.py', epochs: '3' },
     },

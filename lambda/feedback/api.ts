@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HttpResponse, errorResponse, jsonResponse } from './http';
-import { buildRecord, storeRecord, StorePorts, StoreOutcome } from './record';
+import { callerOf as sharedCallerOf } from '../shared/generation';
+import { BindingOutcome, buildRecord, checkBinding, queueRecord, storeRecord, StorePorts, StoreOutcome } from './record';
 import { parseFeedback } from './schema';
 
 /** Seconds a client should wait before retrying after a 503. */
@@ -11,20 +12,25 @@ export interface FeedbackContext {
   readonly prefix: string;
   readonly ports: StorePorts;
   readonly now: () => Date;
-  readonly log: (outcome: StoreOutcome | 'rejected', details: object) => void;
+  readonly log: (outcome: StoreOutcome | 'rejected' | 'unbound' | 'expired', details: object) => void;
+  /** Set when feedback must name a recorded generation of the same caller within the window. */
+  readonly binding?: { readonly windowSeconds: number };
 }
 
-/** The caller as API Gateway authenticated it: `cognito:<sub>` for user pools, else the IAM principal ARN. */
+/**
+ * The caller as API Gateway authenticated it: the IAM principal ARN, else `cognito:<sub>` for user pools
+ * (the same rule as the guardrail function, so feedback and its generation name the same caller).
+ */
 export function callerOf(event: APIGatewayProxyEvent): string {
-  const claims = event.requestContext?.authorizer?.claims as { sub?: string } | undefined;
-  if (claims?.sub) return `cognito:${claims.sub}`;
-  return event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.caller ?? 'unknown';
+  return sharedCallerOf(event);
 }
 
 /**
  * `POST /v1/feedback`: validate, then store one record per generation request id.
  *
- * - 201 `recorded`: the record is in the FEEDBACK zone.
+ * - 404: (with binding) the request id is not a recorded generation of this caller.
+ * - 410: (with binding) the generation is older than the feedback window.
+ * - 201 `recorded`: the record is in the FEEDBACK zone (under the quarantine prefix when screened).
  * - 200 `already recorded`: the same feedback (same fields, same caller) was stored before.
  * - 409: different feedback for this request id is already stored; the new one is not.
  * - 202 `accepted`: S3 failed, the record waits in the encrypted fallback queue and is written later.
@@ -45,6 +51,31 @@ export async function handleFeedback(event: APIGatewayProxyEvent, context: Feedb
   }
 
   const record = buildRecord(parsed.feedback, callerOf(event), apiRequestId, context.now());
+  if (context.binding) {
+    let binding: BindingOutcome | 'unavailable';
+    try {
+      binding = await checkBinding(record, context.binding.windowSeconds, context.ports, context.now());
+    } catch {
+      binding = 'unavailable';
+    }
+    if (binding === 'unknown') {
+      context.log('unbound', { apiRequestId, requestId: record.requestId, statusCode: 404 });
+      return errorResponse(404, `no generation with request id ${record.requestId} was recorded for this caller; feedback names the requestId of your own POST /v1/generate`, apiRequestId);
+    }
+    if (binding === 'expired') {
+      const days = Math.round(context.binding.windowSeconds / 86400);
+      context.log('expired', { apiRequestId, requestId: record.requestId, statusCode: 410 });
+      return errorResponse(410, `feedback for request ${record.requestId} is no longer accepted: the window of ${days} day(s) after the generation has closed`, apiRequestId);
+    }
+    if (binding === 'unavailable') {
+      // The check could not run: the record waits in the fallback queue, whose redrive checks it again.
+      const queued = await queueRecord(record, context.ports);
+      context.log(queued.outcome, { apiRequestId, requestId: record.requestId, errors: ['GenerationCheckFailed', ...queued.errors] });
+      return queued.outcome === 'queued'
+        ? jsonResponse(202, { status: 'accepted', requestId: record.requestId, apiRequestId })
+        : errorResponse(503, 'feedback could not be stored and was not recorded; retry later', apiRequestId, undefined, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    }
+  }
   const result = await storeRecord(record, context.prefix, context.ports);
   context.log(result.outcome, { apiRequestId, requestId: record.requestId, errors: result.errors });
   const requestId = record.requestId;

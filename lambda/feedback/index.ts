@@ -28,8 +28,15 @@ export async function handler(event: APIGatewayProxyEvent | SQSEvent): Promise<H
   config ??= loadConfig(process.env);
   const ports = awsPorts(config, s3, sqs);
   if (isSqsEvent(event)) {
-    return redrive(event, config.prefix, ports, (line) =>
-      line.outcome === 'retry' || line.outcome === 'malformed' ? logger.warn('feedback redrive', { ...line }) : logger.info('feedback redrive', { ...line }),
+    return redrive(
+      event,
+      config.prefix,
+      ports,
+      (line) =>
+        line.outcome === 'retry' || line.outcome === 'malformed' || line.outcome === 'unbound'
+          ? logger.warn('feedback redrive', { ...line })
+          : logger.info('feedback redrive', { ...line }),
+      config.binding,
     );
   }
   const apiEvent = event as APIGatewayProxyEvent;
@@ -37,6 +44,7 @@ export async function handler(event: APIGatewayProxyEvent | SQSEvent): Promise<H
     return await handleFeedback(apiEvent, {
       prefix: config.prefix,
       ports,
+      binding: config.binding,
       now: () => new Date(),
       log: (outcome, details) =>
         outcome === 'failed' ? logger.error('feedback', { outcome, ...details }) : logger.info('feedback', { outcome, ...details }),

@@ -1,15 +1,26 @@
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CALLER_HASH_METADATA_KEY, generationKey } from '../shared/generation';
 import { FeedbackRecord, StorePorts } from './record';
 
 /** Object metadata key that holds the record's content hash (`x-amz-meta-content-sha256`). */
 export const HASH_METADATA_KEY = 'content-sha256';
 
+/** Where the generation records feedback is bound to are, and how long feedback is accepted after one. */
+export interface BindingConfig {
+  readonly bucketName: string;
+  readonly prefix: string;
+  readonly windowSeconds: number;
+}
+
 /** The function's configuration, from its environment. */
 export interface FeedbackConfig {
   readonly bucketName: string;
+  /** Where records are written (the quarantine prefix when feedback is screened). */
   readonly prefix: string;
   readonly fallbackQueueUrl: string;
+  /** Set when feedback must name a recorded generation of the same caller. */
+  readonly binding?: BindingConfig;
 }
 
 /** Reads the configuration; a missing value is a deployment error, not a bad request. */
@@ -20,7 +31,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): FeedbackConfig {
   if (!bucketName || prefix === undefined || !fallbackQueueUrl) {
     throw new Error('BUCKET_NAME, KEY_PREFIX and FALLBACK_QUEUE_URL must be set');
   }
-  return { bucketName, prefix, fallbackQueueUrl };
+  let binding: BindingConfig | undefined;
+  if (env.GENERATION_PREFIX) {
+    const windowSeconds = Number(env.FEEDBACK_WINDOW_SECONDS);
+    if (!env.GENERATION_BUCKET || !Number.isInteger(windowSeconds) || windowSeconds <= 0) {
+      throw new Error('GENERATION_PREFIX needs GENERATION_BUCKET and a positive FEEDBACK_WINDOW_SECONDS');
+    }
+    binding = { bucketName: env.GENERATION_BUCKET, prefix: env.GENERATION_PREFIX, windowSeconds };
+  }
+  return { bucketName, prefix, fallbackQueueUrl, binding };
 }
 
 /** True for the answer S3 gives a conditional put when the key already has an object. */
@@ -57,5 +76,22 @@ export function awsPorts(config: FeedbackConfig, s3: S3Client, sqs: SQSClient): 
     async enqueue(record: FeedbackRecord) {
       await sqs.send(new SendMessageCommand({ QueueUrl: config.fallbackQueueUrl, MessageBody: JSON.stringify(record) }));
     },
+    async generation(requestId: string) {
+      const binding = config.binding;
+      if (!binding) return undefined;
+      try {
+        const head = await s3.send(new HeadObjectCommand({ Bucket: binding.bucketName, Key: generationKey(binding.prefix, requestId) }));
+        return { callerSha256: head.Metadata?.[CALLER_HASH_METADATA_KEY], recordedAt: head.LastModified };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
   };
+}
+
+/** True for S3's answer to a HEAD of a key that has no object. */
+export function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
 }

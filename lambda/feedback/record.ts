@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { callerHash } from '../shared/generation';
 import { FLAGS, Feedback, REQUEST_ID_PATTERN } from './schema';
 
 /** Version of the stored record layout; the training pipeline reads it. */
@@ -20,6 +21,11 @@ export const FeedbackRecordSchema = z.strictObject({
   receivedAt: z.string(),
   /** The API request that delivered it. */
   apiRequestId: z.string(),
+  /**
+   * Set by the screening step on the copy training reads: when it ran, whether text was redacted, and the
+   * policies that found something (never the text they found).
+   */
+  screening: z.optional(z.strictObject({ screenedAt: z.string(), redacted: z.boolean(), policies: z.array(z.string()) })),
 });
 
 /** One stored feedback record. */
@@ -78,6 +84,31 @@ export interface StorePorts {
   storedHash(key: string): Promise<string | undefined>;
   /** Sends the record to the fallback queue. */
   enqueue(record: FeedbackRecord): Promise<void>;
+  /**
+   * The generation record of a request id (its caller's hash and when it was written), undefined when
+   * there is none (or binding is off); throws when S3 cannot answer.
+   */
+  generation(requestId: string): Promise<{ readonly callerSha256?: string; readonly recordedAt?: Date } | undefined>;
+}
+
+/** Whether feedback may be stored: its request id is a recorded generation of the same caller, in the window. */
+export type BindingOutcome = 'bound' | 'unknown' | 'expired';
+
+/**
+ * Checks the generation record of a feedback record: `unknown` when there is none or another caller made
+ * it (the same answer, so the API does not reveal other callers' request ids), `expired` when it is older
+ * than the window. Throws when S3 cannot answer.
+ */
+export async function checkBinding(
+  record: Pick<FeedbackRecord, 'requestId' | 'caller'>,
+  windowSeconds: number,
+  ports: Pick<StorePorts, 'generation'>,
+  now: Date,
+): Promise<BindingOutcome> {
+  const generation = await ports.generation(record.requestId);
+  if (!generation || generation.callerSha256 !== callerHash(record.caller)) return 'unknown';
+  if (generation.recordedAt && now.getTime() - generation.recordedAt.getTime() > windowSeconds * 1000) return 'expired';
+  return 'bound';
 }
 
 /** What happened to one record. */
@@ -105,12 +136,17 @@ export async function storeRecord(record: FeedbackRecord, prefix: string, ports:
   } catch (error) {
     errors.push(errorName(error));
   }
+  const queued = await queueRecord(record, ports);
+  return { outcome: queued.outcome, errors: [...errors, ...queued.errors] };
+}
+
+/** Sends the record to the fallback queue: `queued`, or `failed` when the queue refused it too. */
+export async function queueRecord(record: FeedbackRecord, ports: Pick<StorePorts, 'enqueue'>): Promise<StoreResult> {
   try {
     await ports.enqueue(record);
-    return { outcome: 'queued', errors };
+    return { outcome: 'queued', errors: [] };
   } catch (error) {
-    errors.push(errorName(error));
-    return { outcome: 'failed', errors };
+    return { outcome: 'failed', errors: [errorName(error)] };
   }
 }
 

@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { conflictKey, FeedbackRecordSchema, recordKey, StorePorts, errorName } from './record';
+import { checkBinding, conflictKey, FeedbackRecordSchema, recordKey, StorePorts, errorName } from './record';
 
 /** What happened to one queued record. */
-export type RedriveOutcome = 'recorded' | 'duplicate' | 'conflict-kept' | 'malformed' | 'retry';
+export type RedriveOutcome = 'recorded' | 'duplicate' | 'conflict-kept' | 'malformed' | 'unbound' | 'retry';
 
 /** One line of the redrive's log. */
 export interface RedriveLog {
@@ -13,7 +13,9 @@ export interface RedriveLog {
 }
 
 /**
- * Drains the fallback queue into the FEEDBACK zone. A record whose conditional put succeeds, or whose key
+ * Drains the fallback queue into the FEEDBACK zone. With binding, a record whose request id is not a
+ * recorded generation of its caller (or was outside the window when it was received) is dropped. A
+ * record whose conditional put succeeds, or whose key
  * already holds the same content, is done. A record that conflicts with the stored one was already
  * accepted (202), so it is kept under `conflicts/` instead of being dropped. A malformed message or any
  * S3 failure is reported as a batch item failure: SQS delivers it again, and after the queue's
@@ -22,8 +24,9 @@ export interface RedriveLog {
 export async function redrive(
   event: SQSEvent,
   prefix: string,
-  ports: Pick<StorePorts, 'putIfAbsent' | 'storedHash'>,
+  ports: Pick<StorePorts, 'putIfAbsent' | 'storedHash' | 'generation'>,
   log: (line: RedriveLog) => void,
+  binding?: { readonly windowSeconds: number },
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const message of event.Records) {
@@ -41,6 +44,12 @@ export async function redrive(
     }
     const record = parsed.data;
     try {
+      // A record queued because the generation check could not run is checked now (at its receive time):
+      // feedback for an unknown or someone else's generation is dropped, not retried.
+      if (binding && (await checkBinding(record, binding.windowSeconds, ports, new Date(record.receivedAt))) !== 'bound') {
+        log({ messageId: message.messageId, outcome: 'unbound', requestId: record.requestId });
+        continue;
+      }
       const key = recordKey(prefix, record.requestId);
       if ((await ports.putIfAbsent(key, record)) === 'created') {
         log({ messageId: message.messageId, outcome: 'recorded', requestId: record.requestId });

@@ -9,11 +9,14 @@ import { EnvelopeEncryptor } from '../shared/envelope';
 import { errorResponse, HttpResponse } from '../shared/http';
 import { createLogger, errorName } from '../shared/logging';
 import { GuardrailConfig, loadConfig } from './config';
+import { generationRecordConfig, recordGeneration, s3GenerationPut } from './generation-record';
 import { callContext, handleGenerate, MetricsSink } from './pipeline';
 import { LocalChecks } from './local-checks';
 import { awsPorts, Ports } from './ports';
 
 export { inspectText } from './local-checks';
+// The second, non-API entry: feedback screening (`index.screen`, its own function and role).
+export { screen } from './screening-entry';
 
 const logger = createLogger('guardrail');
 // Connection and socket timeouts on every client; each call also has its own abort signal (ports.ts).
@@ -72,7 +75,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
         encryptionContext: { purpose: 'genai-guardrail-trace', bucket: config.traceBucket },
       }),
     });
-    return await handleGenerate(event, ctx, {
+    const response = await handleGenerate(event, ctx, {
       config,
       ports,
       checks,
@@ -82,6 +85,14 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       date: () => new Date(),
       remainingMs: () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY),
     });
+    // The record feedback is bound to (request id and caller hash); never fails the request.
+    await recordGeneration(ctx.requestId, ctx.caller, response.statusCode, {
+      config: generationRecordConfig(process.env),
+      put: s3GenerationPut(s3, config.storageTimeoutMs),
+      log: (message, details) => logger.error(message, { ...details }),
+      count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+    });
+    return response;
   } catch (error) {
     // Not expected (the pipeline catches downstream errors): a JSON 500, never a stack trace.
     logger.error('guardrail handler failed', { requestId: ctx.requestId, errorName: errorName(error) });

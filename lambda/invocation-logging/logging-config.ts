@@ -13,7 +13,35 @@ export interface CustomResourceEvent {
   readonly RequestId: string;
   readonly LogicalResourceId: string;
   readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: { readonly BucketName?: string; readonly KeyPrefix?: string };
+  readonly ResourceProperties: LoggingProperties;
+  /** On Update: the properties of the previous deployment. */
+  readonly OldResourceProperties?: LoggingProperties;
+}
+
+/** The properties of `Custom::BedrockInvocationLogging`. */
+export interface LoggingProperties {
+  readonly BucketName?: string;
+  readonly KeyPrefix?: string;
+  /** `'true'` to deliver prompt and answer text; anything else logs metadata only. */
+  readonly TextDelivery?: string;
+  /** `'true'` to replace a configuration someone else set. */
+  readonly TakeOver?: string;
+}
+
+/** Where an existing configuration sends the logs, for messages. */
+function destinationOf(config: { s3Config?: { bucketName?: string; keyPrefix?: string }; cloudWatchConfig?: { logGroupName?: string } }): string {
+  if (config.s3Config?.bucketName) return `s3://${config.s3Config.bucketName}/${config.s3Config.keyPrefix ?? ''}`;
+  if (config.cloudWatchConfig?.logGroupName) return `the CloudWatch Logs group ${config.cloudWatchConfig.logGroupName}`;
+  return 'another destination';
+}
+
+/** The message of a deployment that would overwrite someone else's configuration. */
+export function conflictReason(destination: string): string {
+  return (
+    `Bedrock model invocation logging of this account and region already sends logs to ${destination}, which this stack did not set ` +
+    '(another stack in the same account and region, e.g. the other profile, or a landing zone). The setting is one per account and region: ' +
+    'set invocationLogging: false to leave it as it is, or takeOverAccountSettings: true to replace it.'
+  );
 }
 
 /** The answer CloudFormation expects at the response URL. */
@@ -28,7 +56,10 @@ export interface CustomResourceResponse {
 
 /**
  * Creates, updates or deletes the account's Bedrock model invocation logging configuration (one per
- * account and region). Delete removes the configuration only while it still points at this resource's
+ * account and region). Create and Update first read the current configuration and fail, naming its
+ * destination, when it exists and is not this resource's (now or before this update), unless `TakeOver`
+ * is `'true'`. Text (prompts and answers) is delivered only with `TextDelivery: 'true'`; otherwise only
+ * metadata is logged. Delete removes the configuration only while it still points at this resource's
  * bucket and prefix, so a configuration someone replaced is left alone. Never throws.
  */
 export async function applyLoggingConfig(event: CustomResourceEvent, bedrock: BedrockClient): Promise<CustomResourceResponse> {
@@ -46,11 +77,20 @@ export async function applyLoggingConfig(event: CustomResourceEvent, bedrock: Be
       return { ...base, Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId ?? physicalId };
     }
     if (!bucketName) throw new Error('BucketName is required');
+    const existing = (await bedrock.send(new GetModelInvocationLoggingConfigurationCommand({}))).loggingConfig;
+    if (existing && event.ResourceProperties.TakeOver !== 'true') {
+      const s3 = existing.s3Config;
+      const old = event.OldResourceProperties;
+      const points = (b?: string, p?: string) => s3 !== undefined && s3.bucketName === b && (s3.keyPrefix ?? '') === (p ?? '');
+      if (!points(bucketName, keyPrefix) && !(old && points(old.BucketName, old.KeyPrefix))) {
+        return { ...base, Status: 'FAILED', Reason: conflictReason(destinationOf(existing)), PhysicalResourceId: event.PhysicalResourceId ?? physicalId };
+      }
+    }
     await bedrock.send(
       new PutModelInvocationLoggingConfigurationCommand({
         loggingConfig: {
           s3Config: { bucketName, keyPrefix },
-          textDataDeliveryEnabled: true,
+          textDataDeliveryEnabled: event.ResourceProperties.TextDelivery === 'true',
           imageDataDeliveryEnabled: false,
           embeddingDataDeliveryEnabled: false,
           videoDataDeliveryEnabled: false,

@@ -18,17 +18,18 @@ import {
   acknowledgeCrossStackReference,
   acknowledgeObjectWildcard,
   acknowledgeWhenRendered,
-  acknowledgeWildcardResources,
 } from '../core/acknowledgements';
 import { renderedProperties } from '../core/genai-checks/private/template';
-import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { createEncryptedLogGroup, createKey, createNotificationTopic, grantKeyVia, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, isUnresolved, validateOneOf, validatePattern, validateRange } from '../core/errors';
 import { validateRestApiName } from '../core/names';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
-import { ACCOUNT_LOGGING_ACTIONS, createAccountLoggingRole, logGroupsArn } from './private/account-logging';
+import { GuardrailFunction } from '../guardrails/guardrail-function';
+import { accountLogging } from './private/account-logging';
+import { FeedbackScreening } from './private/feedback-screening';
 import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE, feedbackSchema, generateSchema } from './private/models';
 import { IGenAIApi } from './gen-ai-api-ref';
 import { createManagedWebAcl } from './private/web-acl';
@@ -157,7 +158,9 @@ export interface GenAIApiProps {
   readonly restApiName?: string;
   /**
    * Require an API key (`x-api-key`) in addition to the authorization, so the usage plan's quota and
-   * throttle apply per key. Keys are added with `api.usagePlan.addApiKey(key)`.
+   * throttle (`throttlingRateLimit`, `throttlingBurstLimit` per key) apply per caller. Keys are added with
+   * `api.usagePlan.addApiKey(key)`. Without keys API Gateway has no per-caller throttling: the usage plan
+   * then has no throttle (it would apply to no request) and the stage throttle limits all callers together.
    * @default false
    */
   readonly apiKeyRequired?: boolean;
@@ -167,10 +170,29 @@ export interface GenAIApiProps {
    */
   readonly quotaRequestsPerDay?: number;
   /**
-   * Key prefix of feedback records in the FEEDBACK zone (ends with `/`).
+   * Key prefix in the FEEDBACK zone of the feedback records training reads (ends with `/`). With
+   * `verifyFeedback` only screened records land here; without it every record does.
    * @default 'api-feedback/'
    */
   readonly feedbackPrefix?: string;
+  /**
+   * Bind feedback to generations and screen it before training reads it: `POST /v1/feedback` accepts a
+   * request id only when the GuardrailFunction behind `generateFunction` recorded a generation with it
+   * for the same caller within its `feedbackWindow` (else a 404 or 410 JSON error), and writes the record
+   * under `feedbackQuarantinePrefix`; a screening step runs the guardrail's local checks (secrets, prompt
+   * injection, PII redaction) and the Bedrock guardrail on the text and copies only screened records
+   * (PII redacted) to `feedbackPrefix`; blocked ones stay in quarantine and go to the guardrail
+   * function's review queue. Requires `generateFunction` to be a GuardrailFunction's `function`. `false`
+   * stores any well-formed feedback, from any caller and unscreened, directly under `feedbackPrefix`.
+   * @default true
+   */
+  readonly verifyFeedback?: boolean;
+  /**
+   * Key prefix in the FEEDBACK zone where feedback waits for screening (with `verifyFeedback`); must not
+   * overlap `feedbackPrefix`, so training never reads it.
+   * @default - 'quarantine/' followed by `feedbackPrefix`
+   */
+  readonly feedbackQuarantinePrefix?: string;
   /**
    * Key for the log groups, the feedback function, its fallback queues and the alarm topic.
    * @default - a new customer-managed key with rotation
@@ -193,11 +215,20 @@ export interface GenAIApiProps {
   readonly loggingLevel?: apigw.MethodLoggingLevel;
   /**
    * Create the role API Gateway logs with and set it in the account's API Gateway settings
-   * (`AWS::ApiGateway::Account`, one per account and region). Set `false` when the account already has
-   * one (a landing zone, or another stack of this library in the same account and region).
+   * (`AWS::ApiGateway::Account`, one per account and region). A stack holds one such setting however
+   * many APIs it has (the first API creates it, the others reuse it). Before setting it, the deployment
+   * reads the current role and fails with a message naming it when someone else set it (another stack
+   * in the same account and region, a landing zone), unless `takeOverAccountSettings`. Set `false` to
+   * leave the account's setting alone and log through the role it has.
    * @default true
    */
   readonly configureAccountLogging?: boolean;
+  /**
+   * Replace the account's API Gateway logging role when someone else set it, instead of failing the
+   * deployment (their APIs then log through this stack's role, which has the same permissions).
+   * @default false
+   */
+  readonly takeOverAccountSettings?: boolean;
   /**
    * 5XX responses in 5 minutes at which the server-error alarm fires.
    * @default 5
@@ -318,9 +349,11 @@ abstract class GenAIApiBase extends Construct implements IGenAIApi {
  * `POST /v1/feedback` (ratings and corrections into the FEEDBACK zone of the data lake).
  *
  * Secure by default: IAM (SigV4) authorization on every method, request validation against JSON schema
- * models, stage throttling and a usage plan, JSON access logs and execution logs in encrypted log groups
- * (bodies never logged), X-Ray tracing, a regional WAF web ACL, and alarms on 5XX errors and on feedback
- * that could not be written to S3 at once.
+ * models, stage throttling (per API key with `apiKeyRequired`), JSON access logs and execution logs in
+ * encrypted log groups (bodies never logged), X-Ray tracing, a regional WAF web ACL, feedback bound to the
+ * caller's own generations and screened before training reads it (`verifyFeedback`), one account logging
+ * setting per stack that never silently replaces someone else's, and alarms on 5XX errors and on feedback
+ * that could not be written to S3 at once or could not be screened.
  */
 export class GenAIApi extends GenAIApiBase {
   /** The name of the API's one stage (`/v1/generate`, `/v1/feedback`). */
@@ -375,7 +408,7 @@ export class GenAIApi extends GenAIApiBase {
   public readonly feedbackFallbackQueue: sqs.Queue;
   /** Records the redrive could not write after 100 attempts (alarmed, kept 14 days). */
   public readonly feedbackDeadLetterQueue: sqs.Queue;
-  /** The usage plan of the stage. */
+  /** The usage plan of the stage: per-key throttle and quota with `apiKeyRequired`, empty without. */
   public readonly usagePlan: apigw.UsagePlan;
   /** The encrypted access log group (JSON lines). */
   public readonly accessLogGroup: logs.ILogGroup;
@@ -391,8 +424,16 @@ export class GenAIApi extends GenAIApiBase {
   public readonly alarmTopic: sns.ITopic;
   /** 5XX errors, feedback fallback in use, feedback dead letters. */
   public readonly alarms: cloudwatch.Alarm[] = [];
-  /** The FEEDBACK zone key prefix of the records. */
+  /** The FEEDBACK zone key prefix of the records training reads (screened ones, with `verifyFeedback`). */
   public readonly feedbackPrefix: string;
+  /** The FEEDBACK zone key prefix where feedback waits for screening (with `verifyFeedback`). */
+  public readonly feedbackQuarantinePrefix?: string;
+  /** The function that screens quarantined feedback (the guardrail bundle's `index.screen`), with `verifyFeedback`. */
+  public readonly feedbackScreeningFunction?: lambda.IFunction;
+  /** Quarantined records waiting for screening (S3 events through EventBridge), with `verifyFeedback`. */
+  public readonly feedbackScreeningQueue?: sqs.IQueue;
+  /** Screening events that failed 10 times (alarmed, kept 14 days), with `verifyFeedback`. */
+  public readonly feedbackScreeningDeadLetterQueue?: sqs.IQueue;
   /** The authorization type of every method. */
   public readonly authorizationType: apigw.AuthorizationType;
 
@@ -437,6 +478,25 @@ export class GenAIApi extends GenAIApiBase {
       );
     }
 
+    const verify = props.verifyFeedback ?? true;
+    const guardrailFunction = verify ? guardrailFunctionOf(props.generateFunction) : undefined;
+    if (verify && !guardrailFunction) {
+      throw new GenAIValidationError(
+        this,
+        'generateFunction',
+        props.generateFunction.node.path,
+        "the `function` of a GuardrailFunction (feedback is bound to its generation records and screened with its guardrail), or set verifyFeedback: false to store feedback unverified and unscreened",
+      );
+    }
+    if (verify) {
+      this.feedbackQuarantinePrefix = props.feedbackQuarantinePrefix ?? `quarantine/${this.feedbackPrefix}`;
+      validatePattern(this, 'feedbackQuarantinePrefix', this.feedbackQuarantinePrefix, PREFIX_PATTERN, 'a relative S3 key prefix ending with "/", e.g. "quarantine/api-feedback/"');
+      if (this.feedbackQuarantinePrefix.startsWith(this.feedbackPrefix) || this.feedbackPrefix.startsWith(this.feedbackQuarantinePrefix)) {
+        throw new GenAIValidationError(this, 'feedbackQuarantinePrefix', this.feedbackQuarantinePrefix, `a prefix that does not overlap feedbackPrefix (${this.feedbackPrefix}): training must never read unscreened feedback`);
+      }
+    }
+    const writePrefix = this.feedbackQuarantinePrefix ?? this.feedbackPrefix;
+
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const feedbackBucket = props.dataLake.bucket(DataZone.FEEDBACK);
@@ -479,10 +539,8 @@ export class GenAIApi extends GenAIApiBase {
     });
     stage.node.addDependency(this.executionLogGroup);
     if (props.configureAccountLogging ?? true) {
-      const { role, account } = createAccountLoggingRole(this);
+      const { account } = accountLogging(this, { encryptionKey: this.encryptionKey, takeOver: props.takeOverAccountSettings ?? false, removalPolicy, logRetention });
       stage.node.addDependency(account);
-      acknowledge(role, Acknowledgements.inlinePolicies);
-      acknowledgeWildcardResources(role, Acknowledgements.apiGatewayAccountLogging, [logGroupsArn(this)], ACCOUNT_LOGGING_ACTIONS);
     }
 
     for (const [id, type] of [
@@ -521,9 +579,16 @@ export class GenAIApi extends GenAIApiBase {
       encryptionKey: this.encryptionKey,
       environment: {
         BUCKET_NAME: feedbackBucket.bucketName,
-        KEY_PREFIX: this.feedbackPrefix,
+        KEY_PREFIX: writePrefix,
         FALLBACK_QUEUE_URL: this.feedbackFallbackQueue.queueUrl,
         POWERTOOLS_SERVICE_NAME: 'feedback',
+        ...(guardrailFunction
+          ? {
+              GENERATION_BUCKET: guardrailFunction.traceBucket.bucketName,
+              GENERATION_PREFIX: guardrailFunction.generationRecordPrefix,
+              FEEDBACK_WINDOW_SECONDS: String(guardrailFunction.feedbackWindow.toSeconds()),
+            }
+          : {}),
       },
       timeout: Duration.seconds(20),
       memorySize: 256,
@@ -533,22 +598,44 @@ export class GenAIApi extends GenAIApiBase {
     });
     this.feedbackFunction = feedbackFunction.function;
     const fn = feedbackFunction.function;
-    props.dataLake.grantWrite(fn, DataZone.FEEDBACK, this.feedbackPrefix);
+    props.dataLake.grantWrite(fn, DataZone.FEEDBACK, writePrefix);
     // The duplicate check (HeadObject, only after the conditional put found an object) needs s3:GetObject.
     feedbackFunction.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [feedbackBucket.arnForObjects(`${this.feedbackPrefix}*`)] }),
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [feedbackBucket.arnForObjects(`${writePrefix}*`)] }),
     );
     feedbackFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.feedbackFallbackQueue.queueArn] }),
     );
-    this.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantKeyVia(this.encryptionKey, fn, ['sqs'], 'kms:GenerateDataKey', 'kms:Decrypt');
     fn.addEventSource(new SqsEventSource(this.feedbackFallbackQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
     acknowledgeObjectWildcard(
       feedbackFunction.role,
-      feedbackBucket.arnForObjects(`${this.feedbackPrefix}*`),
-      'one feedback record per request id, under the key prefix of this API',
+      feedbackBucket.arnForObjects(`${writePrefix}*`),
+      verify ? 'one feedback record per request id, under the quarantine prefix of this API' : 'one feedback record per request id, under the key prefix of this API',
       [...LAKE_WRITE_ACTIONS, 's3:GetObject'],
     );
+    if (guardrailFunction) {
+      // The binding check: HEAD of the generation record (no body; the caller's hash in its metadata).
+      guardrailFunction.grantReadGenerationRecords(fn);
+      acknowledgeObjectWildcard(
+        feedbackFunction.role,
+        guardrailFunction.traceBucket.arnForObjects(`${guardrailFunction.generationRecordPrefix}*`),
+        'the feedback function reads the generation record of the request id it is given (metadata only: a caller hash)',
+        ['s3:GetObject'],
+      );
+      const screening = new FeedbackScreening(this, 'FeedbackScreening', {
+        dataLake: props.dataLake,
+        guardrailFunction,
+        quarantinePrefix: this.feedbackQuarantinePrefix!,
+        trainingPrefix: this.feedbackPrefix,
+        encryptionKey: this.encryptionKey,
+        logRetention,
+        removalPolicy,
+      });
+      this.feedbackScreeningFunction = screening.function.function;
+      this.feedbackScreeningQueue = screening.queue;
+      this.feedbackScreeningDeadLetterQueue = screening.deadLetterQueue;
+    }
 
     // --- Routes --------------------------------------------------------------------------------------
     const validator = this.restApi.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
@@ -577,10 +664,16 @@ export class GenAIApi extends GenAIApiBase {
       if (authorization.authorizationType === apigw.AuthorizationType.IAM) acknowledge(method, Acknowledgements.apiIamAuthorization);
     }
 
+    // API Gateway applies a usage plan's throttle and quota per API key and to nothing else, so they are
+    // set only when every request carries a key; without keys the stage throttle (all callers together)
+    // and the WAF per-IP rate rule are the limits, and the plan stays empty, ready for keys.
+    const perKey = props.apiKeyRequired ?? false;
     this.usagePlan = this.restApi.addUsagePlan('UsagePlan', {
-      description: `Throttle${props.quotaRequestsPerDay ? ' and daily quota' : ''} per API key of ${this.node.path}`,
-      throttle: { rateLimit: rate, burstLimit: burst },
-      quota: props.quotaRequestsPerDay ? { limit: props.quotaRequestsPerDay, period: apigw.Period.DAY } : undefined,
+      description: perKey
+        ? `Throttle${props.quotaRequestsPerDay ? ' and daily quota' : ''} per API key of ${this.node.path}`
+        : `No per-caller limits: ${this.node.path} requires no API keys (the stage throttle applies to all callers together)`,
+      throttle: perKey ? { rateLimit: rate, burstLimit: burst } : undefined,
+      quota: perKey && props.quotaRequestsPerDay ? { limit: props.quotaRequestsPerDay, period: apigw.Period.DAY } : undefined,
       apiStages: [{ api: this.restApi, stage }],
     });
     // True only while every method of the API is a POST with a Lambda proxy integration (checked as rendered).
@@ -674,6 +767,14 @@ export class GenAIApi extends GenAIApiBase {
       1,
       `Feedback could not be written to S3 at once and went to the fallback queue of ${this.node.path}; it is retried automatically.`,
     );
+    if (this.feedbackScreeningDeadLetterQueue) {
+      add(
+        'FeedbackScreeningDeadLetterAlarm',
+        this.feedbackScreeningDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
+        1,
+        `Feedback of ${this.node.path} could not be screened after 10 attempts (S3, Bedrock or the review queue failed): it stays in quarantine; fix the cause, then redrive the dead-letter queue (kept 14 days).`,
+      );
+    }
     add(
       'FeedbackDeadLetterAlarm',
       this.feedbackDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
@@ -681,4 +782,9 @@ export class GenAIApi extends GenAIApiBase {
       `Feedback records of ${this.node.path} failed 100 redrive attempts: fix S3 access, then redrive the dead-letter queue (kept 14 days).`,
     );
   }
+}
+
+/** The GuardrailFunction whose Lambda function `fn` is (or is inside), if any. */
+function guardrailFunctionOf(fn: lambda.IFunction): GuardrailFunction | undefined {
+  return [...fn.node.scopes].reverse().find((c): c is GuardrailFunction => c instanceof GuardrailFunction);
 }

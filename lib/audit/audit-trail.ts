@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -12,7 +12,7 @@ import { Acknowledgements, acknowledge, acknowledgeCrossStackReference } from '.
 import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs } from '../core/buckets';
 import { createEncryptedLogGroup, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validatePattern } from '../core/errors';
-import { ISecureDataLake, ObjectLockMode } from '../data-lake/secure-data-lake';
+import { ISecureDataLake, ObjectLockMode, SecureDataLake } from '../data-lake/secure-data-lake';
 import { IAuditTrail } from './audit-trail-ref';
 import { SECURITY_ALARMS, SecurityAlarmDefinition } from './private/security-alarms';
 
@@ -22,8 +22,9 @@ const SECURITY_METRICS_NAMESPACE = 'GenAIPlatform/AuditTrail';
 /** Properties of {@link AuditTrail}. */
 export interface AuditTrailProps {
   /**
-   * A data lake whose buckets get S3 data events (every object read and write) recorded.
-   * @default - no S3 data events
+   * A data lake whose buckets get S3 data events (every object read and write) recorded, together with
+   * its access-log bucket. The trail's own access-log bucket is always recorded; the trail bucket never is.
+   * @default - S3 data events on the trail's access-log bucket only
    */
   readonly dataLake?: ISecureDataLake;
   /**
@@ -196,6 +197,9 @@ export class AuditTrail extends AuditTrailBase {
     }
 
     const stack = Stack.of(this);
+    // A generated name, so the key and bucket policies can name this trail (its ARN) without a cycle.
+    const trailName = Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
+    const trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
     this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the audit trail ${this.node.path}`, removalPolicy);
     this.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -205,9 +209,9 @@ export class AuditTrail extends AuditTrailBase {
         resources: ['*'],
         conditions: {
           StringLike: {
-            'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({ service: 'cloudtrail', region: '*', resource: 'trail', resourceName: '*' }),
+            'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({ service: 'cloudtrail', region: '*', resource: 'trail', resourceName: trailName }),
           },
-          StringEquals: { 'aws:SourceAccount': stack.account },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': trailArn },
         },
       }),
     );
@@ -217,6 +221,7 @@ export class AuditTrail extends AuditTrailBase {
         principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
         actions: ['kms:DescribeKey'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': trailArn } },
       }),
     );
 
@@ -243,20 +248,34 @@ export class AuditTrail extends AuditTrailBase {
     });
     this.logGroup = logGroup;
 
-    this.trail = new cloudtrail.Trail(this, 'Resource', {
-      bucket,
-      encryptionKey: this.encryptionKey,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableFileValidation: true,
-      sendToCloudWatchLogs: true,
-      cloudWatchLogGroup: logGroup,
-    });
+    // The Trail L2 adds its bucket policy statements (GetBucketAcl, PutObject) without a source
+    // condition: while it does, each statement it adds for CloudTrail is limited to this trail.
+    const addToBucketPolicy = bucket.addToResourcePolicy;
+    bucket.addToResourcePolicy = (statement: iam.PolicyStatement) => {
+      if (statement.principals.some((p) => p instanceof iam.ServicePrincipal && p.service === 'cloudtrail.amazonaws.com')) {
+        statement.addCondition('StringEquals', { 'aws:SourceArn': trailArn });
+      }
+      return addToBucketPolicy.call(bucket, statement);
+    };
+    try {
+      this.trail = new cloudtrail.Trail(this, 'Resource', {
+        trailName,
+        bucket,
+        encryptionKey: this.encryptionKey,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableFileValidation: true,
+        sendToCloudWatchLogs: true,
+        cloudWatchLogGroup: logGroup,
+      });
+    } finally {
+      delete (bucket as { addToResourcePolicy?: unknown }).addToResourcePolicy;
+    }
     this.trail.node.addDependency(this.encryptionKey);
     const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
     this.trailArn = this.trail.trailArn;
     this.trailName = cfnTrail.ref;
-    cfnTrail.advancedEventSelectors = this.eventSelectors(props);
+    cfnTrail.advancedEventSelectors = this.eventSelectors(props, [accessLogs]);
     // Basic and advanced selectors are mutually exclusive; the L2 always renders an (empty) basic list.
     cfnTrail.addPropertyDeletionOverride('EventSelectors');
     acknowledge(this.trail, Acknowledgements.inlinePolicies);
@@ -287,18 +306,29 @@ export class AuditTrail extends AuditTrailBase {
     }
   }
 
-  private eventSelectors(props: AuditTrailProps): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
+  private eventSelectors(props: AuditTrailProps, accessLogBuckets: s3.IBucket[]): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
     const selectors: cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] = [
       { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
     ];
     const lake = props.dataLake;
     if (lake) {
+      // Every bucket of the lake and every access-log bucket in play, i.e. every bucket but the trail's own.
+      const buckets = [...lake.zones.map((z) => lake.bucket(z)), ...(lake instanceof SecureDataLake ? [lake.accessLogBucket] : []), ...accessLogBuckets];
       selectors.push({
         name: 'Data lake object events',
         fieldSelectors: [
           { field: 'eventCategory', equalTo: ['Data'] },
           { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
-          { field: 'resources.ARN', startsWith: lake.zones.map((z) => `${lake.bucket(z).bucketArn}/`) },
+          { field: 'resources.ARN', startsWith: [...new Set(buckets)].map((b) => `${b.bucketArn}/`) },
+        ],
+      });
+    } else if (accessLogBuckets.length > 0) {
+      selectors.push({
+        name: 'Access log object events',
+        fieldSelectors: [
+          { field: 'eventCategory', equalTo: ['Data'] },
+          { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+          { field: 'resources.ARN', startsWith: accessLogBuckets.map((b) => `${b.bucketArn}/`) },
         ],
       });
     }

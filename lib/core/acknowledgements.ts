@@ -31,7 +31,7 @@ export class Acknowledgements {
   public static readonly accessLogBucket: ComplianceAcknowledgement[] = [
     ...each(
       ['AwsSolutions-S1', `${NIST}-S3BucketLoggingEnabled`, `${HIPAA}-S3BucketLoggingEnabled`, `${CT}s3_bucket_logging_enabled_check`],
-      'This bucket is the server-access-log destination; logging it to itself would loop. Access to it is still recorded by CloudTrail data events.',
+      'This bucket is the server-access-log destination; logging it to itself would loop. Reads and writes of its objects are recorded as CloudTrail S3 data events when an AuditTrail covers it: an AuditTrail records its own access-log bucket and that of the SecureDataLake it is given (GenAIPlatform has one); without an AuditTrail, nothing of this library records them.',
     ),
     ...each(
       [`${NIST}-S3DefaultEncryptionKMS`, `${HIPAA}-S3DefaultEncryptionKMS`, `${CT}s3_bucket_default_encryption_kms_check`],
@@ -42,7 +42,7 @@ export class Acknowledgements {
   /** Cross-region replication is a residency decision the user makes, not a default. */
   public static readonly bucketReplication: ComplianceAcknowledgement[] = each(
     [`${NIST}-S3BucketReplicationEnabled`, `${HIPAA}-S3BucketReplicationEnabled`],
-    'Cross-region replication copies data out of the chosen region, which is a data-residency decision for the owner; loss is prevented instead by versioning, object lock, RETAIN removal policy and lifecycle rules that keep noncurrent versions.',
+    'Cross-region replication copies data out of the chosen region, which is a data-residency decision for the owner. Within the region, versioning keeps every overwritten or deleted version for the bucket\'s noncurrent-version retention (90 days by default), the bucket is retained on stack deletion, and object lock is enabled so versions can be locked; a default lock retention applies only where it is configured: always on the audit trail bucket, and on the lake zones listed in `objectLock`.',
   );
 
   /**

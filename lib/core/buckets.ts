@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -27,10 +28,29 @@ export interface SecureBucketOptions {
   readonly objectLockDefaultRetention?: s3.ObjectLockRetention;
 }
 
+/** Keys (besides the bucket's own) that writers may name for objects of a bucket made by createSecureBucket. */
+const objectKeys = new WeakMap<s3.IBucket, string[]>();
+
+/**
+ * Lets writers name `key` (by its ARN) for new objects of a bucket made by {@link createSecureBucket},
+ * e.g. SageMaker data capture encrypted with its own key. No-op for other buckets (their owner manages
+ * their policy). A key of another stack than the bucket's cannot be named in the bucket's policy (the
+ * bucket's stack would depend on the key's, which depends on the bucket's): the policy then allows keys
+ * of the bucket's account and region (`key/*`), still denying other accounts' keys, SSE-S3 and SSE-C.
+ */
+export function allowObjectEncryptionKey(bucket: s3.IBucket, key: kms.IKey): void {
+  const keys = objectKeys.get(bucket);
+  if (!keys) return;
+  const arn = Stack.of(key) === Stack.of(bucket) ? key.keyArn : Stack.of(bucket).formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
+  if (!keys.includes(arn)) keys.push(arn);
+}
+
 /**
  * A data bucket: SSE-KMS with bucket keys, versioned, TLS 1.2+ only, no public access, no ACLs, access
  * logged, object lock enabled (so retention can be set per object or by default), EventBridge
- * notifications on, lifecycle rules for noncurrent versions and aborted uploads.
+ * notifications on, lifecycle rules for noncurrent versions and aborted uploads. Its policy denies puts
+ * that name another KMS key (unless allowed with {@link allowObjectEncryptionKey}), SSE-S3 or SSE-C, so
+ * every object is encrypted with a customer-managed key whose policy the owner controls.
  */
 export function createSecureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
   const destroy = options.removalPolicy === RemovalPolicy.DESTROY;
@@ -68,7 +88,32 @@ export function createSecureBucket(scope: Construct, id: string, options: Secure
   enableEventBridge(bucket);
   // The access-log bucket may belong to another stack of the app (e.g. a lake's, passed to an audit trail).
   acknowledgeCrossStackReference(bucket);
+  denyOtherEncryption(bucket, options.encryptionKey);
   return bucket;
+}
+
+/** Deny statements that keep every new object under a customer-managed key of this library. */
+function denyOtherEncryption(bucket: s3.Bucket, key: kms.IKey): void {
+  const allowed = [key.keyArn];
+  objectKeys.set(bucket, allowed);
+  const deny = (sid: string, conditions: Record<string, Record<string, unknown>>) =>
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions,
+      }),
+    );
+  // A put that names a key must name one of these by ARN; without the header the bucket's key applies.
+  // (Like: ARNs have no wildcards, except the pattern of allowObjectEncryptionKey for a key of another stack.)
+  deny('DenyOtherKmsKeys', {
+    StringNotLikeIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': Lazy.list({ produce: () => allowed }) },
+  });
+  deny('DenySseS3', { StringEquals: { 's3:x-amz-server-side-encryption': 'AES256' } });
+  deny('DenySseC', { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } });
 }
 
 /**

@@ -44,6 +44,8 @@ export interface SecureFunctionProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /** Code override (tests). @default - the built bundle of `handlerName` */
   readonly code?: lambda.Code;
+  /** The exported entry of the bundle, for a bundle with a second entry. @default 'index.handler' */
+  readonly handler?: string;
 }
 
 /**
@@ -89,7 +91,7 @@ export class SecureFunction extends Construct {
     this.function = new lambda.Function(this, 'Resource', {
       runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
+      handler: props.handler ?? 'index.handler',
       code: props.code ?? lambdaCode(props.handlerName),
       description: props.description,
       role: this.role,

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { Acknowledgements, acknowledge } from '../core/acknowledgements';
 import { createAccessLogBucket, createSecureBucket, useBucketPolicyForAccessLogs } from '../core/buckets';
-import { createKey } from '../core/encryption';
+import { createKey, grantKeyVia } from '../core/encryption';
 import { GenAIValidationError } from '../core/errors';
 import { ALL_ZONES, DataZone, zoneBucketId } from './data-zone';
 import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from './private/actions';
@@ -50,7 +50,8 @@ export interface ISecureDataLake extends IConstruct {
    * Lets the grantee read objects of a zone (optionally only under a key prefix) and decrypt them with the lake's key.
    *
    * Grants `s3:GetObject`, `s3:GetObjectVersion` and `s3:GetObjectTagging` on the objects, `s3:ListBucket`
-   * (limited to the prefix) and `s3:GetBucketLocation` on the bucket, and `kms:Decrypt` on the key.
+   * (limited to the prefix) and `s3:GetBucketLocation` on the bucket, and `kms:Decrypt` on the key
+   * through S3 only (`kms:ViaService`).
    *
    * @param grantee the principal to grant
    * @param zone the zone to read (a zone of the lake)
@@ -62,7 +63,8 @@ export interface ISecureDataLake extends IConstruct {
    * Lets the grantee write objects of a zone (optionally only under a key prefix), encrypted with the lake's key.
    *
    * Grants `s3:PutObject`, `s3:PutObjectTagging` and `s3:AbortMultipartUpload` on the objects (never
-   * delete), and `kms:GenerateDataKey` and `kms:Decrypt` (for multipart uploads) on the key.
+   * delete), and `kms:GenerateDataKey` and `kms:Decrypt` (for multipart uploads) on the key through S3
+   * only (`kms:ViaService`).
    *
    * @param grantee the principal to grant
    * @param zone the zone to write (a zone of the lake)
@@ -161,7 +163,8 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
    * Lets the grantee read objects of a zone (optionally only under a key prefix) and decrypt them with the lake's key.
    *
    * Grants `s3:GetObject`, `s3:GetObjectVersion` and `s3:GetObjectTagging` on the objects, `s3:ListBucket`
-   * (limited to the prefix) and `s3:GetBucketLocation` on the bucket, and `kms:Decrypt` on the key.
+   * (limited to the prefix) and `s3:GetBucketLocation` on the bucket, and `kms:Decrypt` on the key
+   * through S3 only (`kms:ViaService`).
    *
    * @param grantee the principal to grant
    * @param zone the zone to read (a zone of the lake)
@@ -172,7 +175,7 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
     const bucket = this.bucket(zone);
     const grant = this.grantObjects(grantee, bucket, LAKE_READ_ACTIONS, keyPrefix);
     this.grantList(grantee, bucket, keyPrefix);
-    this.encryptionKey.grant(grantee, 'kms:Decrypt');
+    grantKeyVia(this.encryptionKey, grantee, ['s3'], 'kms:Decrypt');
     return grant;
   }
 
@@ -180,7 +183,8 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
    * Lets the grantee write objects of a zone (optionally only under a key prefix), encrypted with the lake's key.
    *
    * Grants `s3:PutObject`, `s3:PutObjectTagging` and `s3:AbortMultipartUpload` on the objects (never
-   * delete), and `kms:GenerateDataKey` and `kms:Decrypt` (for multipart uploads) on the key.
+   * delete), and `kms:GenerateDataKey` and `kms:Decrypt` (for multipart uploads) on the key through S3
+   * only (`kms:ViaService`).
    *
    * @param grantee the principal to grant
    * @param zone the zone to write (a zone of the lake)
@@ -191,7 +195,7 @@ abstract class DataLakeBase extends Construct implements ISecureDataLake {
     const bucket = this.bucket(zone);
     const grant = this.grantObjects(grantee, bucket, LAKE_WRITE_ACTIONS, keyPrefix);
     // GenerateDataKey encrypts new objects; Decrypt is needed to complete multipart uploads.
-    this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantKeyVia(this.encryptionKey, grantee, ['s3'], 'kms:GenerateDataKey', 'kms:Decrypt');
     return grant;
   }
 

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeObjectWildcard } from '../core/acknowledgements';
-import { createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { createKey, createNotificationTopic, grantKeyVia, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
@@ -42,6 +42,19 @@ export interface GuardrailFunctionProps {
    * @default 'guardrail-traces/'
    */
   readonly tracePrefix?: string;
+  /**
+   * Key prefix of the generation records in the INFERENCE_CAPTURE zone: one empty object per answered or
+   * refused request (`<prefix><request id>`) holding only the SHA-256 of the caller, which `GenAIApi`
+   * checks before it accepts feedback for that request id. Must not overlap `tracePrefix`.
+   * @default 'guardrail-generations/'
+   */
+  readonly generationRecordPrefix?: string;
+  /**
+   * How long after a generation feedback on it is accepted; generation records expire one day later
+   * (lifecycle rule on the trace bucket when this stack owns it).
+   * @default Duration.days(30)
+   */
+  readonly feedbackWindow?: Duration;
   /**
    * The KMS key prompts and answers in traces are envelope-encrypted with. The function can only create
    * data keys with it; reading a prompt needs `kms:Decrypt`, granted separately (`traceKey.grantDecrypt`).
@@ -122,11 +135,20 @@ export interface GuardrailFunctionProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Turn on Bedrock model invocation logging into the lake (Bedrock targets only). The setting is one per
-   * account and region: turn it off when another stack (or another GuardrailFunction) manages it.
-   * @default true for Bedrock targets
+   * Turn on Bedrock model invocation logging (metadata only: model, caller, token counts, latency; no
+   * prompt or answer text) into the lake (Bedrock targets only). The setting is one per account and
+   * region: a stack holds at most one, and a deployment that finds a configuration someone else set
+   * fails with a message naming it unless `takeOverAccountSettings`. Turn it off when another stack or a
+   * landing zone manages it.
+   * @default true for the first GuardrailFunction with a Bedrock target in the stack, false otherwise
    */
   readonly invocationLogging?: boolean;
+  /**
+   * Replace the account's Bedrock invocation logging configuration when someone else set it, instead of
+   * failing the deployment.
+   * @default false
+   */
+  readonly takeOverAccountSettings?: boolean;
   /**
    * Retention of the function's encrypted log group.
    * @default logs.RetentionDays.ONE_YEAR
@@ -211,6 +233,12 @@ export class GuardrailFunction extends Construct {
   public readonly tracePrefix: string;
   /** The `service` dimension of the function's metrics. */
   public readonly metricsServiceName: string;
+  /** The guardrail applied to every prompt and answer (and, through `GenAIApi`, to feedback). */
+  public readonly guardrail: IGuardrail;
+  /** The key prefix of generation records in `traceBucket` (ends with `/`). */
+  public readonly generationRecordPrefix: string;
+  /** How long after a generation feedback on it is accepted. */
+  public readonly feedbackWindow: Duration;
   /** Where the alarms notify. */
   public readonly alarmTopic: sns.ITopic;
   /** Block rate, ungrounded rate and trace/review recording errors. */
@@ -266,6 +294,24 @@ export class GuardrailFunction extends Construct {
     }
     this.tracePrefix = prefix;
     this.traceBucket = props.dataLake.bucket(DataZone.INFERENCE_CAPTURE);
+    this.guardrail = props.guardrail;
+    const generationPrefix = props.generationRecordPrefix ?? 'guardrail-generations/';
+    if (!Token.isUnresolved(generationPrefix)) {
+      if (!/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(generationPrefix)) {
+        throw new GenAIValidationError(this, 'generationRecordPrefix', generationPrefix, "a key prefix of safe characters ending with '/', e.g. 'guardrail-generations/'");
+      }
+      if (!Token.isUnresolved(prefix) && (generationPrefix.startsWith(prefix) || prefix.startsWith(generationPrefix))) {
+        throw new GenAIValidationError(this, 'generationRecordPrefix', generationPrefix, `a prefix that does not overlap tracePrefix (${prefix})`);
+      }
+    }
+    this.generationRecordPrefix = generationPrefix;
+    this.feedbackWindow = props.feedbackWindow ?? Duration.days(30);
+    if (!this.feedbackWindow.isUnresolved()) {
+      const days = this.feedbackWindow.toDays({ integral: false });
+      if (!Number.isInteger(days) || days < 1 || days > 365) {
+        throw new GenAIValidationError(this, 'feedbackWindow', this.feedbackWindow.toHumanString(), 'a whole number of days from 1 to 365');
+      }
+    }
 
     this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the logs and queues of ${this.node.path}`, removalPolicy);
     this.traceKey = props.traceKey ?? createKey(this, 'TraceKey', `Envelope-encrypts prompts and answers in the traces of ${this.node.path}`, removalPolicy);
@@ -315,15 +361,24 @@ export class GuardrailFunction extends Construct {
       'kms:EncryptionContext:bucket': this.traceBucket.bucketName,
     });
     props.dataLake.grantWrite(fn.role, DataZone.INFERENCE_CAPTURE, prefix);
+    props.dataLake.grantWrite(fn.role, DataZone.INFERENCE_CAPTURE, generationPrefix);
+    expireGenerationRecords(this.traceBucket, generationPrefix, this.feedbackWindow);
     iam.Grant.addToPrincipal({ grantee: fn.role, actions: [...REVIEW_QUEUE_ACTIONS], resourceArns: [this.reviewQueue.queueArn] });
-    this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantKeyVia(this.encryptionKey, fn.role, ['sqs'], 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledgeObjectWildcard(fn.role, this.traceBucket.arnForObjects(`${prefix}*`), 'the function writes one trace object per request under its trace prefix', LAKE_WRITE_ACTIONS);
+    acknowledgeObjectWildcard(
+      fn.role,
+      this.traceBucket.arnForObjects(`${generationPrefix}*`),
+      'the function writes one generation record (request id, caller hash) per answered request under its generation prefix',
+      LAKE_WRITE_ACTIONS,
+    );
 
     fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
     fn.function.addEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);
     for (const [k, v] of Object.entries(target.environment)) fn.function.addEnvironment(k, v);
     fn.function.addEnvironment('TRACE_BUCKET', this.traceBucket.bucketName);
     fn.function.addEnvironment('TRACE_PREFIX', prefix);
+    fn.function.addEnvironment('GENERATION_PREFIX', generationPrefix);
     fn.function.addEnvironment('TRACE_KEY_ARN', this.traceKey.keyArn);
     fn.function.addEnvironment('REVIEW_QUEUE_URL', this.reviewQueue.queueUrl);
     fn.function.addEnvironment('GROUNDING_REVIEW_THRESHOLD', String(reviewThreshold));
@@ -338,12 +393,32 @@ export class GuardrailFunction extends Construct {
     if (props.invocationLogging === true && !target.isBedrock) {
       throw new GenAIValidationError(this, 'invocationLogging', true, 'true only with a Bedrock model target (SageMaker endpoints capture data themselves)');
     }
-    if (props.invocationLogging ?? target.isBedrock) {
-      this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', { dataLake: props.dataLake, encryptionKey: this.encryptionKey, removalPolicy });
+    // One setting per account and region, so one per stack: by default only the stack's first Bedrock
+    // target turns it on (an explicit `true` on a second one is a synth error).
+    const stackHasLogging = Stack.of(this)
+      .node.findAll()
+      .some((c) => c instanceof BedrockInvocationLogging);
+    if (props.invocationLogging ?? (target.isBedrock && !stackHasLogging)) {
+      this.invocationLogging = new BedrockInvocationLogging(this, 'InvocationLogging', {
+        dataLake: props.dataLake,
+        encryptionKey: this.encryptionKey,
+        removalPolicy,
+        takeOverAccountSettings: props.takeOverAccountSettings,
+      });
     }
 
     this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', this.encryptionKey, 'GenAI guardrail alarms');
     this.createAlarms(blockRate, ungroundedRate, minRequests);
+  }
+
+  /**
+   * Lets the grantee read the generation records (`s3:GetObject`, used for HEAD: a record has no body,
+   * only the caller's SHA-256 in its metadata), e.g. the feedback function of `GenAIApi`.
+   *
+   * @param grantee the principal to grant
+   */
+  public grantReadGenerationRecords(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.traceBucket.arnForObjects(`${this.generationRecordPrefix}*`)] });
   }
 
   /**
@@ -429,4 +504,20 @@ export class GuardrailFunction extends Construct {
       `${this.node.path} could not write a trace record or a review message: answers are not being recorded.`,
     );
   }
+}
+
+/** The generation-record prefixes that already expire, per bucket (one lifecycle rule each). */
+const expiringPrefixes = new WeakMap<s3.IBucket, Set<string>>();
+
+/**
+ * Expires generation records one day after the feedback window on a bucket this app defines (an imported
+ * bucket's owner adds the rule; the feedback function checks the window itself either way).
+ */
+function expireGenerationRecords(bucket: s3.IBucket, prefix: string, window: Duration): void {
+  if (!(bucket instanceof s3.Bucket) || Token.isUnresolved(prefix) || window.isUnresolved()) return;
+  const prefixes = expiringPrefixes.get(bucket) ?? new Set<string>();
+  if (prefixes.has(prefix)) return;
+  prefixes.add(prefix);
+  expiringPrefixes.set(bucket, prefixes);
+  bucket.addLifecycleRule({ id: `ExpireGenerationRecords-${prefix.replace(/\/$/, '').replace(/\//g, '-')}`, prefix, expiration: Duration.days(window.toDays() + 1) });
 }

@@ -4,7 +4,7 @@ import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { createKey } from '../core/encryption';
+import { createKey, grantKeyVia } from '../core/encryption';
 import { GenAIValidationError, isUnresolved, validateRange } from '../core/errors';
 import { GUARDRAIL_APPLY_ACTIONS } from './private/actions';
 
@@ -259,7 +259,7 @@ export interface IGuardrail extends IResource {
   /** The key the guardrail is encrypted with, if known. */
   readonly encryptionKey?: kms.IKey;
   /**
-   * Allows `bedrock:ApplyGuardrail` on this guardrail (and `kms:Decrypt` on its key, when known).
+   * Allows `bedrock:ApplyGuardrail` on this guardrail (and `kms:Decrypt` on its key through Bedrock, when known).
    *
    * @param grantee the principal to grant, e.g. the role of a function that calls ApplyGuardrail
    */
@@ -318,14 +318,14 @@ abstract class GuardrailBase extends Resource implements IGuardrail {
   public abstract readonly encryptionKey?: kms.IKey;
 
   /**
-   * Allows `bedrock:ApplyGuardrail` on this guardrail (and `kms:Decrypt` on its key, when known).
+   * Allows `bedrock:ApplyGuardrail` on this guardrail (and `kms:Decrypt` on its key through Bedrock, when known).
    *
    * @param grantee the principal to grant, e.g. the role of a function that calls ApplyGuardrail
    */
   public grantApply(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({ grantee, actions: [...GUARDRAIL_APPLY_ACTIONS], resourceArns: [this.guardrailArn] });
-    // Bedrock decrypts the guardrail's configuration with the caller's permissions.
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    // Bedrock decrypts the guardrail's configuration with the caller's permissions (through Bedrock only).
+    if (this.encryptionKey) grantKeyVia(this.encryptionKey, grantee, ['bedrock'], 'kms:Decrypt');
     return grant;
   }
 }

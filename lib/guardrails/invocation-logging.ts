@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -31,20 +31,37 @@ export interface BedrockInvocationLoggingProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Also log the text of prompts and answers (before any guardrail), not only metadata (model, caller,
+   * token counts, latency). The text then lies in the INFERENCE_CAPTURE zone encrypted with the lake's
+   * key only, readable by every principal that may read that zone, unlike the guardrail traces, whose
+   * prompts are envelope-encrypted with a key of their own.
+   * @default false (metadata only)
+   */
+  readonly textDelivery?: boolean;
+  /**
+   * Replace the account's invocation logging configuration when someone else set it (another stack in
+   * the same account and region, a landing zone), instead of failing the deployment.
+   * @default false
+   */
+  readonly takeOverAccountSettings?: boolean;
 }
 
+
 /**
- * Bedrock model invocation logging (prompts, answers and metadata of every Bedrock model call in the
- * account and region) into the INFERENCE_CAPTURE zone of a lake.
+ * Bedrock model invocation logging (metadata of every Bedrock model call in the account and region, and
+ * with `textDelivery` the prompts and answers) into the INFERENCE_CAPTURE zone of a lake.
  *
  * CloudFormation has no resource for it, so a small custom resource provider (a `SecureFunction`) calls
  * `PutModelInvocationLoggingConfiguration`; on stack deletion it deletes the configuration if it still
- * points at this bucket. The setting is one per account and region: create this construct once.
- * Bedrock writes with its service principal, limited to this account by `aws:SourceAccount` and
- * `aws:SourceArn` on the bucket and key policies (imported buckets and keys need those statements from
- * their owner).
+ * points at this bucket. The setting is one per account and region: a stack may hold one of these
+ * constructs, and a deployment that finds a configuration someone else set fails with a message naming
+ * it, unless `takeOverAccountSettings`. Bedrock writes with its service principal, limited to this
+ * account by `aws:SourceAccount` and `aws:SourceArn` on the bucket and key policies (imported buckets and
+ * keys need those statements from their owner).
  */
 export class BedrockInvocationLogging extends Construct {
+
   /** The bucket the logs go to. */
   public readonly bucket: s3.IBucket;
   /** The key prefix of the logs. */
@@ -53,6 +70,8 @@ export class BedrockInvocationLogging extends Construct {
   public readonly provider: lambda.IFunction;
   /** The custom resource. */
   public readonly resource: CustomResource;
+  /** Whether prompt and answer text is logged (`textDelivery`), not only metadata. */
+  public readonly textDelivery: boolean;
 
   /**
    * @param scope the scope in which to define this construct
@@ -61,11 +80,29 @@ export class BedrockInvocationLogging extends Construct {
    */
   constructor(scope: Construct, id: string, props: BedrockInvocationLoggingProps) {
     super(scope, id);
+    const first = Stack.of(this)
+      .node.findAll()
+      .find((c) => c !== this && c instanceof BedrockInvocationLogging);
+    if (first) {
+      throw new GenAIValidationError(
+        this,
+        'scope',
+        `a second BedrockInvocationLogging in the stack ${Stack.of(this).stackName}`,
+        `at most one per stack (Bedrock invocation logging is one setting per account and region); the stack has ${first.node.path} (with GuardrailFunction, set invocationLogging: false on all but one)`,
+      );
+    }
     const prefix = props.keyPrefix ?? 'bedrock-invocation-logs/';
     if (!Token.isUnresolved(prefix) && !/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(prefix)) {
       throw new GenAIValidationError(this, 'keyPrefix', prefix, "a key prefix of safe characters ending with '/', e.g. 'bedrock-invocation-logs/'");
     }
     this.keyPrefix = prefix;
+    this.textDelivery = props.textDelivery ?? false;
+    if (this.textDelivery) {
+      Annotations.of(this).addWarningV2(
+        'genai-platform-constructs:invocation-logging-text',
+        'Bedrock invocation logging delivers prompt and answer text: it lies in the INFERENCE_CAPTURE zone under the lake key, readable by every principal that may read that zone.',
+      );
+    }
     this.bucket = props.dataLake.bucket(DataZone.INFERENCE_CAPTURE);
     const stack = Stack.of(this);
     const sourceArn = stack.formatArn({ service: 'bedrock', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME });
@@ -106,7 +143,12 @@ export class BedrockInvocationLogging extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.function.functionArn,
       resourceType: 'Custom::BedrockInvocationLogging',
-      properties: { BucketName: this.bucket.bucketName, KeyPrefix: prefix },
+      properties: {
+        BucketName: this.bucket.bucketName,
+        KeyPrefix: prefix,
+        TextDelivery: String(props.textDelivery ?? false),
+        TakeOver: String(props.takeOverAccountSettings ?? false),
+      },
     });
     // The role's policy must exist before Create and after Delete; Bedrock checks the bucket policy on Put.
     this.resource.node.addDependency(provider.role);

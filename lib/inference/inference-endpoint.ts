@@ -13,7 +13,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeStarResource, acknowledgeWildcardResources } from '../core/acknowledgements';
-import { allowServicesToPublish, createKey, createNotificationTopic, validateLogRetention } from '../core/encryption';
+import { allowObjectEncryptionKey } from '../core/buckets';
+import { allowKeyUse, allowServicesToPublish, createKey, createNotificationTopic, createRestrictedKey, validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, isUnresolved, validatePattern, validateRange } from '../core/errors';
 import { validateSageMakerName } from '../core/names';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -250,7 +251,9 @@ export interface InferenceEndpointProps {
    */
   readonly terminationWait?: Duration;
   /**
-   * Percentage of requests (and responses) captured into INFERENCE_CAPTURE (0 turns capture off).
+   * Percentage of requests (and responses) captured into INFERENCE_CAPTURE (0 turns capture off). Captured
+   * prompts and answers are encrypted with a key of their own (`captureKey`) that only the execution role
+   * (to write), drift monitoring and the principals given `grantReadCapture` (to read) may use.
    * @default 100
    */
   readonly captureSamplingPercentage?: number;
@@ -531,6 +534,13 @@ export class InferenceEndpoint extends EndpointBase {
   public readonly role: iam.IRole;
   /** Key of storage volumes, topics, queues and the promotion function. */
   public readonly encryptionKey: kms.IKey;
+  /**
+   * Key of the captured requests and responses (prompts and answers), when capture is on. The account is
+   * delegated only its administration: the key policy names the execution role (write), the drift
+   * monitoring role and the principals given {@link InferenceEndpoint.grantReadCapture} (read), so lake
+   * read access alone does not reveal captured prompts.
+   */
+  public readonly captureKey?: kms.IKey;
   /** Topic every alarm notifies. */
   public readonly alarmTopic: sns.ITopic;
   /** Every alarm of the endpoint (latency, errors, memory, disk, drift). */
@@ -588,6 +598,8 @@ export class InferenceEndpoint extends EndpointBase {
    * @param id the scoped construct id (unique among its siblings)
    * @param props the endpoint's properties
    */
+  private captureReaders = 0;
+
   constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
     super(scope, id);
     this.props = props;
@@ -628,6 +640,14 @@ export class InferenceEndpoint extends EndpointBase {
       this.vpcConfig = { securityGroupIds: this.securityGroups.map((g) => g.securityGroupId), subnets: subnets.subnetIds };
     }
     this.role = this.createExecutionRole(source);
+    if (this.samplingPercentage > 0) {
+      const captureKey = createRestrictedKey(this, 'CaptureKey', `Encrypts the requests and responses captured from ${this.node.path}`, this.removalPolicy);
+      this.captureKey = captureKey;
+      // The capture bucket refuses puts that name other keys: it accepts this one.
+      allowObjectEncryptionKey(props.dataLake.bucket(DataZone.INFERENCE_CAPTURE), captureKey);
+      // Writing an object with SSE-KMS needs GenerateDataKey (and Decrypt for multipart uploads).
+      allowKeyUse(captureKey, 'CaptureWriter', this.role, ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'], ['s3']);
+    }
     this.createAlarms();
 
     if (props.model && source) {
@@ -661,6 +681,7 @@ export class InferenceEndpoint extends EndpointBase {
           endpointName: this.endpointName,
           endpoint: this.endpoint,
           encryptionKey: this.encryptionKey,
+          captureKey: this.captureKey,
           alarmTopic: this.alarmTopic,
           vpcConfig: this.vpcConfig,
           grantVpcAccess: (role) => this.grantVpcAccess(role),
@@ -677,6 +698,7 @@ export class InferenceEndpoint extends EndpointBase {
         endpointArn: this.endpointArn,
         executionRole: this.role,
         encryptionKey: this.encryptionKey,
+        captureKey: this.captureKey,
         storageEncryptedWithKey: this.storageEncryptedWithKey,
         alarmTopic: this.alarmTopic,
         logRetention: props.logRetention,
@@ -1001,6 +1023,24 @@ export class InferenceEndpoint extends EndpointBase {
     acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis], VPC_ENI_ACTIONS, { conditionKeys: ['ec2:Vpc'] });
   }
 
+  /**
+   * Lets the grantee read the captured requests and responses of this endpoint (reviewers, evaluation
+   * jobs): `s3:GetObject` (and list) under `datacapture/<endpoint name>/` of the INFERENCE_CAPTURE zone,
+   * and `kms:Decrypt` through S3 on `captureKey`, granted in the key policy, which names every reader.
+   *
+   * Throws when capture is off (`captureSamplingPercentage: 0`).
+   *
+   * @param grantee the principal to grant (a role of this account; the key policy names it)
+   */
+  public grantReadCapture(grantee: iam.IGrantable): iam.Grant {
+    if (!this.captureKey) {
+      throw new GenAIValidationError(this, 'captureSamplingPercentage', 0, 'from 1 to 100 to grant reading the captured data (grantReadCapture)');
+    }
+    this.captureReaders += 1;
+    allowKeyUse(this.captureKey, `CaptureReader${this.captureReaders}`, grantee, ['kms:Decrypt'], ['s3']);
+    return this.props.dataLake.grantRead(grantee, DataZone.INFERENCE_CAPTURE, `datacapture/${this.endpointName}/`);
+  }
+
   private renderEndpointConfig(modelName: string | undefined): Record<string, unknown> {
     const lake = this.props.dataLake;
     const capture = lake.bucket(DataZone.INFERENCE_CAPTURE);
@@ -1023,7 +1063,7 @@ export class InferenceEndpoint extends EndpointBase {
               enableCapture: true,
               initialSamplingPercentage: this.samplingPercentage,
               destinationS3Uri: `s3://${capture.bucketName}/datacapture`,
-              kmsKeyId: lake.encryptionKey.keyArn,
+              kmsKeyId: this.captureKey!.keyArn,
               captureOptions: [{ captureMode: 'Input' }, { captureMode: 'Output' }],
               captureContentTypeHeader: { jsonContentTypes: ['application/json'] },
             }

@@ -44,6 +44,9 @@ export class GenAIPlatformStack extends Stack {
     if (this.platform.trainingPipeline) {
       new CfnOutput(this, 'TrainingPipelineName', { value: this.platform.trainingPipeline.pipelineName, description: 'Start a training run: aws sagemaker start-pipeline-execution --pipeline-name <this>' });
       new CfnOutput(this, 'TrainingCodeLocation', { value: this.platform.trainingCodeLocation!, description: 'Upload your training code archive here' });
+      if (this.platform.evaluationCodeLocation) {
+        new CfnOutput(this, 'EvaluationCodeLocation', { value: this.platform.evaluationCodeLocation, description: 'Upload your evaluation code here (read only for the training pipeline)' });
+      }
       new CfnOutput(this, 'ModelPackageGroupName', { value: this.platform.trainingPipeline.modelPackageGroupName, description: 'The model registry; approving a version rolls it out' });
     }
     if (this.platform.endpoint) {

@@ -30,10 +30,17 @@ export interface PlatformTrainingOptions {
   /** The metric of the evaluation report a model must pass to be registered. */
   readonly qualityGate: QualityGate;
   /**
-   * Entrypoint of the evaluation container, e.g. `['python3', '/opt/program/evaluate.py']`.
+   * Entrypoint of the evaluation container, e.g. `['python3', '/opt/ml/processing/code/evaluate.py']` (the
+   * code uploaded to `evaluationCodeLocation`).
    * @default - the evaluation image's entrypoint
    */
   readonly evaluationEntrypoint?: string[];
+  /**
+   * The evaluation image carries its own evaluation code: no code is mounted from `evaluationCodeLocation`.
+   * (Either way the code never comes from the model archive, which the training job writes.)
+   * @default false - the code under `evaluationCodeLocation` is mounted at `/opt/ml/processing/code`
+   */
+  readonly evaluationCodeInImage?: boolean;
   /**
    * Hyperparameters of the training job. With `sagemaker_program` (the script of an AWS Deep Learning
    * Container) and no `sagemaker_submit_directory`, the code is read from `trainingCodeLocation`.
@@ -216,6 +223,14 @@ export interface GenAIPlatformProps {
    * @default ApiWebAcl.managed()
    */
   readonly apiWebAcl?: ApiWebAcl;
+  /**
+   * Replace the account-wide settings the platform sets (the API Gateway logging role, and Bedrock model
+   * invocation logging when the platform serves through Bedrock) when someone else set them, e.g. the
+   * other profile in the same account and region. Without it such a deployment fails with a message
+   * naming the current setting.
+   * @default false
+   */
+  readonly takeOverAccountSettings?: boolean;
 }
 
 /** Where `POST /v1/feedback` records land in the FEEDBACK zone. */
@@ -249,6 +264,12 @@ export class GenAIPlatform extends Construct {
   public readonly trainingPipeline?: TrainingPipeline;
   /** Where the training code archive goes (`sourcedir.tar.gz` with your `sagemaker_program`), when `training` is set. */
   public readonly trainingCodeLocation?: string;
+  /**
+   * Where the evaluation code goes (an `s3://` prefix the evaluation job mounts read-only at
+   * `/opt/ml/processing/code`; the training job cannot write it), when `training` is set and the code is
+   * not in the evaluation image.
+   */
+  public readonly evaluationCodeLocation?: string;
   /** The endpoint the platform created, when it created one. */
   public readonly inferenceEndpoint?: InferenceEndpoint;
   /**
@@ -292,6 +313,7 @@ export class GenAIPlatform extends Construct {
       logRetention: this.profile.logRetention,
       serverAccessLogsBucket: this.dataLake instanceof SecureDataLake ? this.dataLake.accessLogBucket : undefined,
       alarmTopic: this.alarmTopic,
+      objectLockMode: this.profile.auditObjectLockMode,
       // Trail log files are object-locked: they are never destroyed with the stack.
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.RETAIN : removalPolicy,
     });
@@ -304,6 +326,9 @@ export class GenAIPlatform extends Construct {
 
     if (props.training) {
       this.trainingCodeLocation = `s3://${this.dataLake.bucket(DataZone.MODEL_ARTIFACTS).bucketName}/${TRAINING_ARTIFACTS_PREFIX}code/sourcedir.tar.gz`;
+      if (!props.training.evaluationCodeInImage) {
+        this.evaluationCodeLocation = `s3://${this.dataLake.bucket(DataZone.MODEL_ARTIFACTS).bucketName}/${EVALUATION_CODE_PREFIX}`;
+      }
       this.trainingPipeline = this.createTraining(props.training, removalPolicy, this.trainingCodeLocation);
     }
     if (props.endpoint) {
@@ -325,6 +350,7 @@ export class GenAIPlatform extends Construct {
       ungroundedRateAlarmPercent: this.profile.ungroundedRateAlarmPercent,
       logRetention: this.profile.logRetention,
       removalPolicy,
+      takeOverAccountSettings: props.takeOverAccountSettings,
     });
     this.api = new GenAIApi(this, 'Api', {
       generateFunction: this.generateFunction.function,
@@ -338,6 +364,7 @@ export class GenAIPlatform extends Construct {
       alarmTopic: this.alarmTopic,
       logRetention: this.profile.logRetention,
       removalPolicy,
+      takeOverAccountSettings: props.takeOverAccountSettings,
     });
 
     this.dashboard.addWidgets(
@@ -374,6 +401,7 @@ export class GenAIPlatform extends Construct {
       trainingImage: options.trainingImage,
       evaluationImage: options.evaluationImage,
       evaluationEntrypoint: options.evaluationEntrypoint,
+      evaluationCodePrefix: options.evaluationCodeInImage ? undefined : EVALUATION_CODE_PREFIX,
       qualityGate: options.qualityGate,
       hyperparameters,
       instanceType: options.instanceType ?? profile.trainingInstanceType,
@@ -387,6 +415,7 @@ export class GenAIPlatform extends Construct {
           ? { zone: DataZone.FEEDBACK, prefix: FEEDBACK_PREFIX, debounce: profile.retrainDebounce }
           : undefined,
       alarmTopic: this.alarmTopic,
+      operationsKey: this.operationsKey,
       removalPolicy,
       pipelineName: options.pipelineName,
       modelPackageGroupName: options.modelPackageGroupName,
@@ -440,5 +469,7 @@ export class GenAIPlatform extends Construct {
 
 /** The training pipeline's prefix in the MODEL_ARTIFACTS zone (code, checkpoints, models, reports). */
 const TRAINING_ARTIFACTS_PREFIX = 'training-pipeline/';
+/** The evaluation code's prefix in the MODEL_ARTIFACTS zone: outside the pipeline's prefix, read only for its role. */
+const EVALUATION_CODE_PREFIX = 'training-evaluation-code/';
 
 /** Where the API writes feedback records in the FEEDBACK zone; the training pipeline reads them there. */

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { ObjectLockMode } from '../data-lake/secure-data-lake';
 import { DeploymentStrategy } from '../inference/deployment-strategy';
 
 /**
@@ -58,6 +59,11 @@ export interface PlatformProfileProps {
   readonly apiRateLimit?: number;
   /** API burst. @default 20 */
   readonly apiBurstLimit?: number;
+  /**
+   * Object lock mode of the audit trail's log files (`COMPLIANCE`: nobody, not even the root user, can
+   * delete them before the retention ends). @default ObjectLockMode.GOVERNANCE
+   */
+  readonly auditObjectLockMode?: ObjectLockMode;
 }
 
 /**
@@ -71,7 +77,7 @@ export class PlatformProfile {
   /**
    * Distributed on-demand training, weekly retraining, an endpoint of at least two instances (one per
    * availability zone) with canary rollouts, higher API limits, stricter guardrail alarms, termination
-   * protection.
+   * protection, and audit log files locked in COMPLIANCE mode.
    */
   public static readonly PROD = new PlatformProfile({
     name: 'prod',
@@ -92,6 +98,7 @@ export class PlatformProfile {
     ungroundedRateAlarmPercent: 5,
     apiRateLimit: 50,
     apiBurstLimit: 100,
+    auditObjectLockMode: ObjectLockMode.COMPLIANCE,
   });
 
   /**
@@ -147,6 +154,8 @@ export class PlatformProfile {
   public readonly apiRateLimit: number;
   /** Burst capacity of the API stage, in requests. */
   public readonly apiBurstLimit: number;
+  /** Object lock mode of the audit trail's log files. */
+  public readonly auditObjectLockMode: ObjectLockMode;
 
   private constructor(props: PlatformProfileProps) {
     this.name = props.name;
@@ -171,5 +180,6 @@ export class PlatformProfile {
     this.ungroundedRateAlarmPercent = props.ungroundedRateAlarmPercent ?? 20;
     this.apiRateLimit = props.apiRateLimit ?? 10;
     this.apiBurstLimit = props.apiBurstLimit ?? 20;
+    this.auditObjectLockMode = props.auditObjectLockMode ?? ObjectLockMode.GOVERNANCE;
   }
 }

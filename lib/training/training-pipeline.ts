@@ -3,7 +3,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -18,7 +17,8 @@ import {
   acknowledgeStarResource,
   acknowledgeWildcardResources,
 } from '../core/acknowledgements';
-import { createNotificationTopic } from '../core/encryption';
+import { allowObjectEncryptionKey } from '../core/buckets';
+import { addTopicTarget, createKey, createNotificationTopic } from '../core/encryption';
 import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
 import { validateSageMakerName } from '../core/names';
 import { ecrRepositoryArn, parseEcrImageUri } from '../core/private/ecr-image';
@@ -282,6 +282,15 @@ export interface TrainingPipelineProps {
    */
   readonly evaluationInstanceType?: string;
   /**
+   * Prefix in the MODEL_ARTIFACTS zone of the evaluation code, mounted read-only at
+   * `/opt/ml/processing/code` in the evaluation job (e.g. an entrypoint
+   * `['python3', '/opt/ml/processing/code/evaluate.py']`). The pipeline's role, which the training job
+   * runs with, may read it but never write it, so a trained model cannot change how it is graded: the
+   * prefix must lie outside `artifactsPrefix`. Upload the code yourself (CI, an admin).
+   * @default - no code input: the evaluation image's own code runs
+   */
+  readonly evaluationCodePrefix?: string;
+  /**
    * Entrypoint of the evaluation container, e.g. `['python3', '/opt/program/evaluate.py']`.
    * @default - the image's entrypoint
    */
@@ -346,11 +355,16 @@ export interface TrainingPipelineProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Key of job outputs, checkpoints, volumes (where the instance type allows it), the alarm topic and
-   * the trigger's queue and function.
+   * Key of job outputs, checkpoints and volumes (where the instance type allows it).
    * @default - the data lake's key
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Key of the operational resources: the alarm topic and the data trigger's queue, function environment,
+   * logs and dead-letter queue (never the data key, so reading alarms or logs grants nothing on data).
+   * @default - a new customer-managed key with rotation, created when an alarm topic or data trigger needs it
+   */
+  readonly operationsKey?: kms.IKey;
   /**
    * Prefix in MODEL_ARTIFACTS under which each execution writes `<execution id>/{model,checkpoints,evaluation}`.
    * @default - `pipelines/<pipeline name>/`
@@ -531,6 +545,8 @@ export class TrainingPipeline extends TrainingPipelineBase {
   public readonly modelPackageGroup: sagemaker.CfnModelPackageGroup;
   /** Key prefix of this pipeline's artifacts in MODEL_ARTIFACTS. */
   public readonly artifactsPrefix: string;
+  /** Prefix in MODEL_ARTIFACTS of the evaluation code (read-only for the pipeline's role), when set. */
+  public readonly evaluationCodePrefix?: string;
   /** The security groups of the jobs (only with a VPC). */
   public readonly securityGroups: ec2.ISecurityGroup[] = [];
   /**
@@ -606,7 +622,21 @@ export class TrainingPipeline extends TrainingPipelineBase {
     this.pipelineName = props.pipelineName ?? Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }).toLowerCase();
     this.pipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName });
     this.artifactsPrefix = props.artifactsPrefix !== undefined ? this.prefix('artifactsPrefix', props.artifactsPrefix) : `pipelines/${this.pipelineName}/`;
+    if (props.evaluationCodePrefix !== undefined) {
+      const codePrefix = this.prefix('evaluationCodePrefix', props.evaluationCodePrefix);
+      if (!Token.isUnresolved(codePrefix) && !Token.isUnresolved(this.artifactsPrefix) && (codePrefix.startsWith(this.artifactsPrefix) || this.artifactsPrefix.startsWith(codePrefix))) {
+        throw new GenAIValidationError(
+          this,
+          'evaluationCodePrefix',
+          codePrefix,
+          `a prefix outside artifactsPrefix (${this.artifactsPrefix}), which the training job can write: the code that grades a model must not be writable by its training`,
+        );
+      }
+      this.evaluationCodePrefix = codePrefix;
+    }
     const key = props.encryptionKey ?? lake.encryptionKey;
+    // Job outputs and checkpoints name this key; the artifacts bucket accepts it besides its own.
+    if (key !== lake.encryptionKey) allowObjectEncryptionKey(lake.bucket(DataZone.MODEL_ARTIFACTS), key);
 
     this.modelPackageGroupName = props.modelPackageGroupName ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-' }).toLowerCase();
     this.modelPackageGroup = new sagemaker.CfnModelPackageGroup(this, 'ModelPackageGroup', {
@@ -655,6 +685,8 @@ export class TrainingPipeline extends TrainingPipelineBase {
     if (feedbackPrefix !== undefined) lake.grantRead(role, DataZone.FEEDBACK, feedbackPrefix);
     lake.grantRead(role, DataZone.MODEL_ARTIFACTS, this.artifactsPrefix);
     lake.grantWrite(role, DataZone.MODEL_ARTIFACTS, this.artifactsPrefix);
+    // The evaluation code: read only.
+    if (this.evaluationCodePrefix !== undefined) lake.grantRead(role, DataZone.MODEL_ARTIFACTS, this.evaluationCodePrefix);
 
     // Key of outputs, checkpoints and volumes. CreateGrant only for AWS resources (the EBS volumes).
     const trainingNvme = !Token.isUnresolved(instanceType) && hasNvmeStorage(instanceType);
@@ -743,6 +775,7 @@ export class TrainingPipeline extends TrainingPipelineBase {
         volumeSizeGb: 30,
         dataPrefix: evaluationDataPrefix,
         reportFile,
+        codeUri: this.evaluationCodePrefix !== undefined ? `s3://${artifacts.bucketName}/${this.evaluationCodePrefix}` : undefined,
         entrypoint: props.evaluationEntrypoint,
         arguments: props.evaluationArguments,
         environment: props.evaluationEnvironment,
@@ -776,9 +809,13 @@ export class TrainingPipeline extends TrainingPipelineBase {
     this.acknowledgePrefix(role, lake.bucket(DataZone.CURATED), evaluationDataPrefix, 'evaluation data', LAKE_READ_ACTIONS);
     if (feedbackPrefix !== undefined) this.acknowledgePrefix(role, lake.bucket(DataZone.FEEDBACK), feedbackPrefix, 'feedback data', LAKE_READ_ACTIONS);
     this.acknowledgePrefix(role, artifacts, this.artifactsPrefix, "this pipeline's models, checkpoints and evaluation reports", [...LAKE_READ_ACTIONS, ...LAKE_WRITE_ACTIONS]);
+    if (this.evaluationCodePrefix !== undefined) this.acknowledgePrefix(role, artifacts, this.evaluationCodePrefix, 'the evaluation code (read only)', LAKE_READ_ACTIONS);
 
     // ---- alarm on failed executions ---------------------------------------------------------------
-    this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', key, 'Training pipeline alarms');
+    let operationsKey = props.operationsKey;
+    const opsKey = () =>
+      (operationsKey ??= createKey(this, 'OperationsKey', `Encrypts the alarm topic and retrain trigger of ${this.node.path}`, props.removalPolicy ?? RemovalPolicy.RETAIN));
+    this.alarmTopic = props.alarmTopic ?? createNotificationTopic(this, 'AlarmTopic', opsKey(), 'Training pipeline alarms');
     this.failedExecutionRule = new events.Rule(this, 'FailedExecutionRule', {
       description: `Notifies when an execution of ${this.node.path} fails`,
       eventPattern: {
@@ -787,12 +824,12 @@ export class TrainingPipeline extends TrainingPipelineBase {
         detail: { pipelineArn: [this.pipelineArn], currentPipelineExecutionStatus: ['Failed'] },
       },
     });
-    this.failedExecutionRule.addTarget(
-      new targets.SnsTopic(this.alarmTopic, {
-        message: events.RuleTargetInput.fromText(
-          `SageMaker pipeline execution failed: ${events.EventField.fromPath('$.detail.pipelineExecutionArn')} (${events.EventField.fromPath('$.detail.pipelineExecutionDisplayName')}). See the step failure in SageMaker Studio or DescribePipelineExecution.`,
-        ),
-      }),
+    addTopicTarget(
+      this.failedExecutionRule,
+      this.alarmTopic,
+      events.RuleTargetInput.fromText(
+        `SageMaker pipeline execution failed: ${events.EventField.fromPath('$.detail.pipelineExecutionArn')} (${events.EventField.fromPath('$.detail.pipelineExecutionDisplayName')}). See the step failure in SageMaker Studio or DescribePipelineExecution.`,
+      ),
     );
 
     // ---- retraining ---------------------------------------------------------------------------------
@@ -829,7 +866,7 @@ export class TrainingPipeline extends TrainingPipelineBase {
         debounce,
         pipelineName: this.pipelineName,
         pipelineArn: this.pipelineArn,
-        encryptionKey: key,
+        encryptionKey: opsKey(),
         removalPolicy: props.removalPolicy,
       });
     }

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ApiAuthorization, ApiWebAcl, DataZone, GenAIApi, GenAIApiProps, SecureDataLake } from '../../lib';
+import { ApiAuthorization, ApiWebAcl, DataZone, GenAIApi, GenAIApiProps, Guardrail, GuardrailFunction, ModelTarget, SecureDataLake } from '../../lib';
 import { GenAIValidationError } from '../../lib/core/errors';
 import { ACCOUNT_LOGGING_ACTIONS } from '../../lib/api/private/account-logging';
 import { FEEDBACK_LIMITS } from '../../lib/api/private/models';
@@ -20,17 +20,20 @@ type Extra = Partial<GenAIApiProps>;
 function apiStack(extra: Extra = {}, lakeZones?: DataZone[]) {
   const stack = new Stack(strictApp(), 'S');
   const dataLake = new SecureDataLake(stack, 'Lake', lakeZones ? { zones: lakeZones } : {});
-  const generateFunction = new lambda.Function(stack, 'Generate', {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" })'),
+  const guardrailFunction = new GuardrailFunction(stack, 'Generate', {
+    guardrail: new Guardrail(stack, 'Guardrail'),
+    dataLake,
+    modelTarget: ModelTarget.bedrock('amazon.nova-lite-v1:0'),
+    invocationLogging: false,
   });
+  const generateFunction = guardrailFunction.function;
   const api = new GenAIApi(stack, 'Api', { generateFunction, dataLake, ...extra });
   return {
     stack,
     api,
     dataLake,
     generateFunction,
+    guardrailFunction,
     get template() {
       return Template.fromStack(stack);
     },
@@ -54,6 +57,11 @@ function actionsByResource(statements: any[]): Map<string, string[]> {
     }
   }
   return out;
+}
+
+/** The `kms:ViaService` condition of a grant through one service, as {@link actionsByResource} prints it. */
+function via(service: string): string {
+  return JSON.stringify({ StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } });
 }
 
 function logicalId(stack: Stack, c: { node: { defaultChild?: unknown } } | unknown): string {
@@ -163,7 +171,8 @@ describe('GenAIApi defaults', () => {
   test('access, execution, WAF and function log groups are encrypted with the API key, kept a year and retained', () => {
     const keyId = logicalId(stack, api.encryptionKey);
     const groups = apiLogGroups(template);
-    expect(Object.keys(groups)).toHaveLength(4);
+    // access, execution, WAF, feedback function, feedback screening function, account settings check
+    expect(Object.keys(groups)).toHaveLength(6);
     for (const g of Object.values(groups) as any[]) {
       expect(g.Properties).toMatchObject({ KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] }, RetentionInDays: 365 });
       expect(g.DeletionPolicy).toBe('Retain');
@@ -218,9 +227,10 @@ describe('GenAIApi defaults', () => {
     }
   });
 
-  test('a usage plan on stage v1 with the stage throttle and no quota', () => {
+  test('without API keys the usage plan on stage v1 has no throttle or quota (they would apply to no request)', () => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      Throttle: { RateLimit: 50, BurstLimit: 100 },
+      Throttle: Match.absent(),
+      Description: Match.stringLikeRegexp('No per-caller limits'),
       ApiStages: [{ ApiId: { Ref: logicalId(stack, api.restApi) }, Stage: { Ref: Match.stringLikeRegexp('^ApiDeploymentStagev1') } }],
       Quota: Match.absent(),
     });
@@ -289,8 +299,12 @@ describe('GenAIApi defaults', () => {
       Environment: {
         Variables: Match.objectLike({
           BUCKET_NAME: { Ref: logicalId(stack, dataLake.bucket(DataZone.FEEDBACK)) },
-          KEY_PREFIX: 'api-feedback/',
+          // Records wait for screening in quarantine; the generation records they must name are the guardrail function's.
+          KEY_PREFIX: 'quarantine/api-feedback/',
           FALLBACK_QUEUE_URL: { Ref: logicalId(stack, api.feedbackFallbackQueue) },
+          GENERATION_BUCKET: { Ref: logicalId(stack, dataLake.bucket(DataZone.INFERENCE_CAPTURE)) },
+          GENERATION_PREFIX: 'guardrail-generations/',
+          FEEDBACK_WINDOW_SECONDS: String(30 * 86400),
         }),
       },
       Timeout: 20,
@@ -327,15 +341,17 @@ describe('GenAIApi defaults', () => {
     });
   });
 
-  test('the feedback role: exact S3, SQS and KMS actions, scoped to the prefix, the queues and the keys (no list, no delete)', () => {
+  test('the feedback role: exact S3, SQS and KMS actions, scoped to the quarantine prefix, the generation records, the queues and the keys (no list, no delete, nothing training reads)', () => {
     const byResource = actionsByResource(policyStatements(template, /^ApiFeedbackFunctionRole/));
     const bucket = dataLake.bucket(DataZone.FEEDBACK);
     const bucketArn = { 'Fn::GetAtt': [logicalId(stack, bucket), 'Arn'] };
-    const objects = JSON.stringify({ 'Fn::Join': ['', [bucketArn, '/api-feedback/*']] });
+    const objects = JSON.stringify({ 'Fn::Join': ['', [bucketArn, '/quarantine/api-feedback/*']] });
+    const generations = JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, dataLake.bucket(DataZone.INFERENCE_CAPTURE)), 'Arn'] }, '/guardrail-generations/*']] });
     expect(Object.fromEntries(byResource)).toEqual({
       [ref((api.node.findChild('FeedbackFunction') as SecureFunction).logGroup)]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '"*"': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       [objects]: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
+      [generations]: ['s3:GetObject'],
       [ref(api.feedbackFallbackQueue)]: [
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
@@ -345,13 +361,15 @@ describe('GenAIApi defaults', () => {
         'sqs:SendMessage',
       ],
       [ref((api.node.findChild('FeedbackFunction') as SecureFunction).deadLetterQueue)]: ['sqs:SendMessage'],
-      [ref(api.encryptionKey)]: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      [ref(dataLake.encryptionKey)]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      // The SQS event source (aws-cdk-lib) decrypts without a condition; the library's own grants name the service.
+      [ref(api.encryptionKey)]: ['kms:Decrypt'],
+      [`${ref(api.encryptionKey)} if ${via('sqs')}`]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      [`${ref(dataLake.encryptionKey)} if ${via('s3')}`]: ['kms:Decrypt', 'kms:GenerateDataKey'],
     });
   });
 
   test('alarms on 5XX errors, feedback fallback use and feedback dead letters notify the topic (alarm and OK)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('Api'))).toHaveLength(4);
     const topic = { Ref: logicalId(stack, api.alarmTopic) };
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApiGateway',
@@ -386,13 +404,110 @@ describe('GenAIApi defaults', () => {
   });
 });
 
+describe('GenAIApi feedback binding and screening (verifyFeedback, the default)', () => {
+  const { stack, api, template, dataLake, guardrailFunction } = apiStack();
+  const feedbackBucket = () => ({ 'Fn::GetAtt': [logicalId(stack, dataLake.bucket(DataZone.FEEDBACK)), 'Arn'] });
+
+  test('quarantined records are screened by the guardrail bundle\'s second entry, in a function of its own, fed by S3 events through EventBridge and SQS', () => {
+    expect(api.feedbackQuarantinePrefix).toBe('quarantine/api-feedback/');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [{ Ref: logicalId(stack, dataLake.bucket(DataZone.FEEDBACK)) }] }, object: { key: [{ prefix: 'quarantine/api-feedback/' }] } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack, api.feedbackScreeningQueue), 'Arn'] } })],
+    });
+    const fnId = logicalId(stack, api.feedbackScreeningFunction);
+    const fn = template.toJSON().Resources[fnId];
+    const guardrailCode = template.toJSON().Resources[logicalId(stack, guardrailFunction.function)].Properties.Code;
+    expect(fn.Properties.Handler).toBe('index.screen');
+    expect(fn.Properties.Code).toEqual(guardrailCode);
+    expect(fn.Properties.Environment.Variables).toEqual(
+      expect.objectContaining({
+        FEEDBACK_BUCKET: { Ref: logicalId(stack, dataLake.bucket(DataZone.FEEDBACK)) },
+        QUARANTINE_PREFIX: 'quarantine/api-feedback/',
+        TRAINING_PREFIX: 'api-feedback/',
+        GUARDRAIL_ID: stack.resolve(guardrailFunction.guardrail.guardrailId),
+        GUARDRAIL_VERSION: stack.resolve(guardrailFunction.guardrail.guardrailVersion),
+        REVIEW_QUEUE_URL: { Ref: logicalId(stack, guardrailFunction.reviewQueue) },
+      }),
+    );
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, api.feedbackScreeningQueue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, api.feedbackScreeningDeadLetterQueue), 'Arn'] }, maxReceiveCount: 10 },
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack, api.encryptionKey), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, api.feedbackScreeningDeadLetterQueue), 'QueueName'] } }],
+    });
+  });
+
+  test('the screening role reads only the quarantine, writes only what training reads (never deletes), applies the guardrail, sends to the review queue', () => {
+    const statements = policyStatements(template, /^ApiFeedbackScreeningFunctionRole/);
+    const s3 = statements.filter((st) => [].concat(st.Action).some((a: string) => a.startsWith('s3:')));
+    const objects = (prefix: string) => ({ 'Fn::Join': ['', [feedbackBucket(), `/${prefix}*`]] });
+    expect(s3).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('quarantine/api-feedback/') },
+        { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('api-feedback/') },
+      ]),
+    );
+    expect(JSON.stringify(s3)).not.toMatch(/Delete/);
+    for (const st of s3.filter((x) => [].concat(x.Action).some((a: string) => a.startsWith('s3:PutObject')))) expect(JSON.stringify(st.Resource)).not.toContain('quarantine');
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'bedrock:ApplyGuardrail' }),
+        expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: { 'Fn::GetAtt': [logicalId(stack, guardrailFunction.reviewQueue), 'Arn'] } }),
+      ]),
+    );
+  });
+
+  test('the feedback function cannot write what training reads', () => {
+    const writes = policyStatements(template, /^ApiFeedbackFunctionRole/).filter((st) => [].concat(st.Action).includes('s3:PutObject' as never));
+    expect(writes.map((st) => JSON.stringify(st.Resource))).toEqual([JSON.stringify({ 'Fn::Join': ['', [feedbackBucket(), '/quarantine/api-feedback/*']] })]);
+  });
+
+  test('verifyFeedback: false stores feedback directly where training reads, unbound and unscreened, from any generate function', () => {
+    const stack2 = new Stack(strictApp(), 'Plain');
+    const lake = new SecureDataLake(stack2, 'Lake');
+    const generateFunction = lambda.Function.fromFunctionArn(stack2, 'Gen', 'arn:aws:lambda:us-east-1:123456789012:function:gen');
+    const plain = new GenAIApi(stack2, 'Api', { generateFunction, dataLake: lake, verifyFeedback: false });
+    const t = Template.fromStack(stack2);
+    expect(plain.feedbackQuarantinePrefix).toBeUndefined();
+    expect(plain.feedbackScreeningFunction).toBeUndefined();
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'api-feedback/', GENERATION_PREFIX: Match.absent() }) } });
+    t.resourceCountIs('AWS::Events::Rule', 0);
+  });
+
+  test('a generate function that is not a GuardrailFunction\'s cannot verify feedback: a clear error naming the opt-out', () => {
+    const stack2 = new Stack(strictApp(), 'Other');
+    const generateFunction = lambda.Function.fromFunctionArn(stack2, 'Gen', 'arn:aws:lambda:us-east-1:123456789012:function:gen');
+    expect(() => new GenAIApi(stack2, 'Api', { generateFunction, dataLake: new SecureDataLake(stack2, 'Lake') })).toThrow(
+      'Other/Api: invalid generateFunction: got "Other/Gen"; allowed: the `function` of a GuardrailFunction (feedback is bound to its generation records and screened with its guardrail), or set verifyFeedback: false to store feedback unverified and unscreened',
+    );
+  });
+
+  test.each([
+    ['overlaps feedbackPrefix (training would read unscreened feedback)', { feedbackQuarantinePrefix: 'api-feedback/quarantine/' }, /S\/Api: invalid feedbackQuarantinePrefix: got "api-feedback\/quarantine\/"; allowed: a prefix that does not overlap feedbackPrefix \(api-feedback\/\): training must never read unscreened feedback/],
+    ['is not a relative prefix', { feedbackQuarantinePrefix: '/quarantine' }, /S\/Api: invalid feedbackQuarantinePrefix: got "\/quarantine"; allowed: a relative S3 key prefix ending with "\/"/],
+  ])('a quarantine prefix that %s is rejected', (_n, extra, message) => {
+    expect(() => apiStack(extra)).toThrow(message);
+  });
+});
+
 describe('GenAIApi options', () => {
   test('Cognito authorization: a user pool authorizer on every method, with scopes', () => {
     const stack = new Stack(strictApp(), 'Pool');
     const userPool = cognito.UserPool.fromUserPoolArn(stack, 'Pool', 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc');
     const dataLake = new SecureDataLake(stack, 'Lake');
     const generateFunction = lambda.Function.fromFunctionArn(stack, 'Gen', 'arn:aws:lambda:us-east-1:123456789012:function:gen');
-    const api = new GenAIApi(stack, 'Api', { generateFunction, dataLake, authorization: ApiAuthorization.cognito(userPool, ['genai/invoke']) });
+    const api = new GenAIApi(stack, 'Api', { generateFunction, dataLake, authorization: ApiAuthorization.cognito(userPool, ['genai/invoke']), verifyFeedback: false });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'COGNITO_USER_POOLS',
@@ -457,7 +572,7 @@ describe('GenAIApi options', () => {
     const stack = new Stack(strictApp(), 'Warn');
     const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_abc');
     const generateFunction = lambda.Function.fromFunctionArn(stack, 'Gen', 'arn:aws:lambda:us-east-1:123456789012:function:gen');
-    const api = new GenAIApi(stack, 'Api', { generateFunction, dataLake: new SecureDataLake(stack, 'Lake'), authorization: ApiAuthorization.cognito(userPool) });
+    const api = new GenAIApi(stack, 'Api', { generateFunction, dataLake: new SecureDataLake(stack, 'Lake'), authorization: ApiAuthorization.cognito(userPool), verifyFeedback: false });
     expect(api.authorizationType).toBe(apigw.AuthorizationType.COGNITO);
     api.grantInvoke(new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }));
     Annotations.fromStack(stack).hasWarning('/Warn/Api', Match.stringLikeRegexp('grantInvoke has no effect'));
@@ -478,6 +593,43 @@ describe('GenAIApi options', () => {
   test('a quota without API keys warns that it does not apply', () => {
     const { stack } = apiStack({ quotaRequestsPerDay: 1000 });
     Annotations.fromStack(stack).hasWarning('/S/Api', Match.stringLikeRegexp('quotaRequestsPerDay only applies'));
+  });
+
+  test('the account setting is checked before it changes: the deployment fails on someone else\'s role unless taken over', () => {
+    for (const [extra, takeOver] of [[{}, 'false'], [{ takeOverAccountSettings: true }, 'true']] as const) {
+      const { template, stack } = apiStack(extra);
+      const checks = template.findResources('Custom::ApiGatewayAccountCheck');
+      expect(Object.values(checks)).toEqual([
+        expect.objectContaining({
+          Properties: {
+            ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccountSettingsCheck.*/), 'Arn'] },
+            RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccountLoggingRole/), 'Arn'] },
+            TakeOver: takeOver,
+          },
+        }),
+      ]);
+      const account = Object.values(template.findResources('AWS::ApiGateway::Account'))[0] as any;
+      expect(account.DependsOn).toEqual(expect.arrayContaining([Object.keys(checks)[0]]));
+      // The check only reads the account settings.
+      const statements = policyStatements(template, /^ApiAccountSettingsCheckRole/).filter((st) => !String(st.Action).startsWith('logs:') && !String(st.Action).includes('xray') && st.Action !== 'sqs:SendMessage');
+      expect(statements).toEqual([
+        { Effect: 'Allow', Action: 'apigateway:GET', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, '::/account']] } },
+      ]);
+      expect(stack.resolve(Object.keys(checks))).toHaveLength(1);
+    }
+  });
+
+  test('two APIs in one stack share ONE account logging setting, and both stages wait for it', () => {
+    const { stack, dataLake, generateFunction } = apiStack();
+    const second = new GenAIApi(stack, 'Second', { generateFunction, dataLake, feedbackPrefix: 'second-feedback/' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    template.resourceCountIs('Custom::ApiGatewayAccountCheck', 1);
+    const accountId = Object.keys(template.findResources('AWS::ApiGateway::Account'))[0];
+    const stages = template.findResources('AWS::ApiGateway::Stage');
+    expect(Object.keys(stages)).toHaveLength(2);
+    for (const stage of Object.values(stages) as any[]) expect(stage.DependsOn).toEqual(expect.arrayContaining([accountId]));
+    expect(second.restApi).toBeDefined();
   });
 
   test('configureAccountLogging: false creates no account settings or role, and the stage does not wait for them', () => {
@@ -503,7 +655,7 @@ describe('GenAIApi options', () => {
       feedbackBucket: (new SecureDataLake(stack, 'Real', { encryptionKey }) as SecureDataLake).bucket(DataZone.FEEDBACK),
     });
     const generateFunction = lambda.Function.fromFunctionArn(stack, 'Gen', 'arn:aws:lambda:us-east-1:123456789012:function:gen');
-    new GenAIApi(stack, 'Api', { generateFunction, dataLake, encryptionKey, alarmTopic });
+    new GenAIApi(stack, 'Api', { generateFunction, dataLake, encryptionKey, alarmTopic, verifyFeedback: false });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.resourceCountIs('AWS::SNS::Topic', 0);
@@ -518,12 +670,14 @@ describe('GenAIApi options', () => {
       serverErrorThreshold: 20,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'feedback/api/' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ KEY_PREFIX: 'quarantine/feedback/api/' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TRAINING_PREFIX: 'feedback/api/', QUARANTINE_PREFIX: 'quarantine/feedback/api/' }) } });
     for (const g of Object.values(apiLogGroups(template)) as any[]) {
       expect(g.Properties.RetentionInDays).toBe(30);
       expect(g.DeletionPolicy).toBe('Delete');
     }
-    for (const q of Object.values(template.findResources('AWS::SQS::Queue')) as any[]) expect(q.DeletionPolicy).toBe('Delete');
+    // The API's queues (the generate function's review queues have their own removal policy).
+    for (const [id, q] of Object.entries(template.findResources('AWS::SQS::Queue')) as [string, any][]) if (id.startsWith('Api')) expect(q.DeletionPolicy).toBe('Delete');
     // The account setting outlives the stack, so its role is never deleted with it.
     template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
     template.hasResource('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }) }, DeletionPolicy: 'Retain' });
@@ -547,7 +701,8 @@ describe('GenAIApi name, throttling default, import and metrics', () => {
   test('a rate above 100 without a burst gets a burst equal to the rate (API Gateway rejects a lower one)', () => {
     const { template } = apiStack({ throttlingRateLimit: 250.5 });
     template.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 250.5, ThrottlingBurstLimit: 251 })] });
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 250.5, BurstLimit: 251 } });
+    // per-caller limits only apply with API keys (without them the usage plan has no throttle)
+    apiStack({ throttlingRateLimit: 250.5, apiKeyRequired: true }).template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 250.5, BurstLimit: 251 } });
   });
 
   test('metrics: AWS/ApiGateway with ApiName and Stage, sums for counts, averages for latencies', () => {
@@ -638,6 +793,6 @@ describe('GenAIApi validation', () => {
   });
 
   test('rejects a lake without a FEEDBACK zone', () => {
-    expect(() => apiStack({}, [DataZone.RAW])).toThrow(/invalid zone: got "feedback"; allowed: a zone this lake has: raw/);
+    expect(() => apiStack({}, [DataZone.RAW, DataZone.INFERENCE_CAPTURE])).toThrow(/invalid zone: got "feedback"; allowed: a zone this lake has: raw, inference-capture/);
   });
 });

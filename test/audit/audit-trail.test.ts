@@ -39,8 +39,13 @@ describe('AuditTrail defaults', () => {
     ]);
     const prefixes = selectors[1].FieldSelectors[2];
     expect(prefixes.Field).toBe('resources.ARN');
-    expect(prefixes.StartsWith).toEqual(lake!.zones.map((z) => stack.resolve(`${lake!.bucket(z).bucketArn}/`)));
-    expect(prefixes.StartsWith).toHaveLength(5);
+    // Every bucket but the trail's own: the five zones, the lake's access-log bucket, the trail's access-log bucket.
+    expect(prefixes.StartsWith).toEqual([
+      ...lake!.zones.map((z) => stack.resolve(`${lake!.bucket(z).bucketArn}/`)),
+      stack.resolve(`${lake!.accessLogBucket.bucketArn}/`),
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AuditAccessLogBucket/), 'Arn'] }, '/']] },
+    ]);
+    expect(JSON.stringify(prefixes.StartsWith)).not.toContain(stack.resolve((trail.bucket.node.defaultChild as any).logicalId));
     expect(selectors).toHaveLength(2);
   });
 
@@ -56,9 +61,22 @@ describe('AuditTrail defaults', () => {
     });
   });
 
-  test('CloudTrail may write to the bucket and encrypt with the key (scoped to this account)', () => {
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject', Principal: { Service: 'cloudtrail.amazonaws.com' } })]) },
+  test('CloudTrail may write to the bucket and encrypt with the key (scoped to this trail and account)', () => {
+    const trailName = stack.resolve((trail.trail.node.defaultChild as any).trailName);
+    expect(trailName).toMatch(/^S-Audit-/);
+    const trailArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:trail/${trailName}`]] };
+    const bucketStatements = (Object.values(template.findResources('AWS::S3::BucketPolicy')) as any[])
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st) => st.Principal?.Service === 'cloudtrail.amazonaws.com');
+    expect(bucketStatements.map((st) => st.Action).sort()).toEqual(['s3:GetBucketAcl', 's3:PutObject']);
+    for (const st of bucketStatements) expect(st.Condition.StringEquals['aws:SourceArn']).toEqual(trailArn);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'AllowCloudTrailEncrypt', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': trailArn } }) }),
+          Match.objectLike({ Sid: 'AllowCloudTrailDescribeKey', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': trailArn } } }),
+        ]),
+      },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -113,10 +131,18 @@ describe('AuditTrail defaults', () => {
 });
 
 describe('AuditTrail props', () => {
-  test('without a lake there are no data events', () => {
+  test('without a lake only the access-log bucket has data events (never the trail bucket)', () => {
     const { template } = trailStack({}, false);
     const selectors = (Object.values(template.findResources('AWS::CloudTrail::Trail'))[0] as any).Properties.AdvancedEventSelectors;
-    expect(selectors).toHaveLength(1);
+    expect(selectors).toHaveLength(2);
+    expect(selectors[1]).toEqual({
+      Name: 'Access log object events',
+      FieldSelectors: [
+        { Field: 'eventCategory', Equals: ['Data'] },
+        { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+        { Field: 'resources.ARN', StartsWith: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AuditAccessLogBucket/), 'Arn'] }, '/']] }] },
+      ],
+    });
   });
 
   test('Lambda and SageMaker data events on request', () => {

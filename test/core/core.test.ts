@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Acknowledgements, GenAIErrors, SecureDataLake, applyCompliance } from '../../lib';
-import { createKey } from '../../lib/core/encryption';
+import { createEncryptedLogGroup, createKey } from '../../lib/core/encryption';
 import { GenAIValidationError, validateOneOf, validatePattern, validateRange } from '../../lib/core/errors';
 import { SecureFunction } from '../../lib/core/secure-function';
 import { complianceFindings, strictApp } from '../helpers/compliance';
@@ -84,6 +84,24 @@ describe('createKey', () => {
       },
       DeletionPolicy: 'Retain',
     });
+  });
+});
+
+describe('encrypted log groups', () => {
+  test('the key lets CloudWatch Logs in for the named log groups only, never log-group:*', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const key = createKey(stack, 'Key', 'test');
+    const a = createEncryptedLogGroup(stack, 'First', { encryptionKey: key });
+    createEncryptedLogGroup(stack, 'Second', { encryptionKey: key, logGroupName: 'my-group' });
+    const template = Template.fromStack(stack);
+    const name = template.toJSON().Resources[stack.resolve((a.node.defaultChild as any).logicalId)].Properties.LogGroupName;
+    expect(name).toBe('/genai/S/S-First');
+    const statements = (Object.values(template.findResources('AWS::KMS::Key'))[0] as any).Properties.KeyPolicy.Statement;
+    const logs = statements.filter((st: any) => st.Sid === 'AllowCloudWatchLogs');
+    expect(logs).toHaveLength(1);
+    const arn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`]] });
+    expect(logs[0].Condition).toEqual({ ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [arn(name), arn('my-group')] } });
+    expect(JSON.stringify(statements)).not.toContain('log-group:*');
   });
 });
 

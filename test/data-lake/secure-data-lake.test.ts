@@ -78,6 +78,24 @@ describe('SecureDataLake defaults', () => {
     }
   });
 
+  test('zone bucket policies deny puts that name another KMS key, SSE-S3 or SSE-C', () => {
+    const { stack, lake } = lakeStack();
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy')) as any[];
+    const keyArn = stack.resolve(lake.encryptionKey.keyArn);
+    for (const zone of lake.zones) {
+      const bucketRef = stack.resolve((lake.bucket(zone).node.defaultChild as s3.CfnBucket).ref);
+      const policy = policies.find((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(bucketRef));
+      const objects = { 'Fn::Join': ['', [stack.resolve(lake.bucket(zone).bucketArn), '/*']] };
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          { Sid: 'DenyOtherKmsKeys', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [keyArn] } } },
+          { Sid: 'DenySseS3', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { StringEquals: { 's3:x-amz-server-side-encryption': 'AES256' } } },
+          { Sid: 'DenySseC', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } } },
+        ]),
+      );
+    }
+  });
+
   test('the access-log bucket is SSE-S3 and lets S3 log delivery write through its policy', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
@@ -179,7 +197,13 @@ describe('SecureDataLake grants', () => {
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [curated, '/train/*']] } },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: curated, Condition: { StringLike: { 's3:prefix': ['train/*'] } } },
       { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: curated },
-      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] } },
+      // The key only through S3: the grant reads objects, it cannot decrypt anything else with the key.
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } },
+      },
     ]);
   });
 
@@ -189,7 +213,7 @@ describe('SecureDataLake grants', () => {
     const doc = (Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0] as any).Properties.PolicyDocument.Statement;
     expect(doc).toEqual([
       expect.objectContaining({ Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'] }),
-      expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+      expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } } }),
     ]);
     expect(JSON.stringify(doc)).not.toMatch(/Delete/);
   });

@@ -1,5 +1,6 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
@@ -27,6 +28,7 @@ function template(extra?: Extra) {
 }
 
 const ref = (prefix: string, attr = 'Arn') => ({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), attr] });
+const via = (service: string) => ({ StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } });
 
 describe('GuardrailFunction', () => {
   test('defaults: Node 24 arm64 function with its configuration in encrypted environment variables', () => {
@@ -88,9 +90,15 @@ describe('GuardrailFunction', () => {
             Effect: 'Allow',
             Resource: { 'Fn::Join': ['', [ref('LakeInferenceCaptureBucket'), '/guardrail-traces/*']] },
           },
-          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: ref('LakeKey') },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: ref('LakeKey'), Condition: via('s3') },
+          // One generation record (request id, caller hash) per answered request, which feedback is bound to.
+          {
+            Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [ref('LakeInferenceCaptureBucket'), '/guardrail-generations/*']] },
+          },
           { Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Effect: 'Allow', Resource: ref('FnReviewQueue') },
-          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: ref('FnKey') },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: ref('FnKey'), Condition: via('sqs') },
         ],
       },
     });
@@ -173,10 +181,13 @@ describe('GuardrailFunction', () => {
 
   test('Bedrock target: invocation logging custom resource into the INFERENCE_CAPTURE zone, scoped bucket and key policies', () => {
     const t = template();
+    // Metadata only (no prompt text beside the encrypted traces), and someone else's setting fails the deployment.
     t.hasResourceProperties('Custom::BedrockInvocationLogging', {
       ServiceToken: ref('FnInvocationLoggingProvider'),
       BucketName: { Ref: Match.stringLikeRegexp('^LakeInferenceCaptureBucket') },
       KeyPrefix: 'bedrock-invocation-logs/',
+      TextDelivery: 'false',
+      TakeOver: 'false',
     });
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^FnInvocationLoggingProviderRole') }],
@@ -219,6 +230,20 @@ describe('GuardrailFunction', () => {
     const cr = t.findResources('Custom::BedrockInvocationLogging');
     const deps: string[] = (Object.values(cr)[0] as any).DependsOn;
     expect(deps).toEqual(expect.arrayContaining([expect.stringMatching(/^LakeInferenceCaptureBucketPolicy/), expect.stringMatching(/^FnInvocationLoggingProviderRole/)]));
+  });
+
+  test('takeOverAccountSettings reaches the invocation logging', () => {
+    template(() => ({ takeOverAccountSettings: true })).hasResourceProperties('Custom::BedrockInvocationLogging', { TakeOver: 'true' });
+  });
+
+  test('one invocation logging per stack: a second Bedrock GuardrailFunction does not turn it on again; an explicit second is an error', () => {
+    const { stack, dataLake, guardrail } = build();
+    const second = new GuardrailFunction(stack, 'Second', { guardrail, dataLake, modelTarget: ModelTarget.bedrock('amazon.nova-pro-v1:0') });
+    expect(second.invocationLogging).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('Custom::BedrockInvocationLogging', 1);
+    expect(() => new GuardrailFunction(stack, 'Third', { guardrail, dataLake, modelTarget: ModelTarget.bedrock('amazon.nova-pro-v1:0'), invocationLogging: true })).toThrow(
+      /S\/Third\/InvocationLogging: invalid scope: got "a second BedrockInvocationLogging in the stack S"; allowed: at most one per stack \(Bedrock invocation logging is one setting per account and region\); the stack has S\/Fn\/InvocationLogging/,
+    );
   });
 
   test('invocationLogging: false leaves the account setting alone', () => {
@@ -320,6 +345,23 @@ describe('GuardrailFunction', () => {
     t.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Delete', Properties: { MessageRetentionPeriod: 345600 } });
   });
 
+  test('generation records: their prefix in the environment, expiring a day after the feedback window, readable through grantReadGenerationRecords', () => {
+    const { stack, fn } = build(() => ({ feedbackWindow: Duration.days(7) }));
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    fn.grantReadGenerationRecords(reader);
+    const t = Template.fromStack(stack);
+    expect(fn.generationRecordPrefix).toBe('guardrail-generations/');
+    expect(fn.feedbackWindow.toDays()).toBe(7);
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GENERATION_PREFIX: 'guardrail-generations/', TRACE_PREFIX: 'guardrail-traces/' }) } });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([{ Id: 'ExpireGenerationRecords-guardrail-generations', Prefix: 'guardrail-generations/', ExpirationInDays: 8, Status: 'Enabled' }]) },
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
+      PolicyDocument: { Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [ref('LakeInferenceCaptureBucket'), '/guardrail-generations/*']] } }] },
+    });
+  });
+
   test('metric helpers carry the service dimension', () => {
     const { stack, fn } = build();
     expect(stack.resolve(fn.metric('Blocked').dimensions)).toEqual({ service: fn.metricsServiceName });
@@ -338,6 +380,9 @@ describe('GuardrailFunction', () => {
       ['modelTimeout too short', () => ({ modelTimeout: Duration.millis(10) }), /invalid modelTimeout: got "10 millis"; allowed: from 1 second to 15 minutes/],
       ['timeouts exceed the function', () => ({ modelTimeout: Duration.seconds(28), guardrailTimeout: Duration.seconds(10) }), /invalid modelTimeout: got "28 seconds \+ 2 x 10 seconds"; allowed: at most the function timeout/],
       ['tracePrefix', () => ({ tracePrefix: 'no-slash' }), /invalid tracePrefix: got "no-slash"/],
+      ['generationRecordPrefix', () => ({ generationRecordPrefix: 'gen' }), /S\/Fn: invalid generationRecordPrefix: got "gen"; allowed: a key prefix of safe characters ending with '\/'/],
+      ['generationRecordPrefix inside the traces', () => ({ generationRecordPrefix: 'guardrail-traces/generations/' }), /S\/Fn: invalid generationRecordPrefix: got "guardrail-traces\/generations\/"; allowed: a prefix that does not overlap tracePrefix \(guardrail-traces\/\)/],
+      ['feedbackWindow', () => ({ feedbackWindow: Duration.hours(12) }), /S\/Fn: invalid feedbackWindow: got "12 hours"; allowed: a whole number of days from 1 to 365/],
       ['invocation logging with SageMaker', (stack) => ({ invocationLogging: true, modelTarget: ModelTarget.sagemakerEndpoint(InferenceEndpoint.fromEndpointAttributes(stack, 'E', { endpointName: 'e' })) }), /invalid invocationLogging: got true/],
       ['inference profile', () => ({ modelTarget: ModelTarget.bedrock('us.anthropic.claude-3-haiku-20240307-v1:0') }), /invalid modelTarget: got "us.anthropic.claude-3-haiku-20240307-v1:0"; allowed: a foundation-model id served in this region/],
       ['model id', () => ({ modelTarget: ModelTarget.bedrock('arn:aws:bedrock:us-east-1::foundation-model/x') }), /invalid modelTarget: got "arn:aws:bedrock/],
@@ -355,6 +400,15 @@ describe('BedrockInvocationLogging', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('Custom::BedrockInvocationLogging', { KeyPrefix: 'bedrock/' });
     t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1, KmsKeyArn: ref('LoggingKey') });
+  });
+
+  test('textDelivery logs prompt text only when asked, with a warning that says who can read it', () => {
+    const stack = new Stack(new App(), 'S');
+    const dataLake = new SecureDataLake(stack, 'Lake');
+    const logging = new BedrockInvocationLogging(stack, 'Logging', { dataLake, textDelivery: true });
+    expect(logging.textDelivery).toBe(true);
+    Template.fromStack(stack).hasResourceProperties('Custom::BedrockInvocationLogging', { TextDelivery: 'true' });
+    Annotations.fromStack(stack).hasWarning('/S/Logging', Match.stringLikeRegexp('readable by every principal that may read that zone'));
   });
 
   test('rejects a prefix without a trailing slash', () => {

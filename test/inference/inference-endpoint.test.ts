@@ -36,6 +36,8 @@ const LAKE_ATTRS = (scope: Construct) => ({
 const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}`) });
 /** The same as `ref`/`arnOf`, for plain jest matchers. */
 const jref = (prefix: string) => ({ Ref: expect.stringMatching(new RegExp(`^${prefix}`)) });
+/** The lake's grants name its key for use through S3 only. */
+const VIA_S3 = { StringEquals: { 'kms:ViaService': [{ 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }] } };
 const jarn = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}`)), 'Arn'] });
 const objects = (bucketPrefix: string, suffix: string) => ({ 'Fn::Join': ['', [jarn(bucketPrefix), suffix]] });
 const arnOf = (prefix: string) => ({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'Arn'] });
@@ -76,7 +78,7 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
     });
   });
 
-  test('one variant, no KMS key on NVMe storage, full capture into INFERENCE_CAPTURE with the lake key', () => {
+  test('one variant, no KMS key on NVMe storage, full capture into INFERENCE_CAPTURE with a capture key of its own', () => {
     template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
       KmsKeyId: Match.absent(),
       ProductionVariants: [
@@ -94,14 +96,72 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
         EnableCapture: true,
         InitialSamplingPercentage: 100,
         DestinationS3Uri: { 'Fn::Join': ['', ['s3://', ref('LakeInferenceCaptureBucket'), '/datacapture']] },
-        KmsKeyId: arnOf('LakeKey'),
+        KmsKeyId: arnOf('EndpointCaptureKey'),
         CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
         CaptureContentTypeHeader: { JsonContentTypes: ['application/json'] },
       },
       AsyncInferenceConfig: Match.absent(),
     });
     expect(endpoint.storageEncryptedWithKey).toBe(false);
+    expect(endpoint.captureKey).toBeDefined();
     Annotations.fromStack(stack).hasInfo('/S/Endpoint', Match.stringLikeRegexp('ml.g5.xlarge has local NVMe storage'));
+  });
+
+  test('captured prompts: the capture key lets the account administer it but not use it; only the execution role writes', () => {
+    const keys = template.findResources('AWS::KMS::Key');
+    const captureKey = Object.entries(keys).find(([id]) => id.startsWith('EndpointCaptureKey'))![1] as any;
+    const statements = captureKey.Properties.KeyPolicy.Statement as any[];
+    const root = statements.find((st) => st.Sid === 'AccountAdministersOnly');
+    expect(root.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } });
+    for (const use of ['kms:*', 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt*']) expect(root.Action).not.toContain(use);
+    const usage = statements.filter((st) => st.Effect === 'Allow' && st.Sid !== 'AccountAdministersOnly');
+    expect(usage).toEqual([
+      {
+        Sid: 'CaptureWriter',
+        Effect: 'Allow',
+        Principal: { AWS: jarn('EndpointExecutionRole') },
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: VIA_S3,
+      },
+    ]);
+    expect(captureKey.DeletionPolicy).toBe('Retain');
+    // The capture bucket accepts puts that name the capture key (and its own key), nothing else.
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: ref('LakeInferenceCaptureBucket'),
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'DenyOtherKmsKeys', Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [arnOf('LakeKey'), arnOf('EndpointCaptureKey')] } } }),
+        ]),
+      },
+    });
+  });
+
+  test('grantReadCapture names the reader in the capture key policy and grants the capture prefix only', () => {
+    const stack = new Stack(strictApp(), 'S');
+    const endpoint = new InferenceEndpoint(stack, 'Endpoint', { dataLake: new SecureDataLake(stack, 'Lake'), model: ModelSource.fromModelPackage(PACKAGE) });
+    const reviewer = new iam.Role(stack, 'Reviewer', { assumedBy: new iam.AccountRootPrincipal() });
+    endpoint.grantReadCapture(reviewer);
+    const t = Template.fromStack(stack);
+    const b = { endpoint };
+    const captureKey = Object.entries(t.findResources('AWS::KMS::Key')).find(([id]) => id.startsWith('EndpointCaptureKey'))![1] as any;
+    expect(captureKey.Properties.KeyPolicy.Statement).toContainEqual({
+      Sid: 'CaptureReader1',
+      Effect: 'Allow',
+      Principal: { AWS: jarn('Reviewer') },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: VIA_S3,
+    });
+    expect(statements(t, 'Reviewer')).toEqual(
+      expect.arrayContaining([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${b.endpoint.endpointName}/*`) }]),
+    );
+    const offStack = new Stack(strictApp(), 'S');
+    const off = new InferenceEndpoint(offStack, 'Endpoint', { dataLake: new SecureDataLake(offStack, 'Lake'), model: ModelSource.fromModelPackage(PACKAGE), captureSamplingPercentage: 0 });
+    expect(off.captureKey).toBeUndefined();
+    expect(() => off.grantReadCapture(new iam.Role(offStack, 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toThrow(
+      /S\/Endpoint: invalid captureSamplingPercentage: got 0; allowed: from 1 to 100 to grant reading the captured data \(grantReadCapture\)/,
+    );
   });
 
   test('endpoint with a generated lower-case name, canary 10% / 10 min, rollback on 5XX and p99 alarms, 10 min termination wait', () => {
@@ -180,7 +240,7 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
     expect(s).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('LakeModelArtifactsBucket', '/*') },
       { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: jarn('LakeModelArtifactsBucket') },
-      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey') },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey'), Condition: VIA_S3 },
       { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${endpoint.endpointName}/*`) },
       // A registry version names its image only at run time: this account's repositories of the region, no other account.
       { Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']] } },
@@ -433,7 +493,8 @@ describe('InferenceEndpoint props', () => {
     expect(statements(template, 'EndpointExecutionRole')).toEqual(
       expect.arrayContaining([
         { Effect: 'Allow', Action: 'sns:Publish', Resource: [jref('EndpointAsyncErrorTopic'), jref('EndpointAsyncSuccessTopic')] },
-        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [jarn('EndpointKey'), jarn('LakeKey')] },
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('EndpointKey') },
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey'), Condition: VIA_S3 },
         {
           Effect: 'Allow',
           Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'],
@@ -584,12 +645,24 @@ describe('InferenceEndpoint drift monitoring', () => {
     expect(endpoint.monitoringSchedule).toBeDefined();
   });
 
+  test('the capture key policy names the monitoring role as a reader (through S3 only)', () => {
+    const captureKey = Object.entries(template.findResources('AWS::KMS::Key')).find(([id]) => id.startsWith('EndpointCaptureKey'))![1] as any;
+    expect(captureKey.Properties.KeyPolicy.Statement).toContainEqual({
+      Sid: 'CaptureReaderMonitoring',
+      Effect: 'Allow',
+      Principal: { AWS: jarn('EndpointMonitoringRole') },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: VIA_S3,
+    });
+  });
+
   test('the monitoring role reads capture and baselines, writes reports, nothing more', () => {
     expect(statements(template, 'EndpointMonitoringRole')).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion'], Resource: objects('LakeInferenceCaptureBucket', `/datacapture/${name}/*`) },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: jarn('LakeInferenceCaptureBucket'), Condition: { StringLike: { 's3:prefix': [`datacapture/${name}/*`] } } },
       { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: jarn('LakeInferenceCaptureBucket') },
-      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey') },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: jarn('LakeKey'), Condition: VIA_S3 },
       { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: objects('LakeInferenceCaptureBucket', `/monitoring/${name}/*`) },
       {
         Effect: 'Allow',
@@ -703,7 +776,7 @@ describe('InferenceEndpoint model promotion', () => {
       { Effect: 'Allow', Action: 'sagemaker:DescribeModel', Resource: jref('EndpointModel') },
       { Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: sm('model-package/llm/*') },
       { Effect: 'Allow', Action: 'iam:PassRole', Resource: jarn('EndpointExecutionRole'), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
-      { Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:DescribeKey'], Resource: jarn('LakeKey'), Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+      { Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:DescribeKey'], Resource: [jarn('EndpointCaptureKey'), jarn('LakeKey')], Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
       // Who started the run of an approved version: the execution, read-only.
       { Effect: 'Allow', Action: 'sagemaker:DescribePipelineExecution', Resource: sm('pipeline/*/execution/*') },
     ]);
@@ -763,7 +836,7 @@ describe('InferenceEndpoint without a model (the first approval creates the endp
     // The function may read only the configs it creates, and grants on the storage key too.
     const s = statements(template, 'EndpointPromotionFunctionRole');
     expect(s.filter((x) => x.Action === 'sagemaker:DescribeEndpointConfig' || x.Action === 'sagemaker:DescribeModel')).toEqual([]);
-    expect(s.find((x) => x.Action?.[0] === 'kms:CreateGrant').Resource).toEqual([jarn('EndpointKey'), jarn('LakeKey')]);
+    expect(s.find((x) => x.Action?.[0] === 'kms:CreateGrant').Resource).toEqual([jarn('EndpointCaptureKey'), jarn('EndpointKey'), jarn('LakeKey')]);
   });
 
   test('the function registers the autoscaling of the endpoint it creates: config, rule and exact grants', () => {

@@ -8,9 +8,9 @@ import { registryVersionOf } from '../helpers/platform-registry';
 
 describe('GenAIPlatformStack', () => {
   test.each([
-    ['DEV', PlatformProfile.DEV, false],
-    ['PROD', PlatformProfile.PROD, true],
-  ])('%s: environment-agnostic, termination protection as the profile says, tagged, data retained', (_n, profile, protectedStack) => {
+    ['DEV', PlatformProfile.DEV, false, 'GOVERNANCE'],
+    ['PROD', PlatformProfile.PROD, true, 'COMPLIANCE'],
+  ])('%s: environment-agnostic, termination protection as the profile says, tagged, data retained, audit lock mode', (_n, profile, protectedStack, lockMode) => {
     const app = strictApp();
     const stack = new GenAIPlatformStack(app, 'P', { platform: { profile, costCenter: 'cc-42' } });
     expect(stack.terminationProtection).toBe(protectedStack);
@@ -19,6 +19,9 @@ describe('GenAIPlatformStack', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CloudTrail::Trail', 1);
     template.resourceCountIs('AWS::S3::Bucket', 7);
+    expect(profile.auditObjectLockMode).toBe(lockMode);
+    const trailBucket = stack.resolve((stack.platform.auditTrail.bucket.node.defaultChild as any).logicalId);
+    expect(template.toJSON().Resources[trailBucket].Properties.ObjectLockConfiguration.Rule.DefaultRetention).toEqual({ Mode: lockMode, Days: 365 });
     template.hasResourceProperties('AWS::S3::Bucket', {
       Tags: [
         { Key: 'cost-center', Value: 'cc-42' },
@@ -81,7 +84,16 @@ describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
       }),
     });
     const outputs = Object.keys(template.findOutputs('*'));
-    expect(outputs).toEqual(expect.arrayContaining(['TrainingPipelineName', 'TrainingCodeLocation', 'ModelPackageGroupName', 'EndpointName']));
+    expect(outputs).toEqual(expect.arrayContaining(['TrainingPipelineName', 'TrainingCodeLocation', 'EvaluationCodeLocation', 'ModelPackageGroupName', 'EndpointName']));
+  });
+
+  test('the evaluation runs code from EvaluationCodeLocation (read only for the pipeline), never from the model archive', () => {
+    const { stack, template } = synth(PlatformProfile.DEV);
+    expect(stack.resolve(stack.platform.evaluationCodeLocation)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/ModelArtifactsBucket/) }, '/training-evaluation-code/']] });
+    const body = JSON.stringify(Object.values(template.findResources('AWS::SageMaker::Pipeline'))[0]);
+    expect(body).toContain('training-evaluation-code/');
+    expect(body).toContain('/opt/ml/processing/code/evaluate.py');
+    expect(body).not.toMatch(/tar -xzf|\/tmp\/model\/code/);
   });
 
   test('feedback from the API retrains: the data trigger watches the feedback prefix, the job reads it', () => {

@@ -265,6 +265,8 @@ describe('TrainingPipeline defaults', () => {
     const group = pipeline.modelPackageGroupName;
     const jobs = { training: step(definition, 'Train').Arguments.TrainingJobName, evaluation: step(definition, 'Evaluate').Arguments.ProcessingJobName };
     const allow = (Action: string[], Resource: string[], extra: Partial<FlatStatement> = {}): FlatStatement => ({ Effect: 'Allow', Action, Resource, ...extra });
+    // The lake's grants name the key for use through S3 only.
+    const viaS3 = { StringEquals: { 'kms:ViaService': [`s3.${R}.amazonaws.com`] } };
     expect(roleStatements(template, ids.role)).toEqual([
       allow(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:training-job/${jobs.training}*`], { Sid: 'TrainingJobs' }),
       allow(['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags'], [`arn:${P}:sagemaker:${R}:${A}:processing-job/${jobs.evaluation}*`], { Sid: 'ProcessingJobs' }),
@@ -281,14 +283,14 @@ describe('TrainingPipeline defaults', () => {
       allow(['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], [`${curated}/training/*`]),
       allow(['s3:ListBucket'], [curated], { Condition: { StringLike: { 's3:prefix': ['training/*'] } } }),
       allow(['s3:GetBucketLocation'], [curated]),
-      allow(['kms:Decrypt'], [key]),
+      allow(['kms:Decrypt'], [key], { Condition: viaS3 }),
       allow(['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], [`${curated}/evaluation/*`]),
       allow(['s3:ListBucket'], [curated], { Condition: { StringLike: { 's3:prefix': ['evaluation/*'] } } }),
       allow(['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], [`${artifacts}/${prefix}*`]),
       allow(['s3:ListBucket'], [artifacts], { Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } }),
       allow(['s3:GetBucketLocation'], [artifacts]),
       allow(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [`${artifacts}/${prefix}*`]),
-      allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key]),
+      allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key], { Condition: viaS3 }),
       allow(['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], [key]),
       // The evaluation job (ml.m5) has an EBS volume encrypted with the key.
       allow(['kms:CreateGrant'], [key], { Sid: 'VolumeKeyGrants', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
@@ -302,8 +304,22 @@ describe('TrainingPipeline defaults', () => {
     }
   });
 
-  test('failed executions notify a new encrypted topic through EventBridge', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [ids.key, 'Arn'] } });
+  test('failed executions notify a new topic (encrypted with an operations key, not the data key) through EventBridge', () => {
+    const opsKey = Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('PipelineOperationsKey'))!;
+    expect(opsKey).toBeDefined();
+    expect(opsKey).not.toBe(ids.key);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [opsKey, 'Arn'] } });
+    // EventBridge may publish only for this rule of this account.
+    const ruleId = Object.keys(template.findResources('AWS::Events::Rule'))[0];
+    const publish = (Object.values(template.findResources('AWS::SNS::TopicPolicy')) as any[])
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(publish).toEqual([
+      expect.objectContaining({
+        Action: 'sns:Publish',
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
     const rules = template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.sagemaker'] } } });
     expect(Object.keys(rules)).toHaveLength(1);
     const rule = Object.values(rules)[0].Properties;
@@ -413,6 +429,22 @@ describe('TrainingPipeline prop branches', () => {
     expect(reads).toEqual(expect.arrayContaining([`\${${b.ids.curated}.Arn}/sft/v2/*`, `\${${b.ids.curated}.Arn}/holdout/*`]));
   });
 
+  test('evaluation code from a prefix the role (and so the training job) can read but never write', () => {
+    const b = build({ evaluationCodePrefix: 'evaluation-code' });
+    expect(b.pipeline.evaluationCodePrefix).toBe('evaluation-code/');
+    const inputs = step(b.definition, 'Evaluate').Arguments.ProcessingInputs;
+    expect(inputs.map((i: any) => [i.InputName, i.S3Input.S3Uri, i.S3Input.LocalPath])).toEqual([
+      ['model', { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' }, '/opt/ml/processing/model'],
+      ['test', `s3://\${${b.ids.curated}}/evaluation/`, '/opt/ml/processing/test'],
+      ['code', `s3://\${${b.ids.artifacts}}/evaluation-code/`, '/opt/ml/processing/code'],
+    ]);
+    const statements = roleStatements(b.template, b.ids.role);
+    const code = statements.filter((st) => st.Resource.some((r) => r.includes('/evaluation-code/')));
+    expect(code).toEqual([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], Resource: [`\${${b.ids.artifacts}.Arn}/evaluation-code/*`] }]);
+    // Without it, no code input: the image's own code runs (never the model archive's, unless an entrypoint says so).
+    expect(step(build().definition, 'Evaluate').Arguments.ProcessingInputs.map((i: any) => i.InputName)).toEqual(['model', 'test']);
+  });
+
   test('feedback channel: FEEDBACK zone objects under the prefix, readable by the role', () => {
     const b = build({ feedbackPrefix: 'thumbs/' });
     const channels = step(b.definition, 'Train').Arguments.InputDataConfig;
@@ -460,7 +492,7 @@ describe('TrainingPipeline prop branches', () => {
     expect(pull.Resource).toEqual([`\${${repoId}.Arn}`, `arn:${P}:ecr:${R}:${A}:repository/serving`]);
   });
 
-  test('a custom key encrypts outputs, volumes and the alarm topic, and is granted to the role', () => {
+  test('a custom key encrypts outputs and volumes (the artifacts bucket accepts it) and is granted to the role', () => {
     let keyId = '';
     const b = build({}, (stack) => {
       const key = new kms.Key(stack, 'JobKey');
@@ -469,7 +501,14 @@ describe('TrainingPipeline prop branches', () => {
     });
     expect(step(b.definition, 'Train').Arguments.OutputDataConfig.KmsKeyId).toBe(`\${${keyId}.Arn}`);
     expect(step(b.definition, 'Evaluate').Arguments.ProcessingResources.ClusterConfig.VolumeKmsKeyId).toBe(`\${${keyId}.Arn}`);
-    b.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    b.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: b.ids.artifacts },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'DenyOtherKmsKeys', Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [{ 'Fn::GetAtt': [b.ids.key, 'Arn'] }, { 'Fn::GetAtt': [keyId, 'Arn'] }] } } }),
+        ]),
+      },
+    });
     expect(roleStatements(b.template, b.ids.role)).toContainEqual({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: [`\${${keyId}.Arn}`] });
   });
 
@@ -521,8 +560,11 @@ describe('TrainingPipeline prop branches', () => {
       ScheduleExpression: 'rate(6 hours)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('PipelineDataTriggerFunction'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2 } })],
     });
+    // Operational resources are off the data key: the queue (and the function) use the pipeline's operations key.
+    const opsKey = Object.keys(t.findResources('AWS::KMS::Key')).find((id) => id.startsWith('PipelineOperationsKey'))!;
+    expect(opsKey).toBeDefined();
     t.hasResourceProperties('AWS::SQS::Queue', {
-      KmsMasterKeyId: { 'Fn::GetAtt': [b.ids.key, 'Arn'] },
+      KmsMasterKeyId: { 'Fn::GetAtt': [opsKey, 'Arn'] },
       MessageRetentionPeriod: 1209600,
       RedrivePolicy: { maxReceiveCount: 10, deadLetterTargetArn: Match.anyValue() },
     });
@@ -537,11 +579,25 @@ describe('TrainingPipeline prop branches', () => {
       Action: ['sagemaker:ListPipelineExecutions', 'sagemaker:StartPipelineExecution'],
       Resource: [`arn:${P}:sagemaker:${R}:${A}:pipeline/${b.pipeline.pipelineName}`],
     });
-    // EventBridge may encrypt messages for the queue with the lake key: one statement, not a duplicate Sid.
-    const keyPolicy = Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as any[];
-    expect(keyPolicy.filter((s) => s.Sid === 'AllowServicePublish')).toEqual([
-      expect.objectContaining({ Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+    t.hasResourceProperties('AWS::Lambda::Function', { KmsKeyArn: { 'Fn::GetAtt': [opsKey, 'Arn'] }, Environment: { Variables: Match.objectLike({ PIPELINE_NAME: Match.anyValue() }) } });
+    // EventBridge may encrypt messages for the queue with the operations key, only from rules of this
+    // account and region: one statement per service, not a duplicate Sid; the lake key admits no service.
+    const keys = t.findResources('AWS::KMS::Key');
+    const keyPolicy = keys[opsKey].Properties.KeyPolicy.Statement as any[];
+    expect(keyPolicy.filter((s) => s.Sid === 'AllowPublishEvents')).toEqual([
+      {
+        Sid: 'AllowPublishEvents',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/*']] } },
+        },
+      },
     ]);
+    expect(JSON.stringify(keys[b.ids.key].Properties.KeyPolicy)).not.toMatch(/events\.amazonaws\.com|AllowPublish/);
     expect(statements.find((s) => s.Action.includes('sqs:ReceiveMessage'))?.Action).toEqual(
       expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']),
     );
@@ -622,6 +678,14 @@ describe('TrainingPipeline prop branches', () => {
 
 describe('TrainingPipeline validation', () => {
   const expectError = (props: Partial<TrainingPipelineProps>, pattern: RegExp) => expect(() => build(props)).toThrow(pattern);
+
+  test('evaluation code where the training job can write it (inside artifactsPrefix)', () => {
+    expectError(
+      { artifactsPrefix: 'models/', evaluationCodePrefix: 'models/eval-code/' },
+      /Stack\/Pipeline: invalid evaluationCodePrefix: got "models\/eval-code\/"; allowed: a prefix outside artifactsPrefix \(models\/\), which the training job can write: the code that grades a model must not be writable by its training/,
+    );
+    expectError({ evaluationCodePrefix: 's3://bucket/code' }, /Stack\/Pipeline: invalid evaluationCodePrefix: got "s3:\/\/bucket\/code"/);
+  });
 
   test('non-GPU instance types', () => {
     expectError({ instanceType: 'ml.m5.xlarge' }, /Stack\/Pipeline: invalid instanceType: got "ml.m5.xlarge"; allowed: an accelerated training type .*g4dn, g5, g6, g6e, p3, .*trn2/);

@@ -2,13 +2,13 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Acknowledgements, acknowledge, acknowledgeWildcardResources } from '../../core/acknowledgements';
+import { addTopicTarget, allowKeyUse } from '../../core/encryption';
 import { GenAIValidationError } from '../../core/errors';
 import { DataZone } from '../../data-lake/data-zone';
 import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from '../../data-lake/private/actions';
@@ -22,6 +22,8 @@ export interface MonitoringContext {
   readonly endpointName: string;
   readonly endpoint: sagemaker.CfnEndpoint;
   readonly encryptionKey: kms.IKey;
+  /** The key of the captured data, whose policy must name the monitoring role. */
+  readonly captureKey?: kms.IKey;
   readonly alarmTopic: sns.ITopic;
   readonly vpcConfig?: { securityGroupIds: string[]; subnets: string[] };
   /** Adds the VPC permissions (or the plain ECR login acknowledgement) to a SageMaker role. */
@@ -49,6 +51,7 @@ export function createDataQualityMonitoring(scope: Construct, options: DriftMoni
     description: `Runs the data-quality checks of ${scope.node.path}`,
   });
   lake.grantRead(role, DataZone.INFERENCE_CAPTURE, `datacapture/${ctx.endpointName}/`);
+  if (ctx.captureKey) allowKeyUse(ctx.captureKey, 'CaptureReaderMonitoring', role, ['kms:Decrypt'], ['s3']);
   lake.grantWrite(role, DataZone.INFERENCE_CAPTURE, `monitoring/${ctx.endpointName}/`);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
@@ -145,8 +148,8 @@ export function createDataQualityMonitoring(scope: Construct, options: DriftMoni
         ExitMessage: events.Match.prefix('CompletedWithViolations'),
       },
     },
-    targets: [new targets.SnsTopic(ctx.alarmTopic)],
   });
+  addTopicTarget(rule, ctx.alarmTopic);
   const violations = new cloudwatch.Metric({
     namespace: 'AWS/Events',
     metricName: 'TriggeredRules',

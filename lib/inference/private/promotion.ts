@@ -50,6 +50,8 @@ export interface PromotionContext {
   /** The role the models run with (passed to SageMaker). */
   readonly executionRole: iam.IRole;
   readonly encryptionKey: kms.IKey;
+  /** The key of captured data named in the endpoint configs (SageMaker creates grants on it). */
+  readonly captureKey?: kms.IKey;
   readonly storageEncryptedWithKey: boolean;
   readonly alarmTopic: sns.ITopic;
   readonly logRetention?: logs.RetentionDays;
@@ -173,7 +175,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
       conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     }),
   );
-  const keys = [ctx.dataLake.encryptionKey.keyArn, ...(ctx.storageEncryptedWithKey ? [key.keyArn] : [])];
+  const keys = [ctx.dataLake.encryptionKey.keyArn, ...(ctx.captureKey ? [ctx.captureKey.keyArn] : []), ...(ctx.storageEncryptedWithKey ? [key.keyArn] : [])];
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['kms:CreateGrant', 'kms:DescribeKey'],

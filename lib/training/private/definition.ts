@@ -187,6 +187,8 @@ export const EVALUATION_PATHS = {
   model: '/opt/ml/processing/model',
   test: '/opt/ml/processing/test',
   output: '/opt/ml/processing/evaluation',
+  /** The evaluation code (`evaluation.codeUri`), from a location the training job cannot write. */
+  code: '/opt/ml/processing/code',
 } as const;
 export const CHECKPOINT_LOCAL_PATH = '/opt/ml/checkpoints';
 
@@ -220,6 +222,8 @@ export interface DefinitionInput {
     readonly volumeSizeGb: number;
     readonly dataPrefix: string;
     readonly reportFile: string;
+    /** `s3://` prefix of the evaluation code, mounted at EVALUATION_PATHS.code. */
+    readonly codeUri?: string;
     readonly entrypoint?: string[];
     readonly arguments?: string[];
     readonly environment?: { [name: string]: string };
@@ -333,6 +337,7 @@ export function buildPipelineDefinition(input: DefinitionInput): PipelineDefinit
       ProcessingInputs: [
         s3Input('model', modelArtifacts, EVALUATION_PATHS.model),
         s3Input('test', `s3://${input.curatedBucketName}/${ev.dataPrefix}`, EVALUATION_PATHS.test),
+        ...(ev.codeUri ? [s3Input('code', ev.codeUri, EVALUATION_PATHS.code)] : []),
       ],
       ProcessingOutputConfig: {
         Outputs: [{ OutputName: EVALUATION_OUTPUT, S3Output: { S3Uri: evaluationUri, LocalPath: EVALUATION_PATHS.output, S3UploadMode: 'EndOfJob' } }],

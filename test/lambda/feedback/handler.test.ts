@@ -75,7 +75,8 @@ function apiEvent(body: unknown, options: { raw?: boolean; base64?: boolean; api
     path: '/feedback',
     requestContext: {
       requestId: options.apiRequestId ?? 'api-req-1',
-      identity: { userArn: CALLER, caller: 'AROAEXAMPLE:session' },
+      // A Cognito-authorized request has claims and no IAM principal (API Gateway leaves userArn null).
+      identity: options.cognitoSub ? { userArn: null, caller: null } : { userArn: CALLER, caller: 'AROAEXAMPLE:session' },
       authorizer: options.cognitoSub ? { claims: { sub: options.cognitoSub } } : undefined,
     },
   } as unknown as APIGatewayProxyEvent;

@@ -294,15 +294,16 @@ describe('linear time by construction, proved per pattern', () => {
         }
         return best;
       };
-      // 16 times the text: linear is about 16x, quadratic 256x. A slow-looking ratio is measured again (a
-      // loaded machine can pause one run); tiny times are noise.
+      // 16 times the text: linear is about 16x, quadratic 256x. The bound (128x) leaves room for a loaded
+      // machine pausing one run, and a slow-looking ratio is measured again; tiny times are noise. The
+      // structural proof above is the exact one; the benchmark (npm run bench) measures growth to 1 MB.
       const ratio = () => {
         const small = time(4_000);
         const large = time(64_000);
-        return { small, large, slow: large > 5 && large / Math.max(small, 0.2) > 64 };
+        return { small, large, slow: large > 20 && large / Math.max(small, 0.2) > 128 };
       };
       let r = ratio();
-      for (let retry = 0; r.slow && retry < 2; retry++) r = ratio();
+      for (let retry = 0; r.slow && retry < 4; retry++) r = ratio();
       if (r.slow) slow.push(`${kind} ${re.source.slice(0, 80)}: ${r.small.toFixed(2)} ms -> ${r.large.toFixed(2)} ms`);
     }
     expect(slow).toEqual([]);
