@@ -57,16 +57,25 @@ describe('the multi-stack example in a user app (packed library, every complianc
     }
     const rendered = strength === 'weak' ? '{"Fn::GetStackOutput":{"StackName":"ExampleData"' : 'ExampleData:ExportsOutputFnGetAttLakeCuratedBucket';
     expect(acknowledged.some((a) => a.startsWith('/ExampleTraining/FineTune/Role/DefaultPolicy/Resource ') && a.includes(`AwsSolutions-IAM5[Resource::${rendered}`) && a.endsWith('/training/*]'))).toBe(true);
-    expect(acknowledged).toContain('/ExampleTraining/FineTune/DataTrigger/Queue/Resource cdk-validator-cfnguard::sqs_queue_encrypted_check');
 
     // The training and endpoint roles name A's buckets, and B's queues and log groups use A's key, through the references.
     const training = read('ExampleTraining.template.json');
     const text = JSON.stringify(training);
     expect(text).toContain(`"${intrinsic}"`);
     expect(text).not.toContain(`"${other}"`);
-    // The data trigger's queues are encrypted with the lake's key (the endpoint's with a key of its own).
-    const queues = Object.entries<any>(training.Resources).filter(([id, res]) => res.Type === 'AWS::SQS::Queue' && id.startsWith('FineTuneDataTrigger'));
-    expect(queues).toHaveLength(2);
-    for (const [, q] of queues) expect(Object.keys(q.Properties.KmsMasterKeyId)).toEqual([intrinsic]);
+    // Every queue and log group of B is encrypted with A's key through the reference, or with a key of B's
+    // own (today the training and endpoint constructs keep operational resources off the lake's key); each
+    // one on A's key carries the precise Control Tower acknowledgement.
+    const rules: Record<string, string> = { 'AWS::SQS::Queue': 'sqs_queue_encrypted_check', 'AWS::Logs::LogGroup': 'cloudwatch_log_group_encrypted_check' };
+    const keyed = Object.values<any>(training.Resources).filter((res) => rules[res.Type]);
+    const viaReference = keyed.filter((res) => Object.keys(res.Properties.KmsMasterKeyId ?? res.Properties.KmsKeyId)[0] === intrinsic);
+    expect(keyed.length).toBeGreaterThan(3);
+    for (const res of viaReference) {
+      expect(acknowledged).toContain(`/${res.Metadata['aws:cdk:path']} cdk-validator-cfnguard::${rules[res.Type]}`);
+    }
+    for (const res of keyed.filter((k) => !viaReference.includes(k))) {
+      const keyId = res.Properties.KmsMasterKeyId ?? res.Properties.KmsKeyId;
+      expect(training.Resources[keyId['Fn::GetAtt']?.[0] ?? keyId.Ref]?.Type).toBe('AWS::KMS::Key');
+    }
   });
 });
