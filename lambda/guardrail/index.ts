@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,6 +13,7 @@ import { GuardrailConfig, loadConfig } from './config';
 import { callContext, handleGenerate, MetricsSink } from './pipeline';
 import { LocalChecks } from './local-checks';
 import { awsPorts, Ports } from './ports';
+import { awsTemplatePorts, TemplateService } from './prompts/service';
 
 export { inspectText } from './local-checks';
 
@@ -23,10 +25,12 @@ const sagemaker = new SageMakerRuntimeClient({ requestHandler, maxAttempts: 1 })
 const s3 = new S3Client({ requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 }, maxAttempts: 2 });
 const sqs = new SQSClient({ requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 }, maxAttempts: 2 });
 const kms = new KMSClient({ requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 }, maxAttempts: 2 });
+const agent = new BedrockAgentClient({ requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 }, maxAttempts: 2 });
 
 let config: GuardrailConfig | undefined;
 let ports: Ports | undefined;
 let checks: LocalChecks | undefined;
+let templates: TemplateService | undefined;
 
 /** The EMF metric sink; namespace and service come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME. */
 function metricsSink(metrics: Metrics): MetricsSink {
@@ -51,6 +55,7 @@ export function reset(): void {
   config = undefined;
   ports = undefined;
   checks = undefined;
+  templates = undefined;
 }
 
 /** `POST /v1/generate` (API Gateway Lambda proxy integration). */
@@ -72,7 +77,10 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
         encryptionContext: { purpose: 'genai-guardrail-trace', bucket: config.traceBucket },
       }),
     });
+    if (config.promptCatalog) templates ??= new TemplateService(config.promptCatalog, awsTemplatePorts(config, { agent, bedrock, sagemaker }), () => performance.now());
     return await handleGenerate(event, ctx, {
+      templates,
+      writeEmf: (line) => process.stdout.write(`${line}\n`),
       config,
       ports,
       checks,
