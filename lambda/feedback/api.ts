@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { PromptDesign, variantEmf } from '../shared/prompt-design';
 import { HttpResponse, errorResponse, jsonResponse } from './http';
 import { buildRecord, storeRecord, StorePorts, StoreOutcome } from './record';
 import { parseFeedback } from './schema';
@@ -12,6 +13,14 @@ export interface FeedbackContext {
   readonly ports: StorePorts;
   readonly now: () => Date;
   readonly log: (outcome: StoreOutcome | 'rejected', details: object) => void;
+  /**
+   * INTEGRATION POINT (issue 18, prompt experiments): the prompt design of the generation `requestId`, read
+   * from the server's per-generation record (requestId -> caller, design) once that record exists; undefined
+   * for raw-prompt generations. Without it records carry no design and no per-variant rating is published.
+   */
+  readonly promptDesignOf?: (requestId: string, caller: string) => Promise<PromptDesign | undefined>;
+  /** Writes one embedded-metric-format line (the per-variant `FeedbackRating`). */
+  readonly writeEmf?: (line: string) => void;
 }
 
 /** The caller as API Gateway authenticated it: `cognito:<sub>` for user pools, else the IAM principal ARN. */
@@ -44,8 +53,18 @@ export async function handleFeedback(event: APIGatewayProxyEvent, context: Feedb
     return errorResponse(parsed.statusCode, parsed.error, apiRequestId, parsed.details);
   }
 
-  const record = buildRecord(parsed.feedback, callerOf(event), apiRequestId, context.now());
+  const caller = callerOf(event);
+  let design: PromptDesign | undefined;
+  try {
+    design = await context.promptDesignOf?.(parsed.feedback.requestId, caller);
+  } catch {
+    design = undefined; // the feedback is still recorded, without the design
+  }
+  const record = buildRecord(parsed.feedback, caller, apiRequestId, context.now(), design);
   const result = await storeRecord(record, context.prefix, context.ports);
+  if (design && (result.outcome === 'recorded' || result.outcome === 'queued')) {
+    context.writeEmf?.(variantEmf(design, [{ name: 'FeedbackRating', unit: 'None', value: record.rating }], context.now()));
+  }
   context.log(result.outcome, { apiRequestId, requestId: record.requestId, errors: result.errors });
   const requestId = record.requestId;
   switch (result.outcome) {

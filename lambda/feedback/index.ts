@@ -38,6 +38,8 @@ export async function handler(event: APIGatewayProxyEvent | SQSEvent): Promise<H
       prefix: config.prefix,
       ports,
       now: () => new Date(),
+      // promptDesignOf: not connected yet (see FeedbackContext.promptDesignOf, issue 18).
+      writeEmf: (line) => process.stdout.write(`${line}\n`),
       log: (outcome, details) =>
         outcome === 'failed' ? logger.error('feedback', { outcome, ...details }) : logger.info('feedback', { outcome, ...details }),
     });

@@ -1,9 +1,33 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import type { PromptDesign } from '../shared/prompt-design';
 import { FLAGS, Feedback, REQUEST_ID_PATTERN } from './schema';
 
 /** Version of the stored record layout; the training pipeline reads it. */
 export const RECORD_SCHEMA_VERSION = 1;
+
+/**
+ * The prompt design of the generation the feedback is about (lambda/shared/prompt-design.ts): which
+ * template, version and variant produced the answer, with the resolved settings. Optional: raw-prompt
+ * generations have none, and it is only set from the server's own record of the generation, never from the
+ * feedback body.
+ */
+export const PromptDesignSchema = z.strictObject({
+  catalog: z.string(),
+  template: z.string(),
+  version: z.string(),
+  variant: z.string(),
+  settings: z.strictObject({
+    maxTokens: z.optional(z.number()),
+    temperature: z.optional(z.number()),
+    topP: z.optional(z.number()),
+    stopSequences: z.optional(z.array(z.string())),
+    contextBudgetChars: z.number(),
+    truncation: z.string(),
+  }),
+  rendering: z.enum(['bedrock', 'function']),
+  truncatedChars: z.number(),
+});
 
 /** What is written to the FEEDBACK zone, one object per generation request id. */
 export const FeedbackRecordSchema = z.strictObject({
@@ -20,6 +44,8 @@ export const FeedbackRecordSchema = z.strictObject({
   receivedAt: z.string(),
   /** The API request that delivered it. */
   apiRequestId: z.string(),
+  /** The prompt design of the generation (template requests only); the training export groups by it. */
+  promptDesign: z.optional(PromptDesignSchema),
 });
 
 /** One stored feedback record. */
@@ -41,8 +67,11 @@ export function contentHash(feedback: Feedback, caller: string): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-/** Builds the record of a validated body. */
-export function buildRecord(feedback: Feedback, caller: string, apiRequestId: string, now: Date): FeedbackRecord {
+/**
+ * Builds the record of a validated body. `promptDesign` comes from the server's record of the generation
+ * (see `FeedbackContext.promptDesignOf`), never from the body; it is not part of the content hash.
+ */
+export function buildRecord(feedback: Feedback, caller: string, apiRequestId: string, now: Date, promptDesign?: PromptDesign): FeedbackRecord {
   return {
     schemaVersion: RECORD_SCHEMA_VERSION,
     requestId: feedback.requestId,
@@ -54,6 +83,7 @@ export function buildRecord(feedback: Feedback, caller: string, apiRequestId: st
     contentSha256: contentHash(feedback, caller),
     receivedAt: now.toISOString(),
     apiRequestId,
+    ...(promptDesign !== undefined ? { promptDesign: { ...promptDesign, settings: { ...promptDesign.settings, stopSequences: promptDesign.settings.stopSequences ? [...promptDesign.settings.stopSequences] : undefined } } } : {}),
   };
 }
 
