@@ -4,6 +4,7 @@ import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import { Construct } from 'constructs';
 import { GenAIValidationError, isUnresolved, validateRange } from '../core/errors';
 import type { PromptCatalog } from './prompt-catalog';
+import type { DeployedVariant } from './private/deployed';
 import { fixedLength, placeholdersOf, PROMPT_METADATA, variableMetadataValue } from './private/metadata';
 
 /** How the guardrail function checks a variable's value before filling it in. */
@@ -226,15 +227,6 @@ interface CheckedVariable {
   readonly format: VariableFormat;
   readonly maxLength: number;
   readonly allowedValues?: string[];
-}
-
-/** One variant as it is deployed (for the catalog and the function's environment). @internal */
-export interface DeployedVariant {
-  readonly name: string;
-  readonly weight: number;
-  readonly maxTokens: number;
-  readonly prompt: bedrock.CfnPrompt;
-  readonly version: bedrock.CfnPromptVersion;
 }
 
 /**
