@@ -47,3 +47,7 @@ export * from './guardrails/model-target';
 export * from './guardrails/guardrail-function';
 export * from './guardrails/local-checks';
 export * from './guardrails/invocation-logging';
+
+// Prompt templates and experiments
+export * from './prompts/prompt-catalog';
+export * from './prompts/prompt-template';

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { PromptDesign, variantEmf } from '../shared/prompt-design';
 import { HttpResponse, errorResponse, jsonResponse } from './http';
 import { callerOf as sharedCallerOf } from '../shared/generation';
-import { BindingOutcome, buildRecord, checkBinding, queueRecord, storeRecord, StorePorts, StoreOutcome } from './record';
+import { BindingOutcome, bindingOf, buildRecord, queueRecord, storeRecord, StorePorts, StoreOutcome } from './record';
 import { parseFeedback } from './schema';
 
 /** Seconds a client should wait before retrying after a 503. */
@@ -13,8 +14,14 @@ export interface FeedbackContext {
   readonly ports: StorePorts;
   readonly now: () => Date;
   readonly log: (outcome: StoreOutcome | 'rejected' | 'unbound' | 'expired', details: object) => void;
-  /** Set when feedback must name a recorded generation of the same caller within the window. */
+  /**
+   * Set when feedback must name a recorded generation of the same caller within the window. The record also
+   * holds the prompt design of a template request, which the feedback record copies (and the per-variant
+   * `FeedbackRating` metric is published); without binding, records carry no design.
+   */
   readonly binding?: { readonly windowSeconds: number };
+  /** Writes one embedded-metric-format line (the per-variant `FeedbackRating`). */
+  readonly writeEmf?: (line: string) => void;
 }
 
 /**
@@ -50,33 +57,42 @@ export async function handleFeedback(event: APIGatewayProxyEvent, context: Feedb
     return errorResponse(parsed.statusCode, parsed.error, apiRequestId, parsed.details);
   }
 
-  const record = buildRecord(parsed.feedback, callerOf(event), apiRequestId, context.now());
+  const caller = callerOf(event);
+  let design: PromptDesign | undefined;
   if (context.binding) {
     let binding: BindingOutcome | 'unavailable';
     try {
-      binding = await checkBinding(record, context.binding.windowSeconds, context.ports, context.now());
+      const bound = await bindingOf({ requestId: parsed.feedback.requestId, caller }, context.binding.windowSeconds, context.ports, context.now());
+      binding = bound.outcome;
+      design = bound.promptDesign;
     } catch {
       binding = 'unavailable';
     }
+    const requestId = parsed.feedback.requestId;
     if (binding === 'unknown') {
-      context.log('unbound', { apiRequestId, requestId: record.requestId, statusCode: 404 });
-      return errorResponse(404, `no generation with request id ${record.requestId} was recorded for this caller; feedback names the requestId of your own POST /v1/generate`, apiRequestId);
+      context.log('unbound', { apiRequestId, requestId, statusCode: 404 });
+      return errorResponse(404, `no generation with request id ${requestId} was recorded for this caller; feedback names the requestId of your own POST /v1/generate`, apiRequestId);
     }
     if (binding === 'expired') {
       const days = Math.round(context.binding.windowSeconds / 86400);
-      context.log('expired', { apiRequestId, requestId: record.requestId, statusCode: 410 });
-      return errorResponse(410, `feedback for request ${record.requestId} is no longer accepted: the window of ${days} day(s) after the generation has closed`, apiRequestId);
+      context.log('expired', { apiRequestId, requestId, statusCode: 410 });
+      return errorResponse(410, `feedback for request ${requestId} is no longer accepted: the window of ${days} day(s) after the generation has closed`, apiRequestId);
     }
     if (binding === 'unavailable') {
       // The check could not run: the record waits in the fallback queue, whose redrive checks it again.
+      const record = buildRecord(parsed.feedback, caller, apiRequestId, context.now());
       const queued = await queueRecord(record, context.ports);
-      context.log(queued.outcome, { apiRequestId, requestId: record.requestId, errors: ['GenerationCheckFailed', ...queued.errors] });
+      context.log(queued.outcome, { apiRequestId, requestId, errors: ['GenerationCheckFailed', ...queued.errors] });
       return queued.outcome === 'queued'
-        ? jsonResponse(202, { status: 'accepted', requestId: record.requestId, apiRequestId })
+        ? jsonResponse(202, { status: 'accepted', requestId, apiRequestId })
         : errorResponse(503, 'feedback could not be stored and was not recorded; retry later', apiRequestId, undefined, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     }
   }
+  const record = buildRecord(parsed.feedback, caller, apiRequestId, context.now(), design);
   const result = await storeRecord(record, context.prefix, context.ports);
+  if (design && (result.outcome === 'recorded' || result.outcome === 'queued')) {
+    context.writeEmf?.(variantEmf(design, [{ name: 'FeedbackRating', unit: 'None', value: record.rating }], context.now()));
+  }
   context.log(result.outcome, { apiRequestId, requestId: record.requestId, errors: result.errors });
   const requestId = record.requestId;
   switch (result.outcome) {

@@ -46,6 +46,7 @@ export async function handler(event: APIGatewayProxyEvent | SQSEvent): Promise<H
       ports,
       binding: config.binding,
       now: () => new Date(),
+      writeEmf: (line) => process.stdout.write(`${line}\n`),
       log: (outcome, details) =>
         outcome === 'failed' ? logger.error('feedback', { outcome, ...details }) : logger.info('feedback', { outcome, ...details }),
     });

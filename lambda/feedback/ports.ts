@@ -1,6 +1,6 @@
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CALLER_HASH_METADATA_KEY, generationKey } from '../shared/generation';
+import { CALLER_HASH_METADATA_KEY, PROMPT_DESIGN_METADATA_KEY, decodeDesign, generationKey } from '../shared/generation';
 import { FeedbackRecord, StorePorts } from './record';
 
 /** Object metadata key that holds the record's content hash (`x-amz-meta-content-sha256`). */
@@ -81,7 +81,7 @@ export function awsPorts(config: FeedbackConfig, s3: S3Client, sqs: SQSClient): 
       if (!binding) return undefined;
       try {
         const head = await s3.send(new HeadObjectCommand({ Bucket: binding.bucketName, Key: generationKey(binding.prefix, requestId) }));
-        return { callerSha256: head.Metadata?.[CALLER_HASH_METADATA_KEY], recordedAt: head.LastModified };
+        return { callerSha256: head.Metadata?.[CALLER_HASH_METADATA_KEY], recordedAt: head.LastModified, promptDesign: decodeDesign(head.Metadata?.[PROMPT_DESIGN_METADATA_KEY]) };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

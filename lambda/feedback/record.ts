@@ -1,10 +1,34 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { callerHash } from '../shared/generation';
+import type { PromptDesign } from '../shared/prompt-design';
 import { FLAGS, Feedback, REQUEST_ID_PATTERN } from './schema';
 
 /** Version of the stored record layout; the training pipeline reads it. */
 export const RECORD_SCHEMA_VERSION = 1;
+
+/**
+ * The prompt design of the generation the feedback is about (lambda/shared/prompt-design.ts): which
+ * template, version and variant produced the answer, with the resolved settings. Optional: raw-prompt
+ * generations have none, and it is only set from the server's own record of the generation, never from the
+ * feedback body.
+ */
+export const PromptDesignSchema = z.strictObject({
+  catalog: z.string(),
+  template: z.string(),
+  version: z.string(),
+  variant: z.string(),
+  settings: z.strictObject({
+    maxTokens: z.optional(z.number()),
+    temperature: z.optional(z.number()),
+    topP: z.optional(z.number()),
+    stopSequences: z.optional(z.array(z.string())),
+    contextBudgetChars: z.number(),
+    truncation: z.string(),
+  }),
+  rendering: z.enum(['bedrock', 'function']),
+  truncatedChars: z.number(),
+});
 
 /** What is written to the FEEDBACK zone, one object per generation request id. */
 export const FeedbackRecordSchema = z.strictObject({
@@ -26,6 +50,8 @@ export const FeedbackRecordSchema = z.strictObject({
    * policies that found something (never the text they found).
    */
   screening: z.optional(z.strictObject({ screenedAt: z.string(), redacted: z.boolean(), policies: z.array(z.string()) })),
+  /** The prompt design of the generation (template requests only); the training export groups by it. */
+  promptDesign: z.optional(PromptDesignSchema),
 });
 
 /** One stored feedback record. */
@@ -47,8 +73,11 @@ export function contentHash(feedback: Feedback, caller: string): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-/** Builds the record of a validated body. */
-export function buildRecord(feedback: Feedback, caller: string, apiRequestId: string, now: Date): FeedbackRecord {
+/**
+ * Builds the record of a validated body. `promptDesign` comes from the server's record of the generation
+ * (see `FeedbackContext.promptDesignOf`), never from the body; it is not part of the content hash.
+ */
+export function buildRecord(feedback: Feedback, caller: string, apiRequestId: string, now: Date, promptDesign?: PromptDesign): FeedbackRecord {
   return {
     schemaVersion: RECORD_SCHEMA_VERSION,
     requestId: feedback.requestId,
@@ -60,6 +89,7 @@ export function buildRecord(feedback: Feedback, caller: string, apiRequestId: st
     contentSha256: contentHash(feedback, caller),
     receivedAt: now.toISOString(),
     apiRequestId,
+    ...(promptDesign !== undefined ? { promptDesign: { ...promptDesign, settings: { ...promptDesign.settings, stopSequences: promptDesign.settings.stopSequences ? [...promptDesign.settings.stopSequences] : undefined } } } : {}),
   };
 }
 
@@ -88,7 +118,7 @@ export interface StorePorts {
    * The generation record of a request id (its caller's hash and when it was written), undefined when
    * there is none (or binding is off); throws when S3 cannot answer.
    */
-  generation(requestId: string): Promise<{ readonly callerSha256?: string; readonly recordedAt?: Date } | undefined>;
+  generation(requestId: string): Promise<{ readonly callerSha256?: string; readonly recordedAt?: Date; readonly promptDesign?: unknown } | undefined>;
 }
 
 /** Whether feedback may be stored: its request id is a recorded generation of the same caller, in the window. */
@@ -105,10 +135,24 @@ export async function checkBinding(
   ports: Pick<StorePorts, 'generation'>,
   now: Date,
 ): Promise<BindingOutcome> {
+  return (await bindingOf(record, windowSeconds, ports, now)).outcome;
+}
+
+/**
+ * {@link checkBinding}, with the prompt design the generation record holds for a bound template request
+ * (undefined for raw prompts, or when the record's design is not readable: the feedback is still stored).
+ */
+export async function bindingOf(
+  record: Pick<FeedbackRecord, 'requestId' | 'caller'>,
+  windowSeconds: number,
+  ports: Pick<StorePorts, 'generation'>,
+  now: Date,
+): Promise<{ readonly outcome: BindingOutcome; readonly promptDesign?: PromptDesign }> {
   const generation = await ports.generation(record.requestId);
-  if (!generation || generation.callerSha256 !== callerHash(record.caller)) return 'unknown';
-  if (generation.recordedAt && now.getTime() - generation.recordedAt.getTime() > windowSeconds * 1000) return 'expired';
-  return 'bound';
+  if (!generation || generation.callerSha256 !== callerHash(record.caller)) return { outcome: 'unknown' };
+  if (generation.recordedAt && now.getTime() - generation.recordedAt.getTime() > windowSeconds * 1000) return { outcome: 'expired' };
+  const design = PromptDesignSchema.safeParse(generation.promptDesign);
+  return { outcome: 'bound', promptDesign: design.success ? (design.data as PromptDesign) : undefined };
 }
 
 /** What happened to one record. */

@@ -1,4 +1,6 @@
 import type { LocalCheckAction, LocalCheckConfig } from './local-checks';
+import { loadCatalog } from './prompts/catalog';
+import type { CatalogConfig } from './prompts/types';
 
 /** The function's configuration, read once per container from its environment (set by GuardrailFunction). */
 export interface GuardrailConfig {
@@ -23,6 +25,10 @@ export interface GuardrailConfig {
   readonly storageTimeoutMs: number;
   /** The deployment's local-check configuration (`LOCAL_CHECKS`, JSON; defaults when unset). */
   readonly localChecks: LocalCheckConfig;
+  /** The deployment's prompt catalog (`PROMPT_CATALOG`), when it has one: requests may name a template. */
+  readonly promptCatalog?: CatalogConfig;
+  /** False when only templates are accepted (`ALLOW_RAW_PROMPTS=false`). */
+  readonly allowRawPrompts: boolean;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -62,6 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GuardrailConfig {
     guardrailTimeoutMs: int(env, 'GUARDRAIL_TIMEOUT_MS', 5_000),
     storageTimeoutMs: int(env, 'STORAGE_TIMEOUT_MS', 3_000),
     localChecks: localChecks(env.LOCAL_CHECKS),
+    promptCatalog: loadCatalog(env),
+    allowRawPrompts: env.ALLOW_RAW_PROMPTS !== 'false',
   };
 }
 

@@ -1,5 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CALLER_HASH_METADATA_KEY, callerHash, generationKey } from '../shared/generation';
+import { CALLER_HASH_METADATA_KEY, PROMPT_DESIGN_METADATA_KEY, callerHash, encodeDesign, generationKey } from '../shared/generation';
 import { errorName } from '../shared/logging';
 
 /**
@@ -24,7 +24,7 @@ export function generationRecordConfig(env: NodeJS.ProcessEnv): GenerationRecord
 /** What {@link recordGeneration} needs. */
 export interface GenerationRecordDeps {
   readonly config: GenerationRecordConfig | undefined;
-  readonly put: (bucket: string, key: string, callerSha256: string) => Promise<void>;
+  readonly put: (bucket: string, key: string, callerSha256: string, promptDesign?: object) => Promise<void>;
   readonly log: (message: string, details: object) => void;
   readonly count: (metric: string) => void;
 }
@@ -34,10 +34,16 @@ export interface GenerationRecordDeps {
  * refused by a policy: feedback on either is legitimate). Never throws: a failed write is logged and
  * counted (`GenerationRecordErrors`), and feedback for that request is then refused as unknown.
  */
-export async function recordGeneration(requestId: string, caller: string, statusCode: number, deps: GenerationRecordDeps): Promise<boolean> {
+export async function recordGeneration(
+  requestId: string,
+  caller: string,
+  statusCode: number,
+  deps: GenerationRecordDeps,
+  promptDesign?: object,
+): Promise<boolean> {
   if (!deps.config || statusCode !== 200) return false;
   try {
-    await deps.put(deps.config.bucket, generationKey(deps.config.prefix, requestId), callerHash(caller));
+    await deps.put(deps.config.bucket, generationKey(deps.config.prefix, requestId), callerHash(caller), promptDesign);
     return true;
   } catch (error) {
     deps.count('GenerationRecordErrors');
@@ -48,9 +54,11 @@ export async function recordGeneration(requestId: string, caller: string, status
 
 /** The S3 put of a record (empty body, the caller hash as metadata), with a timeout. */
 export function s3GenerationPut(s3: S3Client, timeoutMs: number): GenerationRecordDeps['put'] {
-  return async (bucket, key, hash) => {
+  return async (bucket, key, hash, promptDesign) => {
+    const Metadata: Record<string, string> = { [CALLER_HASH_METADATA_KEY]: hash };
+    if (promptDesign) Metadata[PROMPT_DESIGN_METADATA_KEY] = encodeDesign(promptDesign);
     await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: '', ContentType: 'application/octet-stream', Metadata: { [CALLER_HASH_METADATA_KEY]: hash } }),
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: '', ContentType: 'application/octet-stream', Metadata }),
       { abortSignal: AbortSignal.timeout(timeoutMs) },
     );
   };

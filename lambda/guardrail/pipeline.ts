@@ -9,6 +9,10 @@ import type { GuardrailConfig } from './config';
 import { Inspection, LocalChecks } from './local-checks';
 import type { ModelAnswer, Ports } from './ports';
 import { parseGenerateRequest } from './schema';
+import type { PromptDesign } from '../shared/prompt-design';
+import { promptDesign, variantMetrics } from './prompts/design';
+import { fitBudget, joined, render } from './prompts/fill';
+import type { TemplatePlan, TemplateService } from './prompts/service';
 
 /** The format of trace records (bump when fields change meaning). */
 export const TRACE_SCHEMA = 'genai.guardrail.trace/v1';
@@ -38,13 +42,17 @@ export interface PipelineDeps {
   readonly date: () => Date;
   /** Milliseconds the function has left (Lambda's `getRemainingTimeInMillis`); every call is budgeted from it. */
   readonly remainingMs: () => number;
+  /** The deployment's prompt templates, when it has a catalog (lambda/guardrail/prompts). */
+  readonly templates?: TemplateService;
+  /** Writes one embedded-metric-format line (the per-variant metrics of template requests). */
+  readonly writeEmf?: (line: string) => void;
 }
 
 /**
  * The additional authenticated data of an encrypted trace field: the request id and the field, so a prompt
  * cannot be passed off as another request's prompt or as this request's response.
  */
-export function traceAad(requestId: string, field: 'prompt' | 'response'): string {
+export function traceAad(requestId: string, field: 'prompt' | 'response' | 'variables'): string {
   return `${TRACE_SCHEMA}|${requestId}|${field}`;
 }
 
@@ -55,7 +63,7 @@ export interface CallContext {
 }
 
 type Outcome = 'ANSWERED' | 'INPUT_BLOCKED' | 'OUTPUT_BLOCKED' | 'ERROR';
-type Stage = 'validate' | 'encryptionKey' | 'localInput' | 'guardrailInput' | 'model' | 'guardrailOutput' | 'localOutput';
+type Stage = 'validate' | 'template' | 'encryptionKey' | 'localInput' | 'guardrailInput' | 'model' | 'guardrailOutput' | 'localOutput';
 
 /** The request id and caller of an API Gateway proxy event (the Lambda request id when there is no gateway). */
 export function callContext(event: APIGatewayProxyEvent, lambdaRequestId: string): CallContext {
@@ -157,6 +165,33 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   const { request } = parsed;
   const maxTokens = request.maxTokens ?? config.maxTokens;
 
+  // 1b. Templates (issue 18): resolve the caller's variant and check the variables before anything runs.
+  let plan: TemplatePlan | undefined;
+  let design: PromptDesign | undefined;
+  if (request.template !== undefined) {
+    if (!deps.templates) {
+      metrics.count('InvalidRequests');
+      return errorResponse(400, 'invalid request', ctx.requestId, ['template: this deployment has no prompt catalog; send a prompt']);
+    }
+    const prepared = await timed('template', () => deps.templates!.prepare(request.template!, request.variables, ctx.caller, () => budget.call('template', config.storageTimeoutMs)));
+    if (!prepared.ok && 'details' in prepared) {
+      metrics.count('InvalidRequests');
+      return errorResponse(400, 'invalid request', ctx.requestId, prepared.details);
+    }
+    if (!prepared.ok) {
+      // Nothing was sent to a model: answered like a failed dependency, counted and logged, no trace.
+      const status = downstreamStatus(prepared.error);
+      metrics.count('DownstreamErrors', 1, { Stage: 'template' });
+      deps.log('error', 'template resolution failed', { requestId: ctx.requestId, errorName: errorName(prepared.error), statusCode: status });
+      return errorResponse(status, 'the prompt template could not be resolved; try again later', ctx.requestId, undefined, status === 503 ? { 'Retry-After': '2' } : {});
+    }
+    plan = prepared.plan;
+    design = promptDesign(deps.templates.catalog.name, plan.version, 'function', 0);
+  } else if (!config.allowRawPrompts) {
+    metrics.count('InvalidRequests');
+    return errorResponse(400, 'invalid request', ctx.requestId, ['prompt: raw prompts are turned off for this deployment; send a template and its variables']);
+  }
+
   let outcome: Outcome = 'ANSWERED';
   let statusCode = 200;
   let failure: { stage: Stage; name: string } | undefined;
@@ -184,7 +219,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   run: {
     // 2. A data key for the trace, before any paid call: prompts are never stored unencrypted.
     try {
-      await timed('encryptionKey', () => ports.prepareEncryption(budget.call('encryptionKey', config.storageTimeoutMs), 2));
+      await timed('encryptionKey', () => ports.prepareEncryption(budget.call('encryptionKey', config.storageTimeoutMs), plan ? 3 : 2));
     } catch (error) {
       encryptionReady = false;
       response = fail('encryptionKey', error, 503, 'the request could not be recorded securely; try again later');
@@ -193,18 +228,37 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
 
     // 3. Local checks on the input and the grounding sources; PII is redacted before anything leaves the
     // function, and a secret or an injection in a source refuses the request like one in the prompt.
+    let variableChecks: { [name: string]: Inspection } = {};
     localIn = await timed('localInput', () => {
       sourceChecks = (request.groundingSources ?? []).map((source) => deps.checks.inspect(source));
-      return deps.checks.inspect(parsed.prompt);
+      if (!plan) return deps.checks.inspect(parsed.prompt);
+      // A template: every variable is checked on its own, before it is filled in.
+      for (const name of Object.keys(plan.values)) variableChecks[name] = deps.checks.inspect(plan.values[name]);
+      return merged(Object.values(variableChecks));
     });
     const blockedSources = sourceChecks.filter((i) => i.blocked);
     if (localIn.blocked || blockedSources.length > 0) {
       outcome = 'INPUT_BLOCKED';
       refusedBy.push(...new Set([localIn, ...blockedSources].flatMap((i) => localPolicies(i, deps.checks))));
-      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_BLOCK_MESSAGE });
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_BLOCK_MESSAGE, promptDesign: design });
       break run;
     }
     let prompt = localIn.redacted;
+    let filled: ReturnType<typeof render> | undefined;
+    let templateRedacted = false;
+    if (plan) {
+      // The redacted values, within the context budget (redaction markers can lengthen a value a little:
+      // the excess is trimmed like TRUNCATE_LONGEST), filled into the version's messages.
+      const redacted: { [name: string]: string } = {};
+      for (const name of Object.keys(plan.values)) redacted[name] = variableChecks[name].redacted;
+      templateRedacted = Object.keys(redacted).some((n) => redacted[n] !== plan!.values[n]);
+      const fit = fitBudget(plan.version, redacted, 'TRUNCATE_LONGEST');
+      const values = fit.ok ? fit.values : redacted;
+      filled = render(plan.version.messages, values);
+      prompt = joined(filled);
+      variableChecks = Object.fromEntries(Object.keys(values).map((n) => [n, { ...variableChecks[n], redacted: values[n] }]));
+      design = promptDesign(deps.templates!.catalog.name, plan.version, 'function', fit.ok ? fit.truncatedChars : 0);
+    }
 
     // 4. The Bedrock guardrail on the input.
     try {
@@ -216,14 +270,27 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     if (guardIn.blocked) {
       outcome = 'INPUT_BLOCKED';
       refusedBy.push(...guardIn.blockedPolicies);
-      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: guardIn.outputText ?? LOCAL_BLOCK_MESSAGE });
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: guardIn.outputText ?? LOCAL_BLOCK_MESSAGE, promptDesign: design });
       break run;
     }
     if (guardIn.intervened && guardIn.outputText !== undefined) prompt = guardIn.outputText;
+    const masked = guardIn.intervened && guardIn.outputText !== undefined;
 
     // 5. The model.
     try {
-      answer = await timed('model', () => ports.invokeModel(prompt, maxTokens, budget.call('model', config.modelTimeoutMs)));
+      answer = await timed('model', () => {
+        if (!plan) return ports.invokeModel(prompt, maxTokens, budget.call('model', config.modelTimeoutMs));
+        const v = plan.version;
+        // Bedrock renders the version when it is bound to a model and the guardrail masked nothing; text the
+        // guardrail masked goes on as one user message, so the unmasked values never reach the model.
+        if (config.model.kind === 'bedrock' && v.modelId !== undefined && !masked) {
+          design = { ...design!, rendering: 'bedrock' };
+          const variables = Object.fromEntries(Object.entries(variableChecks).map(([n, i]) => [n, i.redacted]));
+          return deps.templates!.ports.invoke({ kind: 'prompt', arn: v.arn, modelId: v.modelId, variables }, budget.call('model', config.modelTimeoutMs));
+        }
+        const messages = masked ? [{ role: 'user' as const, text: prompt }] : filled!;
+        return deps.templates!.ports.invoke({ kind: 'rendered', modelId: v.modelId, system: v.system, messages, inference: v.inference, maxTokens: v.inference.maxTokens ?? config.maxTokens }, budget.call('model', config.modelTimeoutMs));
+      });
     } catch (error) {
       response = fail('model', error, downstreamStatus(error), 'the model failed to answer; try again later');
       break run;
@@ -243,7 +310,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     if (guardOut.blocked) {
       outcome = 'OUTPUT_BLOCKED';
       refusedBy.push(...guardOut.blockedPolicies);
-      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: guardOut.outputText ?? LOCAL_OUTPUT_BLOCK_MESSAGE });
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: guardOut.outputText ?? LOCAL_OUTPUT_BLOCK_MESSAGE, promptDesign: design });
       break run;
     }
     const checked = guardOut.intervened && guardOut.outputText !== undefined ? guardOut.outputText : answer.text;
@@ -253,10 +320,11 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     if (localOut.blocked) {
       outcome = 'OUTPUT_BLOCKED';
       refusedBy.push(...localPolicies(localOut, deps.checks));
-      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_OUTPUT_BLOCK_MESSAGE });
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome, blocked: true, policies: refusedBy, message: LOCAL_OUTPUT_BLOCK_MESSAGE, promptDesign: design });
       break run;
     }
-    const anonymized = (guardIn?.anonymizedPolicies.length ?? 0) + (guardOut.anonymizedPolicies.length ?? 0) > 0 || localIn.redacted !== parsed.prompt || localOut.redacted !== checked;
+    const inputRedacted = plan ? templateRedacted : localIn.redacted !== parsed.prompt;
+    const anonymized = (guardIn?.anonymizedPolicies.length ?? 0) + (guardOut.anonymizedPolicies.length ?? 0) > 0 || inputRedacted || localOut.redacted !== checked;
     response = jsonResponse(200, {
       requestId: ctx.requestId,
       outcome,
@@ -266,6 +334,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
       grounding: guardOut.grounding ? { score: guardOut.grounding.score, relevance: guardOut.grounding.relevance } : undefined,
       model: answer.modelVersion,
       stopReason: answer.stopReason,
+      promptDesign: design,
     });
   }
   latency.total = deps.now() - started;
@@ -279,13 +348,15 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   // 9. The trace: metadata in clear, prompt and response envelope-encrypted and bound to the request id.
   const time = deps.date();
   const traceKey = `${config.tracePrefix}year=${time.getUTCFullYear()}/month=${pad(time.getUTCMonth() + 1)}/day=${pad(time.getUTCDate())}/${ctx.requestId}.json`;
-  let contentRecord: { prompt: Envelope; response?: Envelope } | { unavailable: string };
+  let contentRecord: { prompt: Envelope; response?: Envelope; variables?: Envelope } | { unavailable: string };
   if (encryptionReady) {
     try {
       const within = budget.record('encrypt', config.storageTimeoutMs);
       contentRecord = {
-        prompt: await ports.encrypt(parsed.prompt, traceAad(ctx.requestId, 'prompt'), within),
+        // A template's prompt: its messages filled with the caller's values (before redaction and truncation).
+        prompt: await ports.encrypt(plan ? joined(render(plan.version.messages, plan.values)) : parsed.prompt, traceAad(ctx.requestId, 'prompt'), within),
         response: answer ? await ports.encrypt(answer.text, traceAad(ctx.requestId, 'response'), within) : undefined,
+        variables: plan ? await ports.encrypt(JSON.stringify(plan.values), traceAad(ctx.requestId, 'variables'), within) : undefined,
       };
     } catch (error) {
       contentRecord = { unavailable: errorName(error) };
@@ -310,6 +381,9 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
       stopReason: answer?.stopReason,
     },
     promptTemplate: request.promptTemplateId ? { id: request.promptTemplateId, version: request.promptTemplateVersion } : undefined,
+    // The prompt design (issue 18): template, version, variant, resolved settings, the version's ARN and the
+    // caller's point in the sticky assignment.
+    promptDesign: design && plan ? { ...design, arn: plan.version.arn, assignment: { point: plan.point }, cached: plan.cached } : undefined,
     maxTokens,
     policies: refusedBy,
     localChecks: { input: localIn && summary(localIn), sources: sourceChecks.length > 0 ? summary(merged(sourceChecks)) : undefined, output: localOut && summary(localOut) },
@@ -362,6 +436,10 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   }
   if (guardOut?.grounding?.relevance !== undefined) metrics.value('RelevanceScore', guardOut.grounding.relevance, 'None');
   for (const [stage, ms] of Object.entries(latency)) metrics.value(`Latency.${stage}`, ms as number, 'Milliseconds');
+  if (design) {
+    const intervened = refusedBy.length > 0 || !!guardIn?.intervened || !!guardOut?.intervened || (localIn?.findings.length ?? 0) > 0 || (localOut?.findings.length ?? 0) > 0;
+    deps.writeEmf?.(variantMetrics(design, { outcome, intervened, latencyMs: latency.total, inputTokens: answer?.inputTokens, outputTokens: answer?.outputTokens }, time));
+  }
 
   deps.log((outcome as Outcome) === 'ERROR' ? 'warn' : 'info', 'generate', { requestId: ctx.requestId, outcome, statusCode, policies: refusedBy, review: reviewReasons, totalMs: latency.total });
   return response;

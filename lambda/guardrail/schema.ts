@@ -10,6 +10,7 @@ export const MAX_VARIABLES = 32;
 export const MAX_VARIABLE_CHARS = 8_000;
 
 const TEMPLATE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const TEMPLATE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const TEMPLATE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 // `{{ name }}` placeholders; bounded, so linear on any input.
@@ -23,7 +24,9 @@ function typeError(what: string) {
 export function generateRequestSchema(maxTokensLimit: number) {
   return z
     .strictObject({
-      prompt: z.string(typeError('a string')).check(z.refine((v) => v.trim().length > 0, 'must not be empty'), z.maxLength(MAX_PROMPT_CHARS, `must be at most ${MAX_PROMPT_CHARS} characters`)),
+      prompt: z.optional(z.string(typeError('a string')).check(z.refine((v) => v.trim().length > 0, 'must not be empty'), z.maxLength(MAX_PROMPT_CHARS, `must be at most ${MAX_PROMPT_CHARS} characters`))),
+      /** A template of the deployment's prompt catalog (issue 18), instead of a raw prompt. */
+      template: z.optional(z.string(typeError('a string')).check(z.regex(TEMPLATE_NAME, 'must be a template name: 1-64 letters, digits, "-" or "_", starting with a letter'))),
       promptTemplateId: z.optional(z.string(typeError('a string')).check(z.regex(TEMPLATE_ID, 'must be 1-128 letters, digits, ".", "-" or "_"'))),
       promptTemplateVersion: z.optional(z.string(typeError('a string')).check(z.regex(TEMPLATE_VERSION, 'must be 1-64 letters, digits, ".", "-" or "_"'))),
       variables: z.optional(
@@ -53,8 +56,14 @@ export function generateRequestSchema(maxTokensLimit: number) {
       ),
     })
     .check(
-      z.refine((b) => b.variables === undefined || b.promptTemplateId !== undefined, {
-        message: 'variables are only accepted with a promptTemplateId',
+      // A raw prompt or a catalog template, never both.
+      z.refine((b) => b.prompt !== undefined || b.template !== undefined, { message: 'is required (or send a template)', path: ['prompt'] }),
+      z.refine((b) => b.prompt === undefined || b.template === undefined, { message: 'not accepted with a prompt: send one of them', path: ['template'] }),
+      // A template fixes the inference settings; the old placeholder fields belong to raw prompts.
+      z.refine((b) => b.template === undefined || b.maxTokens === undefined, { message: 'set by the template; not accepted with a template', path: ['maxTokens'] }),
+      z.refine((b) => b.template === undefined || b.promptTemplateId === undefined, { message: 'not accepted with a template (deprecated: use template)', path: ['promptTemplateId'] }),
+      z.refine((b) => b.variables === undefined || b.promptTemplateId !== undefined || b.template !== undefined, {
+        message: 'variables are only accepted with a template (or the deprecated promptTemplateId)',
         path: ['variables'],
       }),
       z.refine((b) => b.promptTemplateVersion === undefined || b.promptTemplateId !== undefined, {
@@ -67,10 +76,13 @@ export function generateRequestSchema(maxTokensLimit: number) {
 /** A validated request. */
 export type GenerateRequest = z.infer<ReturnType<typeof generateRequestSchema>>;
 
-/** The outcome of {@link parseGenerateRequest}. */
+/** The outcome of {@link parseGenerateRequest} (`prompt` is empty for a template request). */
 export type ParseResult = { readonly ok: true; readonly request: GenerateRequest; readonly prompt: string } | { readonly ok: false; readonly error: string; readonly details: string[] };
 
-/** Validates a parsed JSON body and fills the prompt's `{{name}}` placeholders from `variables`. Never throws. */
+/**
+ * Validates a parsed JSON body and fills a raw prompt's `{{name}}` placeholders from `variables` (deprecated
+ * with `promptTemplateId`; a `template` request is filled from the catalog instead). Never throws.
+ */
 export function parseGenerateRequest(json: unknown, maxTokensLimit: number): ParseResult {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, error: 'the request body must be a JSON object', details: [] };
@@ -80,10 +92,13 @@ export function parseGenerateRequest(json: unknown, maxTokensLimit: number): Par
     return { ok: false, error: 'invalid request', details: parsed.error.issues.map(describeIssue) };
   }
   const request = parsed.data;
-  if (!request.variables) return { ok: true, request, prompt: request.prompt };
+  // A template request is filled from the catalog (lambda/guardrail/prompts), not here.
+  if (request.template !== undefined) return { ok: true, request, prompt: '' };
+  const raw = request.prompt!;
+  if (!request.variables) return { ok: true, request, prompt: raw };
   const missing = new Set<string>();
   const vars = request.variables;
-  const prompt = request.prompt.replace(PLACEHOLDER, (whole, name: string) => {
+  const prompt = raw.replace(PLACEHOLDER, (whole, name: string) => {
     if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
     missing.add(name);
     return whole;
@@ -102,7 +117,7 @@ export function parseGenerateRequest(json: unknown, maxTokensLimit: number): Par
 }
 
 /** The fields a request may have (the only names an error message repeats). */
-export const REQUEST_FIELDS: readonly string[] = ['prompt', 'promptTemplateId', 'promptTemplateVersion', 'variables', 'groundingSources', 'maxTokens'];
+export const REQUEST_FIELDS: readonly string[] = ['prompt', 'template', 'promptTemplateId', 'promptTemplateVersion', 'variables', 'groundingSources', 'maxTokens'];
 
 /**
  * One issue as a detail line that never echoes the caller's input: not the names of unknown fields, not the

@@ -9,6 +9,26 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 /** Object metadata key of the caller hash (`x-amz-meta-caller-sha256`). */
 export const CALLER_HASH_METADATA_KEY = 'caller-sha256';
+/**
+ * Object metadata key of the generation's prompt design (template requests only): base64url JSON, since S3
+ * metadata is ASCII. Feedback records copy it, so ratings can be compared per template version and variant.
+ */
+export const PROMPT_DESIGN_METADATA_KEY = 'prompt-design';
+
+/** The metadata value of a prompt design (base64url JSON). */
+export function encodeDesign(design: object): string {
+  return Buffer.from(JSON.stringify(design), 'utf8').toString('base64url');
+}
+
+/** The prompt design of a metadata value, undefined when it is absent or not readable. */
+export function decodeDesign(value: string | undefined): unknown {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The caller as API Gateway authenticated it: the IAM principal ARN, else `cognito:<sub>` for user pools,

@@ -16,6 +16,7 @@ import { GenAIValidationError, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
+import { PromptCatalog } from '../prompts/prompt-catalog';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { IGuardrail } from './guardrail';
 import { BedrockInvocationLogging } from './invocation-logging';
@@ -197,6 +198,17 @@ export interface GuardrailFunctionProps {
    * @default 'US'
    */
   readonly phoneDefaultRegion?: string;
+  /**
+   * Prompt templates callers may name (`{ "template": "<name>", "variables": { ... } }`): the function may
+   * read exactly the catalog's prompts. Add every template before passing the catalog.
+   * @default - no templates: requests send a raw prompt
+   */
+  readonly promptCatalog?: PromptCatalog;
+  /**
+   * Accept raw prompts (`{ "prompt": "..." }`). Set false to serve templates only (needs `promptCatalog`).
+   * @default true
+   */
+  readonly allowRawPrompts?: boolean;
 }
 
 /**
@@ -389,6 +401,15 @@ export class GuardrailFunction extends Construct {
     fn.function.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', GUARDRAIL_METRICS_NAMESPACE);
     fn.function.addEnvironment('POWERTOOLS_SERVICE_NAME', this.metricsServiceName);
     if (localChecks) fn.function.addEnvironment('LOCAL_CHECKS', localChecks);
+
+    // Prompt templates: read access to the catalog's prompts (and its bound model), the catalog in the environment.
+    if (props.allowRawPrompts === false && !props.promptCatalog) {
+      throw new GenAIValidationError(this, 'allowRawPrompts', false, 'false only with a promptCatalog (without templates no request could be served)');
+    }
+    if (props.promptCatalog) {
+      for (const [k, v] of Object.entries(props.promptCatalog._bind(this, fn.role, maxTokens))) fn.function.addEnvironment(k, v);
+    }
+    if (props.allowRawPrompts === false) fn.function.addEnvironment('ALLOW_RAW_PROMPTS', 'false');
 
     if (props.invocationLogging === true && !target.isBedrock) {
       throw new GenAIValidationError(this, 'invocationLogging', true, 'true only with a Bedrock model target (SageMaker endpoints capture data themselves)');

@@ -1,14 +1,7 @@
-import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { GenAIValidationError } from '../core/errors';
 import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
-import { BEDROCK_INVOKE_ACTIONS } from './private/actions';
-
-/** Bedrock foundation-model ids: `provider.model-name[:version[:variant]]`. */
-const MODEL_ID = /^[a-z0-9-]{2,32}\.[a-zA-Z0-9._-]{1,100}(:[a-z0-9-]{1,16}){0,2}$/;
-/** Cross-region inference profile prefixes, which this library does not grant (they span other regions). */
-const PROFILE_PREFIX = /^(us|eu|apac|us-gov|global|jp|au|ca)\./;
+import { grantFoundationModel } from './private/foundation-model';
 
 /** What the model target gives the function: environment and permissions. */
 export interface ModelTargetConfig {
@@ -82,26 +75,4 @@ export class ModelTarget {
     const resourceArn = grantFoundationModel(scope, grantee, modelId, 'modelTarget');
     return { kind: 'bedrock', environment: { MODEL_KIND: 'bedrock', MODEL_ID: modelId }, resourceArn, isBedrock: true };
   }
-}
-
-/** Validates a foundation-model id, grants invoke on exactly that model and returns its ARN. */
-function grantFoundationModel(scope: Construct, grantee: iam.IGrantable, modelId: string, property: string): string {
-  if (!Token.isUnresolved(modelId)) {
-    if (PROFILE_PREFIX.test(modelId)) {
-      throw new GenAIValidationError(scope, property, modelId, 'a foundation-model id served in this region (cross-region inference profiles send prompts to other regions)');
-    }
-    if (!MODEL_ID.test(modelId)) {
-      throw new GenAIValidationError(scope, property, modelId, 'a Bedrock foundation-model id such as amazon.nova-lite-v1:0');
-    }
-  }
-  // Foundation models are AWS resources: their ARNs have a region but no account.
-  const resourceArn = Stack.of(scope).formatArn({
-    service: 'bedrock',
-    account: '',
-    resource: 'foundation-model',
-    resourceName: modelId,
-    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-  });
-  iam.Grant.addToPrincipal({ grantee, actions: [...BEDROCK_INVOKE_ACTIONS], resourceArns: [resourceArn] });
-  return resourceArn;
 }

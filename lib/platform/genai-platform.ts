@@ -18,6 +18,7 @@ import { ApiAuthorization, ApiWebAcl, GenAIApi } from '../api/gen-ai-api';
 import { Guardrail, GuardrailProps, IGuardrail } from '../guardrails/guardrail';
 import { GuardrailFunction } from '../guardrails/guardrail-function';
 import { ModelTarget } from '../guardrails/model-target';
+import { PromptCatalog } from '../prompts/prompt-catalog';
 import { QualityGate, TrainingImage, TrainingPipeline, TrainingPipelineProps } from '../training/training-pipeline';
 import { PlatformProfile } from './profile';
 
@@ -231,6 +232,17 @@ export interface GenAIPlatformProps {
    * @default false
    */
   readonly takeOverAccountSettings?: boolean;
+  /**
+   * Prompt templates and experiments callers may name in `POST /v1/generate`; the dashboard gets a section
+   * comparing each template's variants.
+   * @default - no templates: requests send a raw prompt
+   */
+  readonly promptCatalog?: PromptCatalog;
+  /**
+   * Accept raw prompts in `POST /v1/generate`. Set false to serve templates only (needs `promptCatalog`).
+   * @default true
+   */
+  readonly allowRawPrompts?: boolean;
 }
 
 /** Where `POST /v1/feedback` records land in the FEEDBACK zone. */
@@ -351,6 +363,8 @@ export class GenAIPlatform extends Construct {
       logRetention: this.profile.logRetention,
       removalPolicy,
       takeOverAccountSettings: props.takeOverAccountSettings,
+      promptCatalog: props.promptCatalog,
+      allowRawPrompts: props.allowRawPrompts,
     });
     this.api = new GenAIApi(this, 'Api', {
       generateFunction: this.generateFunction.function,
@@ -377,6 +391,8 @@ export class GenAIPlatform extends Construct {
         width: 12,
       }),
     );
+    // Prompt experiments: one row per template, a line per variant.
+    for (const widget of props.promptCatalog?.experimentWidgets() ?? []) this.dashboard.addWidgets(widget);
   }
 
   /**

@@ -121,7 +121,7 @@ describe('GenAIApi defaults', () => {
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
   });
 
-  test('models: a strict feedback schema and a generate schema that requires a prompt', () => {
+  test('models: a strict feedback schema and a generate schema that requires a prompt or a template', () => {
     template.hasResourceProperties('AWS::ApiGateway::Model', {
       ContentType: 'application/json',
       Schema: Match.objectLike({
@@ -139,7 +139,12 @@ describe('GenAIApi defaults', () => {
     });
     template.hasResourceProperties('AWS::ApiGateway::Model', {
       ContentType: 'application/json',
-      Schema: Match.objectLike({ title: 'GenerateRequest', required: ['prompt'], properties: { prompt: { type: 'string', minLength: 1 } } }),
+      // a raw prompt or a catalog template (the handler validates every field itself)
+      Schema: Match.objectLike({
+        title: 'GenerateRequest',
+        anyOf: [{ required: ['prompt'] }, { required: ['template'] }],
+        properties: { prompt: { type: 'string', minLength: 1 }, template: { type: 'string', minLength: 1 }, variables: { type: 'object' } },
+      }),
     });
   });
 

@@ -32,7 +32,8 @@ export function feedbackSchema(): apigw.JsonSchema {
 }
 
 /**
- * JSON schema of `POST /v1/generate`: the shape only (a JSON object with a non-empty `prompt` string).
+ * JSON schema of `POST /v1/generate`: the shape only (a JSON object with a non-empty `prompt` string, or a
+ * `template` name from the prompt catalog).
  * The generate function validates every field itself and answers with field-level messages, so the
  * gateway does not duplicate (and drift from) those rules.
  */
@@ -41,9 +42,11 @@ export function generateSchema(): apigw.JsonSchema {
     schema: apigw.JsonSchemaVersion.DRAFT4,
     title: 'GenerateRequest',
     type: apigw.JsonSchemaType.OBJECT,
-    required: ['prompt'],
+    anyOf: [{ required: ['prompt'] }, { required: ['template'] }],
     properties: {
       prompt: { type: apigw.JsonSchemaType.STRING, minLength: 1 },
+      template: { type: apigw.JsonSchemaType.STRING, minLength: 1 },
+      variables: { type: apigw.JsonSchemaType.OBJECT },
     },
   };
 }

@@ -3,6 +3,7 @@ import { BedrockGuardrailContextualGrounding } from './bedrock-guardrail-context
 import { BedrockGuardrailKMSKey } from './bedrock-guardrail-kms-key';
 import { BedrockGuardrailPIIFilter } from './bedrock-guardrail-pii-filter';
 import { BedrockGuardrailPromptAttackFilter } from './bedrock-guardrail-prompt-attack-filter';
+import { BedrockPromptKMSKey } from './bedrock-prompt-kms-key';
 import { LambdaInvokeScopedResources } from './lambda-invoke-scoped-resources';
 import { SageMakerAsyncOutputKMSKey } from './sagemaker-async-output-kms-key';
 import { SageMakerDataCaptureKMSKey } from './sagemaker-data-capture-kms-key';
@@ -33,5 +34,6 @@ export const GENAI_RULES: readonly GenAIRule[] = [
   BedrockGuardrailPIIFilter,
   BedrockGuardrailContextualGrounding,
   BedrockGuardrailKMSKey,
+  BedrockPromptKMSKey,
   LambdaInvokeScopedResources,
 ];

@@ -8,6 +8,8 @@ export const INVOKE_ACTIONS = [
   'bedrock:InvokeModel',
   'bedrock:InvokeModelWithResponseStream',
   'bedrock:ApplyGuardrail',
+  // Converse with a Prompt management prompt as modelId: a function may run only the prompts it uses.
+  'bedrock:RenderPrompt',
   'sagemaker:InvokeEndpoint',
   'sagemaker:InvokeEndpointAsync',
   'sagemaker:InvokeEndpointWithResponseStream',
@@ -30,9 +32,9 @@ export const LambdaInvokeScopedResources = defineRule({
   name: 'LambdaInvokeScopedResources',
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::RolePolicy', 'AWS::IAM::Role'],
-  info: 'A Lambda execution role may invoke any Bedrock model, SageMaker endpoint or guardrail.',
+  info: 'A Lambda execution role may invoke any Bedrock model, prompt, SageMaker endpoint or guardrail.',
   explanation: 'With "*" a function can be pointed at any model or endpoint of the account (a costlier model, an unguarded one, another team\'s endpoint), and ApplyGuardrail on "*" lets it pick a weaker guardrail.',
-  fix: 'Name the foundation-model or inference-profile ARNs, the endpoint ARN (endpoint.grantInvoke) and the guardrail ARN (guardrail.grantApply) in the statement instead of "*". Findings are per action: GenAI-LambdaInvokeScopedResources[Action::bedrock:InvokeModel].',
+  fix: 'Name the foundation-model or inference-profile ARNs, the prompt ARNs (promptCatalog.grantRead), the endpoint ARN (endpoint.grantInvoke) and the guardrail ARN (guardrail.grantApply) in the statement instead of "*". Findings are per action: GenAI-LambdaInvokeScopedResources[Action::bedrock:InvokeModel].',
   check(node) {
     const roles = rolesOfPolicyResource(node);
     if (roles === undefined || !roles.some((r) => isLambdaRole(node, r))) return NagRuleCompliance.NOT_APPLICABLE;
