@@ -8,10 +8,13 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { EnvelopeEncryptor } from '../shared/envelope';
 import { errorResponse, HttpResponse } from '../shared/http';
 import { createLogger, errorName } from '../shared/logging';
+import { HttpResponseWriter, streamingHandler } from '../shared/response-stream';
 import { GuardrailConfig, loadConfig } from './config';
-import { callContext, handleGenerate, MetricsSink } from './pipeline';
+import { callContext, handleGenerate, MetricsSink, PipelineDeps } from './pipeline';
 import { LocalChecks } from './local-checks';
+import { awsModelStream, StreamModel } from './model-stream';
 import { awsPorts, Ports } from './ports';
+import { loadStreamConfig, sseEvent, StreamConfig, StreamingAnswer } from './stream';
 
 export { inspectText } from './local-checks';
 
@@ -27,6 +30,8 @@ const kms = new KMSClient({ requestHandler: { connectionTimeout: 1000, requestTi
 let config: GuardrailConfig | undefined;
 let ports: Ports | undefined;
 let checks: LocalChecks | undefined;
+let streamConfig: StreamConfig | undefined;
+let streamModel: StreamModel | undefined;
 
 /** The EMF metric sink; namespace and service come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME. */
 function metricsSink(metrics: Metrics): MetricsSink {
@@ -51,6 +56,39 @@ export function reset(): void {
   config = undefined;
   ports = undefined;
   checks = undefined;
+  streamConfig = undefined;
+  streamModel = undefined;
+}
+
+/** The configuration, ports and local checks, made once per container. */
+function ready(): { config: GuardrailConfig; ports: Ports; checks: LocalChecks } {
+  config ??= loadConfig(process.env);
+  // Compiled once per container; a custom pattern RE2 rejects fails here (synth should have caught it).
+  checks ??= new LocalChecks(config.localChecks);
+  ports ??= awsPorts(config, {
+    bedrock,
+    sagemaker,
+    s3,
+    sqs,
+    encryptor: new EnvelopeEncryptor({
+      kms,
+      keyId: config.traceKeyArn,
+      encryptionContext: { purpose: 'genai-guardrail-trace', bucket: config.traceBucket },
+    }),
+  });
+  return { config, ports, checks };
+}
+
+/** What the pipeline needs for one request. */
+function pipelineDeps(metrics: Metrics, context: Context): PipelineDeps {
+  return {
+    ...ready(),
+    metrics: metricsSink(metrics),
+    log: (level, message, details) => logger[level](message, { ...details }),
+    now: () => performance.now(),
+    date: () => new Date(),
+    remainingMs: () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY),
+  };
 }
 
 /** `POST /v1/generate` (API Gateway Lambda proxy integration). */
@@ -58,30 +96,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const ctx = callContext(event, context?.awsRequestId ?? 'unknown');
   const metrics = new Metrics();
   try {
-    config ??= loadConfig(process.env);
-    // Compiled once per container; a custom pattern RE2 rejects fails here (synth should have caught it).
-    checks ??= new LocalChecks(config.localChecks);
-    ports ??= awsPorts(config, {
-      bedrock,
-      sagemaker,
-      s3,
-      sqs,
-      encryptor: new EnvelopeEncryptor({
-        kms,
-        keyId: config.traceKeyArn,
-        encryptionContext: { purpose: 'genai-guardrail-trace', bucket: config.traceBucket },
-      }),
-    });
-    return await handleGenerate(event, ctx, {
-      config,
-      ports,
-      checks,
-      metrics: metricsSink(metrics),
-      log: (level, message, details) => logger[level](message, { ...details }),
-      now: () => performance.now(),
-      date: () => new Date(),
-      remainingMs: () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY),
-    });
+    return await handleGenerate(event, ctx, pipelineDeps(metrics, context));
   } catch (error) {
     // Not expected (the pipeline catches downstream errors): a JSON 500, never a stack trace.
     logger.error('guardrail handler failed', { requestId: ctx.requestId, errorName: errorName(error) });
@@ -90,3 +105,33 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     metrics.publishStoredMetrics();
   }
 }
+
+/**
+ * `POST /v1/generate/stream` (API Gateway Lambda proxy integration, response transfer mode STREAM): the
+ * same pipeline, with the answer streamed as server-sent events while it is guarded (stream.ts). The same
+ * bundle as `handler`, deployed as a second function (its own timeout and concurrency).
+ */
+export const streamHandler = streamingHandler(async (event: APIGatewayProxyEvent, writer: HttpResponseWriter, context: Context) => {
+  const startedAt = performance.now();
+  const ctx = callContext(event, context?.awsRequestId ?? 'unknown');
+  const metrics = new Metrics();
+  try {
+    const deps = pipelineDeps(metrics, context);
+    streamConfig ??= loadStreamConfig(process.env);
+    streamModel ??= awsModelStream(deps.config, { bedrock, sagemaker });
+    const stage = new StreamingAnswer({ writer, ctx, pipeline: deps, config: streamConfig, streamModel, startedAt });
+    const response = await handleGenerate(event, ctx, deps, stage);
+    // Answered before the model's first text (invalid, refused, failed): a complete JSON response.
+    if (!writer.started) await writer.send(response);
+  } catch (error) {
+    logger.error('guardrail stream handler failed', { requestId: ctx.requestId, errorName: errorName(error) });
+    if (!writer.started) {
+      await writer.send(errorResponse(500, 'internal error', ctx.requestId));
+    } else {
+      writer.write(sseEvent('error', { requestId: ctx.requestId, outcome: 'ERROR', stopped: true, error: 'internal error', retryable: false }));
+      await writer.end();
+    }
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+});
