@@ -45,5 +45,6 @@ export * from './core/genai-checks/genai-checks';
 export * from './guardrails/guardrail';
 export * from './guardrails/model-target';
 export * from './guardrails/guardrail-function';
+export * from './guardrails/guardrail-streaming';
 export * from './guardrails/local-checks';
 export * from './guardrails/invocation-logging';

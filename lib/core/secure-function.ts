@@ -18,6 +18,14 @@ export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export interface SecureFunctionProps {
   /** The folder under `lambda/` whose bundle runs (`dist/lambda/<name>/index.js`). */
   readonly handlerName: string;
+  /** The export of the bundle Lambda calls. @default 'handler' */
+  readonly entryPoint?: string;
+  /**
+   * A role to run as instead of a new one (a second entry point of the same component: the same
+   * permissions, granted once). Only its log-writing permission is added.
+   * @default - a new role for this function
+   */
+  readonly role?: iam.Role;
   /** What the function does. */
   readonly description: string;
   /** Key for the log group, environment variables and dead-letter queue. */
@@ -64,10 +72,12 @@ export class SecureFunction extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: props.description,
-    });
+    this.role =
+      props.role ??
+      new iam.Role(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: props.description,
+      });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -86,7 +96,7 @@ export class SecureFunction extends Construct {
     this.function = new lambda.Function(this, 'Resource', {
       runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
+      handler: `index.${props.entryPoint ?? 'handler'}`,
       code: props.code ?? lambdaCode(props.handlerName),
       description: props.description,
       role: this.role,
@@ -105,10 +115,12 @@ export class SecureFunction extends Construct {
     });
     this.function.node.addDependency(this.logGroup);
 
-    acknowledge(this.role, [
-      ...Acknowledgements.inlinePolicies,
-      ...Acknowledgements.xrayWildcard,
-    ]);
+    if (!props.role) {
+      acknowledge(this.role, [
+        ...Acknowledgements.inlinePolicies,
+        ...Acknowledgements.xrayWildcard,
+      ]);
+    }
     acknowledge(this.deadLetterQueue, Acknowledgements.deadLetterQueue);
     if (!props.vpc) {
       acknowledge(this.function, Acknowledgements.lambdaOutsideVpc);

@@ -17,10 +17,12 @@ import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { IGuardrail } from './guardrail';
+import { GuardrailStreamingOptions } from './guardrail-streaming';
 import { BedrockInvocationLogging } from './invocation-logging';
 import { CustomPattern, LocalCheckTypeAction } from './local-checks';
 import { ModelTarget } from './model-target';
 import { localChecksEnvironment } from './private/local-check-config';
+import { createStreamFunction } from './private/stream-function';
 import { REVIEW_QUEUE_ACTIONS, TRACE_KEY_ACTIONS } from './private/actions';
 
 /** The CloudWatch namespace of the guardrail function's metrics (embedded metric format). */
@@ -174,6 +176,12 @@ export interface GuardrailFunctionProps {
    * @default 'US'
    */
   readonly phoneDefaultRegion?: string;
+  /**
+   * Add a streaming entry point (`streamFunction`, for `POST /v1/generate/stream`): the same checks, with
+   * the answer sent as it is generated.
+   * @default - no streaming entry point
+   */
+  readonly streaming?: GuardrailStreamingOptions;
 }
 
 /**
@@ -184,7 +192,8 @@ export interface GuardrailFunctionProps {
  * Every request leaves a trace in the INFERENCE_CAPTURE zone with prompt and answer envelope-encrypted under
  * a dedicated key; blocked and weakly grounded answers go to an encrypted review queue; metrics (embedded
  * metric format) feed alarms on a rising block rate and ungrounded rate. Use `function` as the integration
- * of `POST /v1/generate` (`GenAIApi`).
+ * of `POST /v1/generate` (`GenAIApi`), and with `streaming`, `streamFunction` as that of
+ * `POST /v1/generate/stream`.
  */
 export class GuardrailFunction extends Construct {
   /** The CloudWatch namespace of the function's metrics. */
@@ -194,7 +203,12 @@ export class GuardrailFunction extends Construct {
 
   /** The Lambda function. */
   public readonly function: lambda.IFunction;
-  /** Its role. */
+  /**
+   * The streaming entry point (with `streaming`): the same bundle's `streamHandler`, role and configuration,
+   * its own timeout and concurrency. Metrics and alarms cover both functions.
+   */
+  public readonly streamFunction?: lambda.IFunction;
+  /** Its role (shared by the streaming entry point). */
   public readonly role: iam.IRole;
   /** The key that encrypts prompts and answers in traces. */
   public readonly traceKey: kms.IKey;
@@ -302,6 +316,25 @@ export class GuardrailFunction extends Construct {
     });
     this.function = fn.function;
     this.role = fn.role;
+    const stream = props.streaming
+      ? createStreamFunction(this, props.streaming, {
+        role: fn.role,
+        modelTarget: props.modelTarget,
+        encryptionKey: this.encryptionKey,
+        guardrailTimeout,
+        memorySize: props.memorySize ?? 1024,
+        logRetention: props.logRetention,
+        removalPolicy,
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+      })
+      : undefined;
+    this.streamFunction = stream?.fn.function;
+    // Every entry point gets the same configuration.
+    const setEnvironment = (key: string, value: string) => {
+      fn.function.addEnvironment(key, value);
+      stream?.fn.function.addEnvironment(key, value);
+    };
 
     // Permissions, each on exactly one resource.
     props.guardrail.grantApply(fn.role);
@@ -316,21 +349,22 @@ export class GuardrailFunction extends Construct {
     this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledgeObjectWildcard(fn.role, nagBucketArn(this, this.traceBucket), `/${prefix}*`, 'the function writes one trace object per request under its trace prefix');
 
-    fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
-    fn.function.addEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);
-    for (const [k, v] of Object.entries(target.environment)) fn.function.addEnvironment(k, v);
-    fn.function.addEnvironment('TRACE_BUCKET', this.traceBucket.bucketName);
-    fn.function.addEnvironment('TRACE_PREFIX', prefix);
-    fn.function.addEnvironment('TRACE_KEY_ARN', this.traceKey.keyArn);
-    fn.function.addEnvironment('REVIEW_QUEUE_URL', this.reviewQueue.queueUrl);
-    fn.function.addEnvironment('GROUNDING_REVIEW_THRESHOLD', String(reviewThreshold));
-    fn.function.addEnvironment('MAX_TOKENS', String(maxTokens));
-    fn.function.addEnvironment('MAX_BODY_BYTES', String(maxBodyBytes));
-    fn.function.addEnvironment('MODEL_TIMEOUT_MS', String(modelTimeout.toMilliseconds()));
-    fn.function.addEnvironment('GUARDRAIL_TIMEOUT_MS', String(guardrailTimeout.toMilliseconds()));
-    fn.function.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', GUARDRAIL_METRICS_NAMESPACE);
-    fn.function.addEnvironment('POWERTOOLS_SERVICE_NAME', this.metricsServiceName);
-    if (localChecks) fn.function.addEnvironment('LOCAL_CHECKS', localChecks);
+    setEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
+    setEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);
+    for (const [k, v] of Object.entries(target.environment)) setEnvironment(k, v);
+    setEnvironment('TRACE_BUCKET', this.traceBucket.bucketName);
+    setEnvironment('TRACE_PREFIX', prefix);
+    setEnvironment('TRACE_KEY_ARN', this.traceKey.keyArn);
+    setEnvironment('REVIEW_QUEUE_URL', this.reviewQueue.queueUrl);
+    setEnvironment('GROUNDING_REVIEW_THRESHOLD', String(reviewThreshold));
+    setEnvironment('MAX_TOKENS', String(maxTokens));
+    setEnvironment('MAX_BODY_BYTES', String(maxBodyBytes));
+    setEnvironment('MODEL_TIMEOUT_MS', String(modelTimeout.toMilliseconds()));
+    setEnvironment('GUARDRAIL_TIMEOUT_MS', String(guardrailTimeout.toMilliseconds()));
+    setEnvironment('POWERTOOLS_METRICS_NAMESPACE', GUARDRAIL_METRICS_NAMESPACE);
+    setEnvironment('POWERTOOLS_SERVICE_NAME', this.metricsServiceName);
+    if (localChecks) setEnvironment('LOCAL_CHECKS', localChecks);
+    for (const [k, v] of Object.entries(stream?.environment ?? {})) stream?.fn.function.addEnvironment(k, v);
 
     if (props.invocationLogging === true && !target.isBedrock) {
       throw new GenAIValidationError(this, 'invocationLogging', true, 'true only with a Bedrock model target (SageMaker endpoints capture data themselves)');

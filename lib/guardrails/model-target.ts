@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GenAIValidationError } from '../core/errors';
 import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
-import { BEDROCK_INVOKE_ACTIONS } from './private/actions';
+import { BEDROCK_INVOKE_ACTIONS, BEDROCK_STREAM_ACTIONS } from './private/actions';
 
 /** Bedrock foundation-model ids: `provider.model-name[:version[:variant]]`. */
 const MODEL_ID = /^[a-z0-9-]{2,32}\.[a-zA-Z0-9._-]{1,100}(:[a-z0-9-]{1,16}){0,2}$/;
@@ -82,10 +82,21 @@ export class ModelTarget {
     const resourceArn = grantFoundationModel(scope, grantee, modelId, 'modelTarget');
     return { kind: 'bedrock', environment: { MODEL_KIND: 'bedrock', MODEL_ID: modelId }, resourceArn, isBedrock: true };
   }
+
+  /**
+   * Also grants `grantee` the streamed call on the target (a streaming entry point): ConverseStream on the
+   * Bedrock model or the fallback model. (An endpoint's `grantInvoke` already covers
+   * InvokeEndpointWithResponseStream.) @internal
+   */
+  public _bindStreaming(scope: Construct, grantee: iam.IGrantable): void {
+    const modelId = this.modelId;
+    if (modelId === undefined) return;
+    grantFoundationModel(scope, grantee, modelId, this.endpoint ? 'modelTarget.fallbackBedrockModelId' : 'modelTarget', BEDROCK_STREAM_ACTIONS);
+  }
 }
 
 /** Validates a foundation-model id, grants invoke on exactly that model and returns its ARN. */
-function grantFoundationModel(scope: Construct, grantee: iam.IGrantable, modelId: string, property: string): string {
+function grantFoundationModel(scope: Construct, grantee: iam.IGrantable, modelId: string, property: string, actions: readonly string[] = BEDROCK_INVOKE_ACTIONS): string {
   if (!Token.isUnresolved(modelId)) {
     if (PROFILE_PREFIX.test(modelId)) {
       throw new GenAIValidationError(scope, property, modelId, 'a foundation-model id served in this region (cross-region inference profiles send prompts to other regions)');
@@ -102,6 +113,6 @@ function grantFoundationModel(scope: Construct, grantee: iam.IGrantable, modelId
     resourceName: modelId,
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   });
-  iam.Grant.addToPrincipal({ grantee, actions: [...BEDROCK_INVOKE_ACTIONS], resourceArns: [resourceArn] });
+  iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [resourceArn] });
   return resourceArn;
 }
