@@ -12,6 +12,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { traceAad } from '../../../lambda/guardrail/pipeline';
 import { decryptEnvelope } from '../../../lambda/shared/envelope';
@@ -584,6 +586,29 @@ describe('guardrail stream handler (POST /v1/generate/stream)', () => {
       expect(JSON.parse(res.body)).toEqual({ error: 'internal error', requestId: REQUEST_ID });
     } finally {
       process.env.GUARDRAIL_ID = saved;
+    }
+  });
+
+  test("the README's streaming client (readEvents) reads the handler's output, however the bytes arrive", async () => {
+    const answer = `Café crème, naïve façade: ${ANSWER}`;
+    converseStream({ parts: tokens(answer) });
+    const res = await stream({ prompt: 'Tell me about Paris.' });
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'readme', 'streaming.md'), 'utf8');
+    const source = /```js\n(\/\/ sse\.mjs[\s\S]*?)```/.exec(doc)![1].replace('export async function*', 'async function*');
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const readEvents = new Function(`${source}; return readEvents;`)() as (response: Response) => AsyncIterable<{ event: string; data: any }>;
+    const bytes = Buffer.from(res.body, 'utf8');
+    for (const size of [1, 3, 7, 64, bytes.length]) {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += size) controller.enqueue(new Uint8Array(bytes.subarray(i, i + size)));
+          controller.close();
+        },
+      });
+      const events: { event: string; data: any }[] = [];
+      for await (const e of readEvents(new Response(body, { headers: { 'content-type': 'text/event-stream' } }))) events.push(e);
+      expect(events).toEqual(res.events);
+      expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe(answer);
     }
   });
 
