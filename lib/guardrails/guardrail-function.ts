@@ -316,8 +316,10 @@ export class GuardrailFunction extends Construct {
     });
     this.function = fn.function;
     this.role = fn.role;
-    const stream = props.streaming
-      ? createStreamFunction(this, props.streaming, {
+    // The streaming entry point: the same role, and every variable added to `fn` below is added to it too.
+    if (props.streaming) {
+      this.streamFunction = createStreamFunction(this, props.streaming, {
+        buffered: fn.function,
         role: fn.role,
         modelTarget: props.modelTarget,
         encryptionKey: this.encryptionKey,
@@ -327,14 +329,8 @@ export class GuardrailFunction extends Construct {
         removalPolicy,
         vpc: props.vpc,
         vpcSubnets: props.vpcSubnets,
-      })
-      : undefined;
-    this.streamFunction = stream?.fn.function;
-    // Every entry point gets the same configuration.
-    const setEnvironment = (key: string, value: string) => {
-      fn.function.addEnvironment(key, value);
-      stream?.fn.function.addEnvironment(key, value);
-    };
+      });
+    }
 
     // Permissions, each on exactly one resource.
     props.guardrail.grantApply(fn.role);
@@ -349,22 +345,21 @@ export class GuardrailFunction extends Construct {
     this.encryptionKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledgeObjectWildcard(fn.role, nagBucketArn(this, this.traceBucket), `/${prefix}*`, 'the function writes one trace object per request under its trace prefix');
 
-    setEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
-    setEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);
-    for (const [k, v] of Object.entries(target.environment)) setEnvironment(k, v);
-    setEnvironment('TRACE_BUCKET', this.traceBucket.bucketName);
-    setEnvironment('TRACE_PREFIX', prefix);
-    setEnvironment('TRACE_KEY_ARN', this.traceKey.keyArn);
-    setEnvironment('REVIEW_QUEUE_URL', this.reviewQueue.queueUrl);
-    setEnvironment('GROUNDING_REVIEW_THRESHOLD', String(reviewThreshold));
-    setEnvironment('MAX_TOKENS', String(maxTokens));
-    setEnvironment('MAX_BODY_BYTES', String(maxBodyBytes));
-    setEnvironment('MODEL_TIMEOUT_MS', String(modelTimeout.toMilliseconds()));
-    setEnvironment('GUARDRAIL_TIMEOUT_MS', String(guardrailTimeout.toMilliseconds()));
-    setEnvironment('POWERTOOLS_METRICS_NAMESPACE', GUARDRAIL_METRICS_NAMESPACE);
-    setEnvironment('POWERTOOLS_SERVICE_NAME', this.metricsServiceName);
-    if (localChecks) setEnvironment('LOCAL_CHECKS', localChecks);
-    for (const [k, v] of Object.entries(stream?.environment ?? {})) stream?.fn.function.addEnvironment(k, v);
+    fn.function.addEnvironment('GUARDRAIL_ID', props.guardrail.guardrailId);
+    fn.function.addEnvironment('GUARDRAIL_VERSION', props.guardrail.guardrailVersion);
+    for (const [k, v] of Object.entries(target.environment)) fn.function.addEnvironment(k, v);
+    fn.function.addEnvironment('TRACE_BUCKET', this.traceBucket.bucketName);
+    fn.function.addEnvironment('TRACE_PREFIX', prefix);
+    fn.function.addEnvironment('TRACE_KEY_ARN', this.traceKey.keyArn);
+    fn.function.addEnvironment('REVIEW_QUEUE_URL', this.reviewQueue.queueUrl);
+    fn.function.addEnvironment('GROUNDING_REVIEW_THRESHOLD', String(reviewThreshold));
+    fn.function.addEnvironment('MAX_TOKENS', String(maxTokens));
+    fn.function.addEnvironment('MAX_BODY_BYTES', String(maxBodyBytes));
+    fn.function.addEnvironment('MODEL_TIMEOUT_MS', String(modelTimeout.toMilliseconds()));
+    fn.function.addEnvironment('GUARDRAIL_TIMEOUT_MS', String(guardrailTimeout.toMilliseconds()));
+    fn.function.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', GUARDRAIL_METRICS_NAMESPACE);
+    fn.function.addEnvironment('POWERTOOLS_SERVICE_NAME', this.metricsServiceName);
+    if (localChecks) fn.function.addEnvironment('LOCAL_CHECKS', localChecks);
 
     if (props.invocationLogging === true && !target.isBedrock) {
       throw new GenAIValidationError(this, 'invocationLogging', true, 'true only with a Bedrock model target (SageMaker endpoints capture data themselves)');

@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Guardrail, GuardrailFunction, GuardrailFunctionProps, GuardrailStreamingOptions, InferenceEndpoint, ModelTarget, SecureDataLake } from '../../lib';
 import { ComplianceMatrix } from '../helpers/compliance';
 
@@ -70,6 +71,15 @@ describe('GuardrailFunction streaming entry point', () => {
     expect(Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) => id.startsWith('FnStreamLogGroup'))).toHaveLength(1);
     expect(streamed.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/^FnStreamLogGroup/) } });
     expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('FnStream'))).toEqual([]);
+  });
+
+  test('a variable added to the function later (a new feature) reaches the streaming entry point too', () => {
+    const stack = new Stack(new App(), 'S');
+    const fn = new GuardrailFunction(stack, 'Fn', { guardrail: new Guardrail(stack, 'Guardrail'), dataLake: new SecureDataLake(stack, 'Lake'), modelTarget: ModelTarget.bedrock('amazon.nova-lite-v1:0'), streaming: {} });
+    (fn.function as lambda.Function).addEnvironment('PROMPT_CATALOG_ID', 'catalog-1');
+    const handlers = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).filter((f: any) => /^FnRole/.test(f.Properties.Role['Fn::GetAtt'][0])) as any[];
+    expect(handlers).toHaveLength(2);
+    for (const f of handlers) expect(f.Properties.Environment.Variables.PROMPT_CATALOG_ID).toBe('catalog-1');
   });
 
   test('the shared role may also stream from the model, on exactly that model, and write both log groups', () => {

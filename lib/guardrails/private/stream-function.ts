@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GenAIValidationError, validateRange } from '../../core/errors';
@@ -11,6 +12,8 @@ import { ModelTarget } from '../model-target';
 
 /** What the streaming entry point shares with the guardrail function. */
 export interface StreamFunctionContext {
+  /** The buffered function: its configuration (environment variables) is the stream's. */
+  readonly buffered: lambda.Function;
   readonly role: iam.Role;
   readonly modelTarget: ModelTarget;
   readonly encryptionKey: kms.IKey;
@@ -24,9 +27,10 @@ export interface StreamFunctionContext {
 
 /**
  * The streaming entry point of a guardrail function (`streamHandler` of the same bundle, the same role),
- * validated; its own settings are returned as environment variables for the caller to add.
+ * validated. Every environment variable added to the buffered function from now on is added to it too, so
+ * the two entry points cannot drift apart (a variable added later, for a new feature, reaches both).
  */
-export function createStreamFunction(scope: Construct, options: GuardrailStreamingOptions, shared: StreamFunctionContext): { fn: SecureFunction; environment: { [key: string]: string } } {
+export function createStreamFunction(scope: Construct, options: GuardrailStreamingOptions, shared: StreamFunctionContext): lambda.Function {
   const timeout = options.timeout ?? Duration.minutes(5);
   if (!timeout.isUnresolved()) {
     const ms = timeout.toMilliseconds();
@@ -62,12 +66,15 @@ export function createStreamFunction(scope: Construct, options: GuardrailStreami
     vpcSubnets: shared.vpcSubnets,
   });
   shared.modelTarget._bindStreaming(scope, shared.role);
-  return {
-    fn,
-    environment: {
-      STREAM_WINDOW_CHARS: String(windowChars),
-      // The model may stream for as long as the function runs; the time budget keeps what the end needs.
-      STREAM_MODEL_TIMEOUT_MS: timeout.isUnresolved() ? '270000' : String(timeout.toMilliseconds()),
-    },
+  const stream = fn.function;
+  stream.addEnvironment('STREAM_WINDOW_CHARS', String(windowChars));
+  // The model may stream for as long as the function runs; the time budget keeps what the end needs.
+  if (!timeout.isUnresolved()) stream.addEnvironment('STREAM_MODEL_TIMEOUT_MS', String(timeout.toMilliseconds()));
+  const buffered = shared.buffered;
+  const addToBuffered = buffered.addEnvironment.bind(buffered);
+  buffered.addEnvironment = (key: string, value: string, envOptions?: lambda.EnvironmentOptions) => {
+    stream.addEnvironment(key, value, envOptions);
+    return addToBuffered(key, value, envOptions);
   };
+  return stream;
 }
