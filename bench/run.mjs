@@ -18,6 +18,7 @@ const results = { date, machine };
 const order = [
   ['local-checks', './local-checks.mjs'],
   ['handler', './handler.mjs'],
+  ['stream', './stream.mjs'],
   ['packages', './packages.mjs'],
   ['synth', './synth.mjs'],
   ['peer', './peer-synth.mjs'],

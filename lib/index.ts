@@ -45,6 +45,7 @@ export * from './core/genai-checks/genai-checks';
 export * from './guardrails/guardrail';
 export * from './guardrails/model-target';
 export * from './guardrails/guardrail-function';
+export * from './guardrails/guardrail-streaming';
 export * from './guardrails/local-checks';
 export * from './guardrails/invocation-logging';
 

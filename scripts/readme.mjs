@@ -15,6 +15,7 @@ const ORDER = [
   'guardrails.md',
   'gen-ai-api.md',
   'prompts.md',
+  'streaming.md',
   'genai-platform.md',
   'pipeline.md',
   'compliance.md',

@@ -33,9 +33,12 @@ export class Budget {
     private readonly reserveMs: number,
   ) {}
 
-  /** The timeout of a call before recording: `configuredMs`, cut so the reserve remains; throws when too little is left. */
-  call(stage: string, configuredMs: number): number {
-    const ms = Math.floor(Math.min(configuredMs, this.remainingMs() - this.reserveMs));
+  /**
+   * The timeout of a call before recording: `configuredMs`, cut so the reserve (and `keepMs` for calls that
+   * must still follow, e.g. the guardrail on the end of a streamed answer) remains; throws when too little is left.
+   */
+  call(stage: string, configuredMs: number, keepMs = 0): number {
+    const ms = Math.floor(Math.min(configuredMs, this.remainingMs() - this.reserveMs - keepMs));
     if (!(ms >= MIN_CALL_MS)) throw new BudgetExhaustedError(stage);
     this.granted[stage] = ms;
     return ms;

@@ -9,12 +9,15 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { EnvelopeEncryptor } from '../shared/envelope';
 import { errorResponse, HttpResponse } from '../shared/http';
 import { createLogger, errorName } from '../shared/logging';
+import { HttpResponseWriter, streamingHandler } from '../shared/response-stream';
 import { GuardrailConfig, loadConfig } from './config';
 import { generationRecordConfig, recordGeneration, s3GenerationPut } from './generation-record';
-import { callContext, handleGenerate, MetricsSink } from './pipeline';
+import { callContext, CallContext, handleGenerate, MetricsSink, PipelineDeps } from './pipeline';
 import { LocalChecks } from './local-checks';
+import { awsModelStream, StreamModel } from './model-stream';
 import { awsPorts, Ports } from './ports';
 import { awsTemplatePorts, TemplateService } from './prompts/service';
+import { loadStreamConfig, sseEvent, StreamConfig, StreamingAnswer } from './stream';
 
 export { inspectText } from './local-checks';
 // The second, non-API entry: feedback screening (`index.screen`, its own function and role).
@@ -34,6 +37,8 @@ let config: GuardrailConfig | undefined;
 let ports: Ports | undefined;
 let checks: LocalChecks | undefined;
 let templates: TemplateService | undefined;
+let streamConfig: StreamConfig | undefined;
+let streamModel: StreamModel | undefined;
 
 /** The EMF metric sink; namespace and service come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME. */
 function metricsSink(metrics: Metrics): MetricsSink {
@@ -59,6 +64,61 @@ export function reset(): void {
   ports = undefined;
   checks = undefined;
   templates = undefined;
+  streamConfig = undefined;
+  streamModel = undefined;
+}
+
+/** The configuration, ports and local checks, made once per container. */
+function ready(): { config: GuardrailConfig; ports: Ports; checks: LocalChecks } {
+  config ??= loadConfig(process.env);
+  // Compiled once per container; a custom pattern RE2 rejects fails here (synth should have caught it).
+  checks ??= new LocalChecks(config.localChecks);
+  ports ??= awsPorts(config, {
+    bedrock,
+    sagemaker,
+    s3,
+    sqs,
+    encryptor: new EnvelopeEncryptor({
+      kms,
+      keyId: config.traceKeyArn,
+      encryptionContext: { purpose: 'genai-guardrail-trace', bucket: config.traceBucket },
+    }),
+  });
+  if (config.promptCatalog) templates ??= new TemplateService(config.promptCatalog, awsTemplatePorts(config, { agent, bedrock, sagemaker }), () => performance.now());
+  return { config, ports, checks };
+}
+
+/** What the pipeline needs for one request. */
+function pipelineDeps(metrics: Metrics, context: Context): PipelineDeps {
+  return {
+    ...ready(),
+    templates,
+    writeEmf: (line) => process.stdout.write(`${line}\n`),
+    metrics: metricsSink(metrics),
+    log: (level, message, details) => logger[level](message, { ...details }),
+    now: () => performance.now(),
+    date: () => new Date(),
+    remainingMs: () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY),
+  };
+}
+
+/**
+ * The record feedback is bound to (request id, caller hash and the prompt design of a template request,
+ * which feedback records copy), after an answered or refused request; never fails the request.
+ */
+async function recordFor(ctx: CallContext, response: HttpResponse, metrics: Metrics, storageTimeoutMs: number): Promise<void> {
+  await recordGeneration(
+    ctx.requestId,
+    ctx.caller,
+    response.statusCode,
+    {
+      config: generationRecordConfig(process.env),
+      put: s3GenerationPut(s3, storageTimeoutMs),
+      log: (message, details) => logger.error(message, { ...details }),
+      count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+    },
+    responseDesign(response.body),
+  );
 }
 
 /** `POST /v1/generate` (API Gateway Lambda proxy integration). */
@@ -66,47 +126,9 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const ctx = callContext(event, context?.awsRequestId ?? 'unknown');
   const metrics = new Metrics();
   try {
-    config ??= loadConfig(process.env);
-    // Compiled once per container; a custom pattern RE2 rejects fails here (synth should have caught it).
-    checks ??= new LocalChecks(config.localChecks);
-    ports ??= awsPorts(config, {
-      bedrock,
-      sagemaker,
-      s3,
-      sqs,
-      encryptor: new EnvelopeEncryptor({
-        kms,
-        keyId: config.traceKeyArn,
-        encryptionContext: { purpose: 'genai-guardrail-trace', bucket: config.traceBucket },
-      }),
-    });
-    if (config.promptCatalog) templates ??= new TemplateService(config.promptCatalog, awsTemplatePorts(config, { agent, bedrock, sagemaker }), () => performance.now());
-    const response = await handleGenerate(event, ctx, {
-      templates,
-      writeEmf: (line) => process.stdout.write(`${line}\n`),
-      config,
-      ports,
-      checks,
-      metrics: metricsSink(metrics),
-      log: (level, message, details) => logger[level](message, { ...details }),
-      now: () => performance.now(),
-      date: () => new Date(),
-      remainingMs: () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY),
-    });
-    // The record feedback is bound to (request id, caller hash and the prompt design of a template
-    // request, which feedback records copy); never fails the request.
-    await recordGeneration(
-      ctx.requestId,
-      ctx.caller,
-      response.statusCode,
-      {
-        config: generationRecordConfig(process.env),
-        put: s3GenerationPut(s3, config.storageTimeoutMs),
-        log: (message, details) => logger.error(message, { ...details }),
-        count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
-      },
-      responseDesign(response.body),
-    );
+    const deps = pipelineDeps(metrics, context);
+    const response = await handleGenerate(event, ctx, deps);
+    await recordFor(ctx, response, metrics, deps.config.storageTimeoutMs);
     return response;
   } catch (error) {
     // Not expected (the pipeline catches downstream errors): a JSON 500, never a stack trace.
@@ -127,3 +149,34 @@ function responseDesign(body: string | undefined): object | undefined {
     return undefined;
   }
 }
+
+/**
+ * `POST /v1/generate/stream` (API Gateway Lambda proxy integration, response transfer mode STREAM): the
+ * same pipeline, with the answer streamed as server-sent events while it is guarded (stream.ts). The same
+ * bundle as `handler`, deployed as a second function (its own timeout and concurrency).
+ */
+export const streamHandler = streamingHandler(async (event: APIGatewayProxyEvent, writer: HttpResponseWriter, context: Context) => {
+  const startedAt = performance.now();
+  const ctx = callContext(event, context?.awsRequestId ?? 'unknown');
+  const metrics = new Metrics();
+  try {
+    const deps = pipelineDeps(metrics, context);
+    streamConfig ??= loadStreamConfig(process.env);
+    streamModel ??= awsModelStream(deps.config, { bedrock, sagemaker });
+    const stage = new StreamingAnswer({ writer, ctx, pipeline: deps, config: streamConfig, streamModel, startedAt });
+    const response = await handleGenerate(event, ctx, deps, stage);
+    // Answered before the model's first text (invalid, refused, failed): a complete JSON response.
+    if (!writer.started) await writer.send(response);
+    await recordFor(ctx, response, metrics, deps.config.storageTimeoutMs);
+  } catch (error) {
+    logger.error('guardrail stream handler failed', { requestId: ctx.requestId, errorName: errorName(error) });
+    if (!writer.started) {
+      await writer.send(errorResponse(500, 'internal error', ctx.requestId));
+    } else {
+      writer.write(sseEvent('error', { requestId: ctx.requestId, outcome: 'ERROR', stopped: true, error: 'internal error', retryable: false }));
+      await writer.end();
+    }
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+});

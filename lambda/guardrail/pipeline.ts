@@ -8,7 +8,7 @@ import type { GuardrailVerdict } from './assessments';
 import type { GuardrailConfig } from './config';
 import { Inspection, LocalChecks } from './local-checks';
 import type { ModelAnswer, Ports } from './ports';
-import { parseGenerateRequest } from './schema';
+import { GenerateRequest, parseGenerateRequest } from './schema';
 import type { PromptDesign } from '../shared/prompt-design';
 import { promptDesign, variantMetrics } from './prompts/design';
 import { fitBudget, joined, render } from './prompts/fill';
@@ -62,8 +62,62 @@ export interface CallContext {
   readonly caller: string;
 }
 
-type Outcome = 'ANSWERED' | 'INPUT_BLOCKED' | 'OUTPUT_BLOCKED' | 'ERROR';
-type Stage = 'validate' | 'template' | 'encryptionKey' | 'localInput' | 'guardrailInput' | 'model' | 'guardrailOutput' | 'localOutput';
+/** `CANCELLED`: the caller went away during a streamed answer. */
+type Outcome = 'ANSWERED' | 'INPUT_BLOCKED' | 'OUTPUT_BLOCKED' | 'ERROR' | 'CANCELLED';
+/** `stream`: the whole streamed answer (model, guardrail windows, local checks), stream.ts. */
+export type Stage = 'validate' | 'template' | 'encryptionKey' | 'localInput' | 'guardrailInput' | 'model' | 'guardrailOutput' | 'localOutput' | 'stream';
+
+/** What an {@link AnswerStage} gets: the request after its input passed every check. */
+export interface AnswerStageInput {
+  readonly request: GenerateRequest;
+  /** The prompt as the model gets it (locally redacted, masked by the guardrail). */
+  readonly prompt: string;
+  readonly maxTokens: number;
+  /** The local checks of the grounding sources (their redacted text goes to the guardrail). */
+  readonly sourceChecks: Inspection[];
+  /** True when the input was redacted or masked on its way to the model. */
+  readonly anonymizedInput: boolean;
+  readonly budget: Budget;
+}
+
+/** How an {@link AnswerStage} ended; the pipeline records it like a buffered answer. */
+export interface AnswerStageResult {
+  readonly outcome: 'ANSWERED' | 'OUTPUT_BLOCKED' | 'ERROR' | 'CANCELLED';
+  /** True once the stage has answered the caller itself (the pipeline's response is then unused). */
+  readonly started: boolean;
+  /** The model's answer: its raw text (encrypted in the trace) and summary. */
+  readonly answer?: ModelAnswer;
+  /** The guardrail's verdicts on the answer, merged. */
+  readonly guardOut?: GuardrailVerdict;
+  /** The local checks of the answer, merged. */
+  readonly localOut?: Inspection;
+  /** The policies that stopped the answer. */
+  readonly policies: string[];
+  /** The call that failed, for `ERROR`. */
+  readonly failure?: { readonly stage: Stage; readonly error: unknown };
+  /** Added to the trace as `stream`. */
+  readonly trace?: object;
+}
+
+/**
+ * Steps 5 to 7 done another way: `POST /v1/generate/stream` (stream.ts) calls the model, guards and sends
+ * the answer itself; validation, the input checks and the recording stay the pipeline's.
+ */
+export interface AnswerStage {
+  run(input: AnswerStageInput): Promise<AnswerStageResult>;
+}
+
+/**
+ * What ApplyGuardrail judges on the way out: the answer, and with grounding sources also the (redacted)
+ * sources and the query, qualified for the contextual grounding check.
+ */
+export function outputGuardContent(sourceChecks: Inspection[], grounded: boolean, prompt: string, text: string): GuardrailContentBlock[] {
+  const content: GuardrailContentBlock[] = [];
+  for (const source of sourceChecks) content.push({ text: { text: source.redacted, qualifiers: ['grounding_source'] } });
+  if (grounded) content.push({ text: { text: prompt.slice(0, MAX_GROUNDING_QUERY_CHARS), qualifiers: ['query'] } });
+  content.push({ text: { text, qualifiers: grounded ? ['guard_content'] : undefined } });
+  return content;
+}
 
 /** The request id and caller of an API Gateway proxy event (the Lambda request id when there is no gateway). */
 export function callContext(event: APIGatewayProxyEvent, lambdaRequestId: string): CallContext {
@@ -134,7 +188,7 @@ function pad(n: number): string {
  * Fails closed: text that was not checked by the guardrail is never returned. Every request that passed
  * validation leaves a trace record, errors included.
  */
-export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallContext, deps: PipelineDeps): Promise<HttpResponse> {
+export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallContext, deps: PipelineDeps, stage?: AnswerStage): Promise<HttpResponse> {
   const { config, ports, metrics } = deps;
   const started = deps.now();
   const latency: Partial<Record<Stage | 'total', number>> = {};
@@ -169,6 +223,12 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   let plan: TemplatePlan | undefined;
   let design: PromptDesign | undefined;
   if (request.template !== undefined) {
+    if (stage) {
+      // The stream path sends a prompt text to the model; a template's system prompt and settings would be
+      // lost on the way, so templates are refused here rather than served differently.
+      metrics.count('InvalidRequests');
+      return errorResponse(400, 'invalid request', ctx.requestId, ['template: POST /v1/generate/stream takes a prompt; use POST /v1/generate for templates']);
+    }
     if (!deps.templates) {
       metrics.count('InvalidRequests');
       return errorResponse(400, 'invalid request', ctx.requestId, ['template: this deployment has no prompt catalog; send a prompt']);
@@ -203,6 +263,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
   let answer: ModelAnswer | undefined;
   let response: HttpResponse;
   let encryptionReady = true;
+  let streamed: AnswerStageResult | undefined;
   const refusedBy: string[] = [];
 
   const fail = (stage: Stage, error: unknown, status: 502 | 503, message: string): HttpResponse => {
@@ -276,6 +337,24 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     if (guardIn.intervened && guardIn.outputText !== undefined) prompt = guardIn.outputText;
     const masked = guardIn.intervened && guardIn.outputText !== undefined;
 
+    // 5-7, streamed: the stage calls the model and guards and sends the answer window by window (stream.ts).
+    if (stage) {
+      const anonymizedInput = guardIn.anonymizedPolicies.length > 0 || localIn.redacted !== parsed.prompt;
+      streamed = await timed('stream', () => stage.run({ request, prompt, maxTokens, sourceChecks, anonymizedInput, budget }));
+      ({ answer, guardOut, localOut } = streamed);
+      refusedBy.push(...streamed.policies);
+      outcome = streamed.outcome;
+      response = jsonResponse(200, { requestId: ctx.requestId, outcome });
+      if (streamed.failure) {
+        const status = downstreamStatus(streamed.failure.error);
+        const message = streamed.failure.stage === 'model' ? 'the model failed to answer; try again later' : 'the guardrail service failed; try again later';
+        response = fail(streamed.failure.stage, streamed.failure.error, status, message);
+        // The status line went out with the first event: the failure was reported in the stream.
+        if (streamed.started) statusCode = 200;
+      }
+      break run;
+    }
+
     // 5. The model.
     try {
       answer = await timed('model', () => {
@@ -297,10 +376,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     }
 
     // 6. The guardrail on the output, with grounding sources when the request has them.
-    const content: GuardrailContentBlock[] = [];
-    for (const source of sourceChecks) content.push({ text: { text: source.redacted, qualifiers: ['grounding_source'] } });
-    if (request.groundingSources) content.push({ text: { text: prompt.slice(0, MAX_GROUNDING_QUERY_CHARS), qualifiers: ['query'] } });
-    content.push({ text: { text: answer.text, qualifiers: request.groundingSources ? ['guard_content'] : undefined } });
+    const content = outputGuardContent(sourceChecks, request.groundingSources !== undefined, prompt, answer.text);
     try {
       guardOut = await timed('guardrailOutput', () => ports.applyGuardrail('OUTPUT', content, budget.call('guardrailOutput', config.guardrailTimeoutMs)));
     } catch (error) {
@@ -392,6 +468,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     review: reviewReasons.length > 0 ? reviewReasons : undefined,
     latencyMs: latency,
     timeoutsMs: budget.granted,
+    stream: streamed?.trace,
     content: contentRecord,
   };
   let traced = true;

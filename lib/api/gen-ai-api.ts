@@ -127,6 +127,19 @@ export class ApiWebAcl {
 export interface GenAIApiProps {
   /** The function behind `POST /v1/generate` (a Lambda proxy integration), e.g. `GuardrailFunction.function`. */
   readonly generateFunction: lambda.IFunction;
+  /**
+   * The function behind `POST /v1/generate/stream` (a Lambda proxy integration with response streaming:
+   * the answer as server-sent events), e.g. `GuardrailFunction.streamFunction`. It must write API Gateway's
+   * streaming response format (`awslambda.HttpResponseStream`).
+   * @default - no streaming route
+   */
+  readonly generateStreamFunction?: lambda.IFunction;
+  /**
+   * How long API Gateway lets `POST /v1/generate/stream` stream (the integration timeout, 1 second to 15
+   * minutes). Keep it above the function's timeout, so the function ends a long answer with a final event.
+   * @default Duration.minutes(15)
+   */
+  readonly streamTimeout?: Duration;
   /** The lake whose FEEDBACK zone receives one record per generation request id. */
   readonly dataLake: ISecureDataLake;
   /**
@@ -255,6 +268,11 @@ export interface GenAIApiAttributes {
    * @default GenAIApi.STAGE_NAME ('v1')
    */
   readonly stageName?: string;
+  /**
+   * The API has `POST /generate/stream` (`grantInvoke` then also allows it).
+   * @default false
+   */
+  readonly streaming?: boolean;
 }
 
 /** @internal */
@@ -263,10 +281,13 @@ abstract class GenAIApiBase extends Construct implements IGenAIApi {
   public abstract readonly restApiName: string;
   public abstract readonly stageName: string;
   public abstract readonly url: string;
+  /** @internal True when the API has `POST /generate/stream`. */
+  protected abstract readonly _streaming: boolean;
 
   /**
-   * Lets the grantee call `POST /generate` and `POST /feedback` of the stage: the action
-   * `execute-api:Invoke` on exactly those two methods (only effective with IAM authorization).
+   * Lets the grantee call `POST /generate` and `POST /feedback` of the stage (and `POST /generate/stream`
+   * when the API has it): the action `execute-api:Invoke` on exactly those methods (only effective with IAM
+   * authorization).
    *
    * @param grantee the principal to grant
    */
@@ -274,7 +295,8 @@ abstract class GenAIApiBase extends Construct implements IGenAIApi {
     const stack = Stack.of(this);
     const method = (path: string) =>
       stack.formatArn({ service: 'execute-api', resource: this.restApiId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, resourceName: `${this.stageName}/POST${path}` });
-    return iam.Grant.addToPrincipal({ grantee, actions: GENAI_API_INVOKE_ACTIONS, resourceArns: [method('/generate'), method('/feedback')] });
+    const paths = this._streaming ? ['/generate', '/feedback', '/generate/stream'] : ['/generate', '/feedback'];
+    return iam.Grant.addToPrincipal({ grantee, actions: GENAI_API_INVOKE_ACTIONS, resourceArns: paths.map(method) });
   }
 
   /**
@@ -380,6 +402,7 @@ export class GenAIApi extends GenAIApiBase {
       public readonly restApiName = attrs.restApiName;
       public readonly stageName = stageName;
       public readonly url = `https://${attrs.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}/`;
+      protected readonly _streaming = attrs.streaming ?? false;
     }
     return new Imported(scope, id);
   }
@@ -402,6 +425,10 @@ export class GenAIApi extends GenAIApiBase {
   public readonly generateMethod: apigw.Method;
   /** `POST /v1/feedback`. */
   public readonly feedbackMethod: apigw.Method;
+  /** `POST /v1/generate/stream` (with `generateStreamFunction`): a streamed Lambda proxy integration. */
+  public readonly generateStreamMethod?: apigw.Method;
+  /** The URL of `POST /v1/generate/stream` (with `generateStreamFunction`). */
+  public readonly generateStreamUrl?: string;
   /** The feedback handler (`lambda/feedback`): its own role, encrypted log group, X-Ray, reserved concurrency. */
   public readonly feedbackFunction: lambda.IFunction;
   /** Feedback records S3 refused wait here (encrypted) until the feedback function writes them. */
@@ -436,6 +463,8 @@ export class GenAIApi extends GenAIApiBase {
   public readonly feedbackScreeningDeadLetterQueue?: sqs.IQueue;
   /** The authorization type of every method. */
   public readonly authorizationType: apigw.AuthorizationType;
+  /** @internal */
+  protected readonly _streaming: boolean;
 
   /**
    * @param scope the scope in which to define this construct
@@ -467,6 +496,14 @@ export class GenAIApi extends GenAIApiBase {
       validatePattern(this, 'webAcl.countOnlyRules', rule, /^[A-Za-z0-9_-]{1,128}$/, 'rule names of the AWS managed common rule set, e.g. "CrossSiteScripting_BODY"');
     }
     validateLogRetention(this, 'logRetention', props.logRetention);
+    const streamTimeout = props.streamTimeout ?? Duration.minutes(15);
+    if (props.streamTimeout && !props.generateStreamFunction) {
+      throw new GenAIValidationError(this, 'streamTimeout', streamTimeout.toHumanString(), 'only with generateStreamFunction (it is the timeout of POST /v1/generate/stream)');
+    }
+    if (!streamTimeout.isUnresolved() && (streamTimeout.toMilliseconds() < 1000 || streamTimeout.toMilliseconds() > 900_000)) {
+      throw new GenAIValidationError(this, 'streamTimeout', streamTimeout.toHumanString(), 'from 1 second to 15 minutes (the longest API Gateway streams a response)');
+    }
+    this._streaming = props.generateStreamFunction !== undefined;
     const loggingLevel = props.loggingLevel ?? apigw.MethodLoggingLevel.ERROR;
     validateOneOf(this, 'loggingLevel', loggingLevel, [apigw.MethodLoggingLevel.ERROR, apigw.MethodLoggingLevel.INFO]);
     this.feedbackPrefix = props.feedbackPrefix ?? 'api-feedback/';
@@ -653,13 +690,24 @@ export class GenAIApi extends GenAIApiBase {
     });
     const generateModel = this.restApi.addModel('GenerateModel', { contentType: 'application/json', schema: generateSchema() });
     const feedbackModel = this.restApi.addModel('FeedbackModel', { contentType: 'application/json', schema: feedbackSchema() });
-    this.generateMethod = this.restApi.root
-      .addResource('generate')
-      .addMethod('POST', new apigw.LambdaIntegration(props.generateFunction, { allowTestInvoke: false }), methodOptions(generateModel));
+    const generate = this.restApi.root.addResource('generate');
+    this.generateMethod = generate.addMethod('POST', new apigw.LambdaIntegration(props.generateFunction, { allowTestInvoke: false }), methodOptions(generateModel));
     this.feedbackMethod = this.restApi.root
       .addResource('feedback')
       .addMethod('POST', new apigw.LambdaIntegration(fn, { allowTestInvoke: false }), methodOptions(feedbackModel));
-    for (const method of [this.generateMethod, this.feedbackMethod]) {
+    // The streamed route: the same request model and authorization; API Gateway calls the function with
+    // InvokeWithResponseStream and passes each byte on as it comes, for up to `streamTimeout`.
+    if (props.generateStreamFunction) {
+      this.generateStreamMethod = generate
+        .addResource('stream')
+        .addMethod(
+          'POST',
+          new apigw.LambdaIntegration(props.generateStreamFunction, { allowTestInvoke: false, responseTransferMode: apigw.ResponseTransferMode.STREAM, timeout: streamTimeout }),
+          methodOptions(generateModel),
+        );
+      this.generateStreamUrl = this.restApi.urlForPath('/generate/stream');
+    }
+    for (const method of [this.generateMethod, this.feedbackMethod, ...(this.generateStreamMethod ? [this.generateStreamMethod] : [])]) {
       acknowledge(method, Acknowledgements.apiGatewayInvokePermission);
       if (authorization.authorizationType === apigw.AuthorizationType.IAM) acknowledge(method, Acknowledgements.apiIamAuthorization);
     }
@@ -714,8 +762,9 @@ export class GenAIApi extends GenAIApiBase {
   }
 
   /**
-   * Lets the grantee call `POST /v1/generate` and `POST /v1/feedback` (IAM authorization): the action
-   * `execute-api:Invoke` on exactly those two methods of this stage.
+   * Lets the grantee call `POST /v1/generate` and `POST /v1/feedback` (and `POST /v1/generate/stream` with
+   * `generateStreamFunction`) with IAM authorization: the action `execute-api:Invoke` on exactly those
+   * methods of this stage.
    *
    * With Cognito authorization the grant has no effect (API Gateway does not check IAM permissions) and a
    * warning is added.
@@ -735,6 +784,7 @@ export class GenAIApi extends GenAIApiBase {
       resourceArns: [
         this.restApi.arnForExecuteApi('POST', '/generate', GENAI_API_STAGE),
         this.restApi.arnForExecuteApi('POST', '/feedback', GENAI_API_STAGE),
+        ...(this.generateStreamMethod ? [this.restApi.arnForExecuteApi('POST', '/generate/stream', GENAI_API_STAGE)] : []),
       ],
     });
   }

@@ -21,6 +21,14 @@ const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 export interface SecureFunctionProps {
   /** The folder under `lambda/` whose bundle runs (`dist/lambda/<name>/index.js`). */
   readonly handlerName: string;
+  /** The export of the bundle Lambda calls. @default 'handler' */
+  readonly entryPoint?: string;
+  /**
+   * A role to run as instead of a new one (a second entry point of the same component: the same
+   * permissions, granted once). Only its log-writing permission is added.
+   * @default - a new role for this function
+   */
+  readonly role?: iam.Role;
   /** What the function does. */
   readonly description: string;
   /** Key for the log group, environment variables and dead-letter queue. */
@@ -69,10 +77,12 @@ export class SecureFunction extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: props.description,
-    });
+    this.role =
+      props.role ??
+      new iam.Role(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: props.description,
+      });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -91,7 +101,7 @@ export class SecureFunction extends Construct {
     this.function = new lambda.Function(this, 'Resource', {
       runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      handler: props.handler ?? 'index.handler',
+      handler: props.handler ?? `index.${props.entryPoint ?? 'handler'}`,
       code: props.code ?? lambdaCode(props.handlerName),
       description: props.description,
       role: this.role,
@@ -110,10 +120,13 @@ export class SecureFunction extends Construct {
     });
     this.function.node.addDependency(this.logGroup);
 
-    acknowledge(this.role, Acknowledgements.inlinePolicies);
-    // Lambda adds X-Ray's statement (Resource "*") for active tracing; acknowledged only while it is the
-    // role's one statement on "*" besides others explained the same way.
-    acknowledgeStarResource(this.role, Acknowledgements.xrayWildcard, XRAY_ACTIONS);
+    // A shared role (a second entry of the same bundle) carries these from the function that made it.
+    if (!props.role) {
+      acknowledge(this.role, Acknowledgements.inlinePolicies);
+      // Lambda adds X-Ray's statement (Resource "*") for active tracing; acknowledged only while it is the
+      // role's one statement on "*" besides others explained the same way.
+      acknowledgeStarResource(this.role, Acknowledgements.xrayWildcard, XRAY_ACTIONS);
+    }
     acknowledge(this.deadLetterQueue, Acknowledgements.deadLetterQueue);
     acknowledgeCrossStackReference(this.deadLetterQueue);
     if (!props.vpc) {

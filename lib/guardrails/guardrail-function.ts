@@ -19,10 +19,12 @@ import { LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
 import { PromptCatalog } from '../prompts/prompt-catalog';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { IGuardrail } from './guardrail';
+import { GuardrailStreamingOptions } from './guardrail-streaming';
 import { BedrockInvocationLogging } from './invocation-logging';
 import { CustomPattern, LocalCheckTypeAction } from './local-checks';
 import { ModelTarget } from './model-target';
 import { localChecksEnvironment } from './private/local-check-config';
+import { createStreamFunction } from './private/stream-function';
 import { REVIEW_QUEUE_ACTIONS, TRACE_KEY_ACTIONS } from './private/actions';
 
 /** The CloudWatch namespace of the guardrail function's metrics (embedded metric format). */
@@ -209,6 +211,12 @@ export interface GuardrailFunctionProps {
    * @default true
    */
   readonly allowRawPrompts?: boolean;
+  /**
+   * Add a streaming entry point (`streamFunction`, for `POST /v1/generate/stream`): the same checks, with
+   * the answer sent as it is generated.
+   * @default - no streaming entry point
+   */
+  readonly streaming?: GuardrailStreamingOptions;
 }
 
 /**
@@ -219,7 +227,8 @@ export interface GuardrailFunctionProps {
  * Every request leaves a trace in the INFERENCE_CAPTURE zone with prompt and answer envelope-encrypted under
  * a dedicated key; blocked and weakly grounded answers go to an encrypted review queue; metrics (embedded
  * metric format) feed alarms on a rising block rate and ungrounded rate. Use `function` as the integration
- * of `POST /v1/generate` (`GenAIApi`).
+ * of `POST /v1/generate` (`GenAIApi`), and with `streaming`, `streamFunction` as that of
+ * `POST /v1/generate/stream`.
  */
 export class GuardrailFunction extends Construct {
   /** The CloudWatch namespace of the function's metrics. */
@@ -229,7 +238,12 @@ export class GuardrailFunction extends Construct {
 
   /** The Lambda function. */
   public readonly function: lambda.IFunction;
-  /** Its role. */
+  /**
+   * The streaming entry point (with `streaming`): the same bundle's `streamHandler`, role and configuration,
+   * its own timeout and concurrency. Metrics and alarms cover both functions.
+   */
+  public readonly streamFunction?: lambda.IFunction;
+  /** Its role (shared by the streaming entry point). */
   public readonly role: iam.IRole;
   /** The key that encrypts prompts and answers in traces. */
   public readonly traceKey: kms.IKey;
@@ -363,6 +377,21 @@ export class GuardrailFunction extends Construct {
     });
     this.function = fn.function;
     this.role = fn.role;
+    // The streaming entry point: the same role, and every variable added to `fn` below is added to it too.
+    if (props.streaming) {
+      this.streamFunction = createStreamFunction(this, props.streaming, {
+        buffered: fn.function,
+        role: fn.role,
+        modelTarget: props.modelTarget,
+        encryptionKey: this.encryptionKey,
+        guardrailTimeout,
+        memorySize: props.memorySize ?? 1024,
+        logRetention: props.logRetention,
+        removalPolicy,
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+      });
+    }
 
     // Permissions, each on exactly one resource.
     props.guardrail.grantApply(fn.role);

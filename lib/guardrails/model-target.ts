@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
+import { BEDROCK_STREAM_ACTIONS } from './private/actions';
 import { grantFoundationModel } from './private/foundation-model';
 
 /** What the model target gives the function: environment and permissions. */
@@ -74,5 +75,16 @@ export class ModelTarget {
     const modelId = this.modelId!;
     const resourceArn = grantFoundationModel(scope, grantee, modelId, 'modelTarget');
     return { kind: 'bedrock', environment: { MODEL_KIND: 'bedrock', MODEL_ID: modelId }, resourceArn, isBedrock: true };
+  }
+
+  /**
+   * Also grants `grantee` the streamed call on the target (a streaming entry point): ConverseStream on the
+   * Bedrock model or the fallback model. (An endpoint's `grantInvoke` already covers
+   * InvokeEndpointWithResponseStream.) @internal
+   */
+  public _bindStreaming(scope: Construct, grantee: iam.IGrantable): void {
+    const modelId = this.modelId;
+    if (modelId === undefined) return;
+    grantFoundationModel(scope, grantee, modelId, this.endpoint ? 'modelTarget.fallbackBedrockModelId' : 'modelTarget', BEDROCK_STREAM_ACTIONS);
   }
 }

@@ -17,6 +17,7 @@ import { ModelSource } from '../inference/model-source';
 import { ApiAuthorization, ApiWebAcl, GenAIApi } from '../api/gen-ai-api';
 import { Guardrail, GuardrailProps, IGuardrail } from '../guardrails/guardrail';
 import { GuardrailFunction } from '../guardrails/guardrail-function';
+import { GuardrailStreamingOptions } from '../guardrails/guardrail-streaming';
 import { ModelTarget } from '../guardrails/model-target';
 import { PromptCatalog } from '../prompts/prompt-catalog';
 import { QualityGate, TrainingImage, TrainingPipeline, TrainingPipelineProps } from '../training/training-pipeline';
@@ -243,6 +244,17 @@ export interface GenAIPlatformProps {
    * @default true
    */
   readonly allowRawPrompts?: boolean;
+  /**
+   * Serve `POST /v1/generate/stream`: the answer as server-sent events while it is generated, guarded on
+   * the way (see {@link GuardrailStreamingOptions}).
+   * @default true
+   */
+  readonly streaming?: boolean;
+  /**
+   * The streaming entry point's timeout, guardrail window and concurrency (only with `streaming`).
+   * @default - the GuardrailStreamingOptions defaults, with the profile's `generateConcurrency` as reserved concurrency
+   */
+  readonly streamingOptions?: GuardrailStreamingOptions;
 }
 
 /** Where `POST /v1/feedback` records land in the FEEDBACK zone. */
@@ -351,6 +363,10 @@ export class GenAIPlatform extends Construct {
     }
 
     this.guardrail = props.existingGuardrail ?? new Guardrail(this, 'Guardrail', { removalPolicy, ...props.guardrail });
+    const streaming = props.streaming ?? true;
+    if (!streaming && props.streamingOptions) {
+      throw new GenAIValidationError(this, 'streamingOptions', props.streamingOptions, 'only with streaming: true (the default); remove streamingOptions or turn streaming on');
+    }
     this.generateFunction = new GuardrailFunction(this, 'Generate', {
       guardrail: this.guardrail,
       modelTarget: this.modelTarget(),
@@ -365,9 +381,13 @@ export class GenAIPlatform extends Construct {
       takeOverAccountSettings: props.takeOverAccountSettings,
       promptCatalog: props.promptCatalog,
       allowRawPrompts: props.allowRawPrompts,
+      streaming: streaming
+        ? { ...props.streamingOptions, reservedConcurrentExecutions: props.streamingOptions?.reservedConcurrentExecutions ?? this.profile.generateConcurrency }
+        : undefined,
     });
     this.api = new GenAIApi(this, 'Api', {
       generateFunction: this.generateFunction.function,
+      generateStreamFunction: this.generateFunction.streamFunction,
       dataLake: this.dataLake,
       authorization: props.apiAuthorization,
       webAcl: props.apiWebAcl,
@@ -393,6 +413,17 @@ export class GenAIPlatform extends Construct {
     );
     // Prompt experiments: one row per template, a line per variant.
     for (const widget of props.promptCatalog?.experimentWidgets() ?? []) this.dashboard.addWidgets(widget);
+    if (streaming) {
+      const fn = this.generateFunction;
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Streaming: time to first token (ms)',
+          left: [fn.metric('TimeToFirstToken', { statistic: 'p50', label: 'p50' }), fn.metric('TimeToFirstToken', { statistic: 'p90', label: 'p90' })],
+          width: 12,
+        }),
+        new cloudwatch.GraphWidget({ title: 'Streaming: tokens per second (p50)', left: [fn.metric('TokensPerSecond', { statistic: 'p50', label: 'p50' })], width: 12 }),
+      );
+    }
   }
 
   /**

@@ -28,7 +28,7 @@ export function promptDesign(catalog: string, version: TemplateVersion, renderin
 
 /** What one template request did, for the per-variant metrics. */
 export interface VariantOutcome {
-  readonly outcome: 'ANSWERED' | 'INPUT_BLOCKED' | 'OUTPUT_BLOCKED' | 'ERROR';
+  readonly outcome: 'ANSWERED' | 'INPUT_BLOCKED' | 'OUTPUT_BLOCKED' | 'ERROR' | 'CANCELLED';
   /** True when a guardrail or local check intervened (blocked, masked or redacted). */
   readonly intervened: boolean;
   readonly latencyMs: number;

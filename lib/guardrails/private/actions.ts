@@ -4,6 +4,9 @@ export const GUARDRAIL_APPLY_ACTIONS = ['bedrock:ApplyGuardrail'] as const;
 /** What the guardrail function may do with a Bedrock model (Converse is authorized as InvokeModel). */
 export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel'] as const;
 
+/** What its streaming entry point may also do (ConverseStream is authorized as InvokeModelWithResponseStream). */
+export const BEDROCK_STREAM_ACTIONS = ['bedrock:InvokeModelWithResponseStream'] as const;
+
 /** What the guardrail function may do with the trace key: create data keys, never decrypt. */
 export const TRACE_KEY_ACTIONS = ['kms:GenerateDataKey'] as const;
 

@@ -20,8 +20,14 @@ export function validateFoundationModelId(scope: Construct, property: string, mo
   }
 }
 
-/** Validates a foundation-model id, grants invoke on exactly that model and returns its ARN. */
-export function grantFoundationModel(scope: Construct, grantee: iam.IGrantable, modelId: string, property: string): string {
+/** Validates a foundation-model id, grants invoke (or `actions`) on exactly that model and returns its ARN. */
+export function grantFoundationModel(
+  scope: Construct,
+  grantee: iam.IGrantable,
+  modelId: string,
+  property: string,
+  actions: readonly string[] = BEDROCK_INVOKE_ACTIONS,
+): string {
   validateFoundationModelId(scope, property, modelId);
   // Foundation models are AWS resources: their ARNs have a region but no account.
   const resourceArn = Stack.of(scope).formatArn({
@@ -31,6 +37,6 @@ export function grantFoundationModel(scope: Construct, grantee: iam.IGrantable, 
     resourceName: modelId,
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   });
-  iam.Grant.addToPrincipal({ grantee, actions: [...BEDROCK_INVOKE_ACTIONS], resourceArns: [resourceArn] });
+  iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [resourceArn] });
   return resourceArn;
 }
