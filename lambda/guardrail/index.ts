@@ -12,6 +12,7 @@ import { GuardrailConfig, loadConfig } from './config';
 import { callContext, handleGenerate, MetricsSink } from './pipeline';
 import { LocalChecks } from './local-checks';
 import { awsPorts, Ports } from './ports';
+import { RED_TEAM_DIMENSION, redTeamMarker, redTeamRequestId } from './red-team';
 
 export { inspectText } from './local-checks';
 
@@ -55,8 +56,14 @@ export function reset(): void {
 
 /** `POST /v1/generate` (API Gateway Lambda proxy integration). */
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<HttpResponse> {
-  const ctx = callContext(event, context?.awsRequestId ?? 'unknown');
-  const metrics = new Metrics();
+  // A direct invoke of the red-team function carries a marker API Gateway can never produce (red-team.ts).
+  const marked = redTeamMarker(event);
+  if (marked.kind === 'invalid') return errorResponse(400, marked.error, context?.awsRequestId ?? 'unknown');
+  const ctx =
+    marked.kind === 'red-team'
+      ? { requestId: redTeamRequestId(marked.marker), caller: `red-team:${marked.marker.runId}`, redTeam: marked.marker }
+      : callContext(event, context?.awsRequestId ?? 'unknown');
+  const metrics = new Metrics(marked.kind === 'red-team' ? { defaultDimensions: { ...RED_TEAM_DIMENSION } } : undefined);
   try {
     config ??= loadConfig(process.env);
     // Compiled once per container; a custom pattern RE2 rejects fails here (synth should have caught it).
