@@ -47,3 +47,7 @@ export * from './guardrails/model-target';
 export * from './guardrails/guardrail-function';
 export * from './guardrails/local-checks';
 export * from './guardrails/invocation-logging';
+
+// Continuous evaluation: red-teaming, output evaluation, the promotion gate
+export * from './evaluation/red-team';
+export * from './evaluation/output-evaluation';

@@ -258,6 +258,12 @@ export class Acknowledgements {
     'Only bedrock:PutModelInvocationLoggingConfiguration, bedrock:GetModelInvocationLoggingConfiguration and bedrock:DeleteModelInvocationLoggingConfiguration use Resource "*": the setting is a single per-account, per-region configuration without an ARN, and these actions do not support resource-level permissions. The role belongs to the custom resource provider only, which CloudFormation invokes on create, update and delete.',
   );
 
+  /** Bedrock evaluation job ARNs end with an id Bedrock generates when the job is created. */
+  public static readonly evaluationJobs: ComplianceAcknowledgement[] = each(
+    ['AwsSolutions-IAM5'],
+    'bedrock:CreateEvaluationJob and bedrock:GetEvaluationJob are granted on evaluation-job/* of this account and region only: a job ARN ends with an id Bedrock generates at creation, so it cannot be named in advance. The job role passed to it (iam:PassedToService bedrock.amazonaws.com) only reads the datasets prefix, writes the results prefix and invokes the one judge model.',
+  );
+
   private constructor() {}
 }
 
