@@ -6,17 +6,17 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagBucketArn } from '../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeObjectWildcard, acknowledgeWildcardResources, nagBucketArn } from '../core/acknowledgements';
 import { validateLogRetention } from '../core/encryption';
 import { GenAIValidationError, validatePattern, validateRange } from '../core/errors';
 import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { GuardrailFunction } from '../guardrails/guardrail-function';
+import { invokeTarget, scheduleRole } from './private/schedule-target';
 
 /** The namespace of the evaluation metrics (shared with RedTeam). */
 const NAMESPACE = 'GenAI/Evaluation';
@@ -234,6 +234,7 @@ export class OutputEvaluation extends Construct {
     const judge = stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: this.judgeModelId });
     jobRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [judge] }));
     lake.encryptionKey.grant(jobRole, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+    acknowledge(jobRole, Acknowledgements.inlinePolicies);
     acknowledgeObjectWildcard(jobRole, nagBucketArn(this, capture), `/${workPrefix}datasets/*`, 'the evaluation job reads the dataset of its run under the datasets prefix');
     acknowledgeObjectWildcard(jobRole, nagBucketArn(this, capture), `/${workPrefix}results/*`, 'the evaluation job writes its results under the results prefix');
 
@@ -300,8 +301,8 @@ export class OutputEvaluation extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [reviewQueue.queueArn] }));
     if (reviewQueue.encryptionMasterKey) reviewQueue.encryptionMasterKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
-    const invoke = (kind: string) =>
-      new schedulerTargets.LambdaInvoke(fn.function, { input: scheduler.ScheduleTargetInput.fromObject({ kind }), retryAttempts: 0, deadLetterQueue: fn.deadLetterQueue });
+    const invoker = scheduleRole(this, fn.function, fn.deadLetterQueue, encryptionKey);
+    const invoke = (kind: string) => invokeTarget(fn.function, invoker, { kind }, fn.deadLetterQueue);
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `Output evaluation of ${gf.node.path}`.slice(0, 512),
       schedule: props.schedule ?? scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '4', minute: '0' }),

@@ -6,7 +6,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -20,6 +19,7 @@ import { GuardrailFunction } from '../guardrails/guardrail-function';
 import { InferenceEndpoint } from '../inference/inference-endpoint';
 import { OutputEvaluation } from './output-evaluation';
 import { createPromotionGate } from './private/gate';
+import { invokeTarget, scheduleRole } from './private/schedule-target';
 
 /** The CloudWatch namespace of the red-team and evaluation metrics. */
 const EVALUATION_METRICS_NAMESPACE = 'GenAI/Evaluation';
@@ -262,11 +262,7 @@ export class RedTeam extends Construct {
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `Red-team run against ${gf.node.path}`.slice(0, 512),
       schedule: props.schedule ?? scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '3', minute: '0' }),
-      target: new schedulerTargets.LambdaInvoke(this.fn.function, {
-        input: scheduler.ScheduleTargetInput.fromObject({ kind: 'run', trigger: 'scheduled' }),
-        retryAttempts: 0,
-        deadLetterQueue: this.fn.deadLetterQueue,
-      }),
+      target: invokeTarget(this.fn.function, scheduleRole(this, this.fn.function, this.fn.deadLetterQueue, this.encryptionKey), { kind: 'run', trigger: 'scheduled' }, this.fn.deadLetterQueue),
     });
     this.createAlarms();
   }
