@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { DeploymentStrategy } from '../inference/deployment-strategy';
 
 /**
@@ -58,6 +59,12 @@ export interface PlatformProfileProps {
   readonly apiRateLimit?: number;
   /** API burst. @default 20 */
   readonly apiBurstLimit?: number;
+  /** When the red team replays its corpus against the guardrail function. @default - weekly, Mondays 03:00 UTC */
+  readonly redTeamSchedule?: scheduler.ScheduleExpression;
+  /** When sampled answers are judged (a Bedrock evaluation job). @default - weekly, Mondays 04:00 UTC */
+  readonly evaluationSchedule?: scheduler.ScheduleExpression;
+  /** Rollouts of the endpoint wait for a passing red-team run and bias probes on the canary. @default false */
+  readonly promotionGate?: boolean;
 }
 
 /**
@@ -65,13 +72,13 @@ export interface PlatformProfileProps {
  * `PROD` keeps more capacity, protects the stack and rolls out carefully. Both retain all data.
  */
 export class PlatformProfile {
-  /** One spot GPU for training, one endpoint instance, all-at-once rollouts, every request captured. */
+  /** One spot GPU for training, one endpoint instance, all-at-once rollouts, every request captured, weekly red-teaming and output evaluation. */
   public static readonly DEV = new PlatformProfile({ name: 'dev' });
 
   /**
    * Distributed on-demand training, weekly retraining, an endpoint of at least two instances (one per
-   * availability zone) with canary rollouts, higher API limits, stricter guardrail alarms, termination
-   * protection.
+   * availability zone) with canary rollouts behind the promotion gate, daily red-teaming and output
+   * evaluation, higher API limits, stricter guardrail alarms, termination protection.
    */
   public static readonly PROD = new PlatformProfile({
     name: 'prod',
@@ -92,6 +99,9 @@ export class PlatformProfile {
     ungroundedRateAlarmPercent: 5,
     apiRateLimit: 50,
     apiBurstLimit: 100,
+    redTeamSchedule: scheduler.ScheduleExpression.cron({ hour: '3', minute: '0' }),
+    evaluationSchedule: scheduler.ScheduleExpression.cron({ hour: '4', minute: '0' }),
+    promotionGate: true,
   });
 
   /**
@@ -147,6 +157,12 @@ export class PlatformProfile {
   public readonly apiRateLimit: number;
   /** Burst capacity of the API stage, in requests. */
   public readonly apiBurstLimit: number;
+  /** When the red team runs. */
+  public readonly redTeamSchedule: scheduler.ScheduleExpression;
+  /** When sampled answers are judged. */
+  public readonly evaluationSchedule: scheduler.ScheduleExpression;
+  /** Whether rollouts wait for the promotion gate (red team and bias probes on the canary). */
+  public readonly promotionGate: boolean;
 
   private constructor(props: PlatformProfileProps) {
     this.name = props.name;
@@ -171,5 +187,8 @@ export class PlatformProfile {
     this.ungroundedRateAlarmPercent = props.ungroundedRateAlarmPercent ?? 20;
     this.apiRateLimit = props.apiRateLimit ?? 10;
     this.apiBurstLimit = props.apiBurstLimit ?? 20;
+    this.redTeamSchedule = props.redTeamSchedule ?? scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '3', minute: '0' });
+    this.evaluationSchedule = props.evaluationSchedule ?? scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '4', minute: '0' });
+    this.promotionGate = props.promotionGate ?? false;
   }
 }
