@@ -14,6 +14,7 @@ const ORDER = [
   'inference-endpoint.md',
   'guardrails.md',
   'gen-ai-api.md',
+  'evaluation.md',
   'genai-platform.md',
   'pipeline.md',
   'compliance.md',
