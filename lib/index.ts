@@ -52,3 +52,7 @@ export * from './guardrails/invocation-logging';
 // Prompt templates and experiments
 export * from './prompts/prompt-catalog';
 export * from './prompts/prompt-template';
+
+// Continuous evaluation: red-teaming, output evaluation, the promotion gate
+export * from './evaluation/red-team';
+export * from './evaluation/output-evaluation';

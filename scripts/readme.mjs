@@ -16,6 +16,7 @@ const ORDER = [
   'gen-ai-api.md',
   'prompts.md',
   'streaming.md',
+  'evaluation.md',
   'genai-platform.md',
   'pipeline.md',
   'compliance.md',

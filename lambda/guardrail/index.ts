@@ -17,6 +17,7 @@ import { LocalChecks } from './local-checks';
 import { awsModelStream, StreamModel } from './model-stream';
 import { awsPorts, Ports } from './ports';
 import { awsTemplatePorts, TemplateService } from './prompts/service';
+import { RED_TEAM_DIMENSION, redTeamMarker, redTeamRequestId } from './red-team';
 import { loadStreamConfig, sseEvent, StreamConfig, StreamingAnswer } from './stream';
 
 export { inspectText } from './local-checks';
@@ -123,8 +124,14 @@ async function recordFor(ctx: CallContext, response: HttpResponse, metrics: Metr
 
 /** `POST /v1/generate` (API Gateway Lambda proxy integration). */
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<HttpResponse> {
-  const ctx = callContext(event, context?.awsRequestId ?? 'unknown');
-  const metrics = new Metrics();
+  // A direct invoke of the red-team function carries a marker API Gateway can never produce (red-team.ts).
+  const marked = redTeamMarker(event);
+  if (marked.kind === 'invalid') return errorResponse(400, marked.error, context?.awsRequestId ?? 'unknown');
+  const ctx =
+    marked.kind === 'red-team'
+      ? { requestId: redTeamRequestId(marked.marker), caller: `red-team:${marked.marker.runId}`, redTeam: marked.marker }
+      : callContext(event, context?.awsRequestId ?? 'unknown');
+  const metrics = new Metrics(marked.kind === 'red-team' ? { defaultDimensions: { ...RED_TEAM_DIMENSION } } : undefined);
   try {
     const deps = pipelineDeps(metrics, context);
     const response = await handleGenerate(event, ctx, deps);

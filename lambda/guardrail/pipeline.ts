@@ -8,6 +8,7 @@ import type { GuardrailVerdict } from './assessments';
 import type { GuardrailConfig } from './config';
 import { Inspection, LocalChecks } from './local-checks';
 import type { ModelAnswer, Ports } from './ports';
+import { RED_TEAM_TRACE_PARTITION, RedTeamMarker } from './red-team';
 import { GenerateRequest, parseGenerateRequest } from './schema';
 import type { PromptDesign } from '../shared/prompt-design';
 import { promptDesign, variantMetrics } from './prompts/design';
@@ -60,6 +61,8 @@ export function traceAad(requestId: string, field: 'prompt' | 'response' | 'vari
 export interface CallContext {
   readonly requestId: string;
   readonly caller: string;
+  /** Set on red-team requests (a direct invoke with the marker, red-team.ts). */
+  readonly redTeam?: RedTeamMarker;
 }
 
 /** `CANCELLED`: the caller went away during a streamed answer. */
@@ -423,7 +426,10 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
 
   // 9. The trace: metadata in clear, prompt and response envelope-encrypted and bound to the request id.
   const time = deps.date();
-  const traceKey = `${config.tracePrefix}year=${time.getUTCFullYear()}/month=${pad(time.getUTCMonth() + 1)}/day=${pad(time.getUTCDate())}/${ctx.requestId}.json`;
+  // Red-team traces: a partition of their own, which samplers of production traffic never list.
+  const traceKey = ctx.redTeam
+    ? `${config.tracePrefix}${RED_TEAM_TRACE_PARTITION}run=${ctx.redTeam.runId}/${ctx.requestId}.json`
+    : `${config.tracePrefix}year=${time.getUTCFullYear()}/month=${pad(time.getUTCMonth() + 1)}/day=${pad(time.getUTCDate())}/${ctx.requestId}.json`;
   let contentRecord: { prompt: Envelope; response?: Envelope; variables?: Envelope } | { unavailable: string };
   if (encryptionReady) {
     try {
@@ -445,6 +451,7 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     requestId: ctx.requestId,
     time: time.toISOString(),
     caller: ctx.caller,
+    redTeam: ctx.redTeam,
     outcome,
     statusCode,
     error: failure,
@@ -480,7 +487,8 @@ export async function handleGenerate(event: APIGatewayProxyEvent, ctx: CallConte
     deps.log('error', 'trace write failed', { requestId: ctx.requestId, errorName: errorName(error) });
   }
 
-  if (reviewReasons.length > 0) {
+  // Red-team cases are not queued here: the red-team function queues the ones that fail.
+  if (reviewReasons.length > 0 && !ctx.redTeam) {
     try {
       await ports.sendForReview({
         requestId: ctx.requestId,

@@ -279,6 +279,12 @@ export class Acknowledgements {
     'Server access logging is configured: the destination is an S3 bucket (AWS::S3::Bucket) that another stack of the same app owns, so its name is rendered as a cross-stack reference (Fn::GetStackOutput with weak references, Fn::ImportValue with strong ones), which the rule cannot read; it accepts only a literal name or a Ref of a bucket in the same template. The acknowledgement is added only after synth has checked that the rendered value is exactly that reference to a bucket of another stack.',
   );
 
+  /** Bedrock evaluation job ARNs end with an id Bedrock generates when the job is created. */
+  public static readonly evaluationJobs: ComplianceAcknowledgement[] = each(
+    ['AwsSolutions-IAM5[Resource::<evaluation-job ARNs of the account and region>*]'],
+    'bedrock:CreateEvaluationJob and bedrock:GetEvaluationJob are granted on evaluation-job/* of this account and region only: a job ARN ends with an id Bedrock generates at creation, so it cannot be named in advance. The job role passed to it (iam:PassedToService bedrock.amazonaws.com) only reads the datasets prefix, writes the results prefix and invokes the one judge model.',
+  );
+
   private constructor() {}
 }
 

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -705,7 +705,7 @@ export class InferenceEndpoint extends EndpointBase {
         removalPolicy: this.removalPolicy,
         vpcConfig: this.vpcConfig,
         endpointConfigTemplate: this.renderEndpointConfig(undefined),
-        deploymentConfig: this.renderDeploymentConfig(),
+        deploymentConfig: this.renderDeploymentConfig(true),
         model: this.model,
         endpointConfig: this.endpointConfig,
         endpoint: this.endpoint,
@@ -721,6 +721,29 @@ export class InferenceEndpoint extends EndpointBase {
       this.promotionDeadLetterQueue = promotion.dlq;
     }
     this.createWidgets();
+  }
+
+  /**
+   * How a rollout shifts traffic (the validated deployment strategy, as SageMaker takes it).
+   */
+  public get trafficRouting(): TrafficRoutingConfig {
+    return this.routing;
+  }
+
+  /**
+   * Adds an alarm that rolls a deployment back when it fires during a rollout, e.g. the promotion gate of
+   * `RedTeam.addPromotionGate`. It goes into the deployment config of the endpoint and of the promotion
+   * function. SageMaker takes at most 10 rollback alarms.
+   *
+   * @param alarm the alarm; SageMaker's execution of the rollout must be able to describe it (alarms in the same account and region)
+   */
+  public addRollbackAlarm(alarm: cloudwatch.Alarm): void {
+    if (this.rollbackAlarms.length >= 10) {
+      throw new GenAIValidationError(this, 'rollbackAlarms', this.rollbackAlarms.length + 1, 'at most 10: SageMaker takes at most 10 rollback alarms (name fewer rollbackAlarmVariants)');
+    }
+    this.rollbackAlarms.push(alarm);
+    // SageMaker reads rollback alarms with the endpoint's execution role.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarm.alarmArn] }));
   }
 
   private validate(props: InferenceEndpointProps): void {
@@ -1098,7 +1121,12 @@ export class InferenceEndpoint extends EndpointBase {
     };
   }
 
-  private renderDeploymentConfig(): sagemaker.CfnEndpoint.DeploymentConfigProperty {
+  /**
+   * The blue/green deployment config. The rollback alarms are rendered at synth (`Lazy`), so an alarm added
+   * with `addRollbackAlarm` after construction (a promotion gate) is in it; `apiShape` names the alarm field as
+   * the SageMaker API does (the promotion function's copy).
+   */
+  private renderDeploymentConfig(apiShape = false): sagemaker.CfnEndpoint.DeploymentConfigProperty {
     const r = this.routing;
     return {
       blueGreenUpdatePolicy: {
@@ -1110,7 +1138,9 @@ export class InferenceEndpoint extends EndpointBase {
         },
         terminationWaitInSeconds: this.terminationWaitSeconds,
       },
-      autoRollbackConfiguration: { alarms: this.rollbackAlarms.map((a) => ({ alarmName: a.alarmName })) },
+      autoRollbackConfiguration: {
+        alarms: Lazy.any({ produce: () => this.rollbackAlarms.map((a) => (apiShape ? { AlarmName: a.alarmName } : { alarmName: a.alarmName })) }),
+      },
     };
   }
 

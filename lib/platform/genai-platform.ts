@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -21,6 +21,8 @@ import { GuardrailStreamingOptions } from '../guardrails/guardrail-streaming';
 import { ModelTarget } from '../guardrails/model-target';
 import { PromptCatalog } from '../prompts/prompt-catalog';
 import { QualityGate, TrainingImage, TrainingPipeline, TrainingPipelineProps } from '../training/training-pipeline';
+import { OutputEvaluation } from '../evaluation/output-evaluation';
+import { RedTeam, RedTeamBaseline, RedTeamCategory } from '../evaluation/red-team';
 import { PlatformProfile } from './profile';
 
 /** The fine-tuning part of the platform (see {@link TrainingPipeline} for what each option does). */
@@ -161,6 +163,51 @@ export interface PlatformInferenceOptions {
   readonly allowUnlistedInstanceType?: boolean;
 }
 
+/** Continuous evaluation of the platform: the red team, the output evaluation and the promotion gate. */
+export interface PlatformEvaluationOptions {
+  /**
+   * Replay the red-team corpus against the generate function on the profile's schedule.
+   * @default true
+   */
+  readonly redTeam?: boolean;
+  /**
+   * Judge sampled answers with a Bedrock evaluation job on the profile's schedule (skipped, with a warning,
+   * in a region this library does not know Bedrock judge evaluations in).
+   * @default true
+   */
+  readonly outputEvaluation?: boolean;
+  /**
+   * Rollouts of the platform's endpoint wait for a passing red-team run and bias probes on the canary.
+   * @default - the profile's `promotionGate` (off in DEV, on in PROD)
+   */
+  readonly promotionGate?: boolean;
+  /**
+   * Most cases one red-team run sends (the cost cap).
+   * @default 200
+   */
+  readonly maxModelCalls?: number;
+  /**
+   * Key prefix of your own red-team cases in the CURATED zone.
+   * @default - the shipped corpus only
+   */
+  readonly customCasesPrefix?: string;
+  /**
+   * Per-category red-team floors replacing the shipped baseline.
+   * @default - the shipped baseline
+   */
+  readonly baselines?: RedTeamBaseline[];
+  /**
+   * The judge model of the output evaluation.
+   * @default 'amazon.nova-pro-v1:0'
+   */
+  readonly judgeModelId?: string;
+  /**
+   * Traces judged per evaluation run.
+   * @default 100
+   */
+  readonly sampleSize?: number;
+}
+
 /** Properties of {@link GenAIPlatform}. */
 export interface GenAIPlatformProps {
   /**
@@ -255,6 +302,11 @@ export interface GenAIPlatformProps {
    * @default - the GuardrailStreamingOptions defaults, with the profile's `generateConcurrency` as reserved concurrency
    */
   readonly streamingOptions?: GuardrailStreamingOptions;
+  /**
+   * Red-teaming, output evaluation and the promotion gate.
+   * @default - both, on the profile's schedules; the gate as the profile says
+   */
+  readonly evaluation?: PlatformEvaluationOptions;
 }
 
 /** Where `POST /v1/feedback` records land in the FEEDBACK zone. */
@@ -307,6 +359,10 @@ export class GenAIPlatform extends Construct {
   public readonly generateFunction: GuardrailFunction;
   /** The REST API. */
   public readonly api: GenAIApi;
+  /** The red team attacking the generate function (unless turned off). */
+  public readonly redTeam?: RedTeam;
+  /** The evaluation of sampled answers (unless turned off or unavailable in the region). */
+  public readonly outputEvaluation?: OutputEvaluation;
 
   /**
    * @param scope the scope in which to define this construct
@@ -424,6 +480,89 @@ export class GenAIPlatform extends Construct {
         new cloudwatch.GraphWidget({ title: 'Streaming: tokens per second (p50)', left: [fn.metric('TokensPerSecond', { statistic: 'p50', label: 'p50' })], width: 12 }),
       );
     }
+
+    // Continuous evaluation (red team, output evaluation, promotion gate): lib/evaluation.
+    const evaluation = this.createEvaluation(props.evaluation ?? {}, removalPolicy);
+    this.redTeam = evaluation.redTeam;
+    this.outputEvaluation = evaluation.outputEvaluation;
+  }
+
+  private createEvaluation(options: PlatformEvaluationOptions, removalPolicy: RemovalPolicy): { redTeam?: RedTeam; outputEvaluation?: OutputEvaluation } {
+    const profile = this.profile;
+    let outputEvaluation: OutputEvaluation | undefined;
+    let redTeam: RedTeam | undefined;
+    if (options.outputEvaluation ?? true) {
+      const region = Stack.of(this).region;
+      if (Token.isUnresolved(region) || OutputEvaluation.isRegionSupported(region)) {
+        outputEvaluation = new OutputEvaluation(this, 'OutputEvaluation', {
+          guardrailFunction: this.generateFunction,
+          dataLake: this.dataLake,
+          schedule: profile.evaluationSchedule,
+          judgeModelId: options.judgeModelId,
+          sampleSize: options.sampleSize,
+          logRetention: profile.logRetention,
+          removalPolicy,
+        });
+      } else {
+        Annotations.of(this).addWarningV2(
+          'genai-platform:outputEvaluationSkipped',
+          `No output evaluation: Bedrock judge evaluations are not known in ${region} (${OutputEvaluation.SUPPORTED_REGIONS.join(', ')}). Set evaluation.outputEvaluation to false to silence this.`,
+        );
+      }
+    }
+    if (options.redTeam ?? true) {
+      redTeam = new RedTeam(this, 'RedTeam', {
+        guardrailFunction: this.generateFunction,
+        dataLake: this.dataLake,
+        schedule: profile.redTeamSchedule,
+        maxModelCalls: options.maxModelCalls,
+        // At most half of the generate function's reserved slots, so a run never starves callers.
+        concurrency: isUnresolved(profile.generateConcurrency) ? 2 : Math.max(1, Math.min(4, Math.floor(profile.generateConcurrency / 2))),
+        customCasesPrefix: options.customCasesPrefix,
+        baselines: options.baselines,
+        logRetention: profile.logRetention,
+        removalPolicy,
+      });
+    }
+    const gate = options.promotionGate ?? profile.promotionGate;
+    if (gate && !redTeam) {
+      throw new GenAIValidationError(this, 'evaluation.promotionGate', true, 'only with the red team (evaluation.redTeam is false): the gate is a red-team run on the canary');
+    }
+    if (gate && redTeam && this.inferenceEndpoint) {
+      redTeam.addPromotionGate(this.inferenceEndpoint, { evaluation: outputEvaluation });
+    } else if (gate && this.endpoint && !this.inferenceEndpoint) {
+      Annotations.of(this).addWarningV2('genai-platform:promotionGateImported', 'The promotion gate needs an endpoint this platform creates; the imported endpoint is not gated.');
+    }
+
+    if (redTeam || outputEvaluation) {
+      const categories = Object.values(RedTeamCategory);
+      this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '## Evaluation: red team, judged answers, bias probes, promotion gate', width: 24, height: 1 }));
+      const widgets: cloudwatch.IWidget[] = [];
+      if (redTeam) {
+        widgets.push(
+          new cloudwatch.GraphWidget({
+            title: 'Red team: block rate per category (%)',
+            left: categories.map((c) => redTeam!.metricCategory('BlockRate', c, { label: c })),
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({ title: 'Red team: regressions and secret leaks', left: [redTeam.metric('Regressions'), redTeam.metric('SecretLeaks')], width: 4 }),
+        );
+      }
+      if (outputEvaluation) {
+        widgets.push(
+          new cloudwatch.GraphWidget({
+            title: 'Judged answers (0 to 1)',
+            left: ['Correctness', 'Faithfulness', 'Harmfulness', 'Refusal'].map((m) => outputEvaluation!.metricScore(m, { label: m })),
+            right: [outputEvaluation.metric('GroundingScore', { label: 'Grounding (guardrail)' })],
+            width: 6,
+          }),
+          new cloudwatch.GraphWidget({ title: 'Bias probes: disparate pairs (%)', left: [outputEvaluation.metric('BiasDisparityRate')], width: 3 }),
+        );
+      }
+      widgets.push(new cloudwatch.AlarmStatusWidget({ title: 'Evaluation alarms', alarms: [...(redTeam?.alarms ?? []), ...(outputEvaluation?.alarms ?? [])], width: 3 }));
+      this.dashboard.addWidgets(...widgets);
+    }
+    return { redTeam, outputEvaluation };
   }
 
   /**

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ObjectLockMode } from '../data-lake/secure-data-lake';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { DeploymentStrategy } from '../inference/deployment-strategy';
 
 /**
@@ -64,6 +65,12 @@ export interface PlatformProfileProps {
    * delete them before the retention ends). @default ObjectLockMode.GOVERNANCE
    */
   readonly auditObjectLockMode?: ObjectLockMode;
+  /** When the red team replays its corpus against the guardrail function. @default - weekly, Mondays 03:00 UTC */
+  readonly redTeamSchedule?: scheduler.ScheduleExpression;
+  /** When sampled answers are judged (a Bedrock evaluation job). @default - weekly, Mondays 04:00 UTC */
+  readonly evaluationSchedule?: scheduler.ScheduleExpression;
+  /** Rollouts of the endpoint wait for a passing red-team run and bias probes on the canary. @default false */
+  readonly promotionGate?: boolean;
 }
 
 /**
@@ -71,13 +78,14 @@ export interface PlatformProfileProps {
  * `PROD` keeps more capacity, protects the stack and rolls out carefully. Both retain all data.
  */
 export class PlatformProfile {
-  /** One spot GPU for training, one endpoint instance, all-at-once rollouts, every request captured. */
+  /** One spot GPU for training, one endpoint instance, all-at-once rollouts, every request captured, weekly red-teaming and output evaluation. */
   public static readonly DEV = new PlatformProfile({ name: 'dev' });
 
   /**
    * Distributed on-demand training, weekly retraining, an endpoint of at least two instances (one per
-   * availability zone) with canary rollouts, higher API limits, stricter guardrail alarms, termination
-   * protection, and audit log files locked in COMPLIANCE mode.
+   * availability zone) with canary rollouts behind the promotion gate, daily red-teaming and output
+   * evaluation, higher API limits, stricter guardrail alarms, termination protection, and audit log files
+   * locked in COMPLIANCE mode.
    */
   public static readonly PROD = new PlatformProfile({
     name: 'prod',
@@ -99,6 +107,9 @@ export class PlatformProfile {
     apiRateLimit: 50,
     apiBurstLimit: 100,
     auditObjectLockMode: ObjectLockMode.COMPLIANCE,
+    redTeamSchedule: scheduler.ScheduleExpression.cron({ hour: '3', minute: '0' }),
+    evaluationSchedule: scheduler.ScheduleExpression.cron({ hour: '4', minute: '0' }),
+    promotionGate: true,
   });
 
   /**
@@ -156,6 +167,12 @@ export class PlatformProfile {
   public readonly apiBurstLimit: number;
   /** Object lock mode of the audit trail's log files. */
   public readonly auditObjectLockMode: ObjectLockMode;
+  /** When the red team runs. */
+  public readonly redTeamSchedule: scheduler.ScheduleExpression;
+  /** When sampled answers are judged. */
+  public readonly evaluationSchedule: scheduler.ScheduleExpression;
+  /** Whether rollouts wait for the promotion gate (red team and bias probes on the canary). */
+  public readonly promotionGate: boolean;
 
   private constructor(props: PlatformProfileProps) {
     this.name = props.name;
@@ -181,5 +198,8 @@ export class PlatformProfile {
     this.apiRateLimit = props.apiRateLimit ?? 10;
     this.apiBurstLimit = props.apiBurstLimit ?? 20;
     this.auditObjectLockMode = props.auditObjectLockMode ?? ObjectLockMode.GOVERNANCE;
+    this.redTeamSchedule = props.redTeamSchedule ?? scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '3', minute: '0' });
+    this.evaluationSchedule = props.evaluationSchedule ?? scheduler.ScheduleExpression.cron({ weekDay: 'MON', hour: '4', minute: '0' });
+    this.promotionGate = props.promotionGate ?? false;
   }
 }
