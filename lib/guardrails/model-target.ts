@@ -80,17 +80,17 @@ export class ModelTarget {
     /** The endpoint, for SageMaker targets. */
     public readonly endpoint?: IInferenceEndpoint,
     /** The inference component, for targets that invoke one component of the endpoint. */
-    public readonly inferenceComponent?: IInferenceComponent,
+    public readonly component?: IInferenceComponent,
   ) {}
 
   /** Validates the target, grants `grantee` invoke on it and returns the function's configuration. @internal */
   public _bind(scope: Construct, grantee: iam.IGrantable): ModelTargetConfig {
     if (this.endpoint) {
       const environment: { [key: string]: string } = { MODEL_KIND: 'sagemaker', ENDPOINT_NAME: this.endpoint.endpointName };
-      if (this.inferenceComponent) {
+      if (this.component) {
         // Exactly the endpoint and this component.
-        this.inferenceComponent.grantInvoke(grantee);
-        environment.INFERENCE_COMPONENT_NAME = this.inferenceComponent.inferenceComponentName;
+        this.component.grantInvoke(grantee);
+        environment.INFERENCE_COMPONENT_NAME = this.component.inferenceComponentName;
       } else {
         this.endpoint.grantInvoke(grantee);
       }
