@@ -129,12 +129,13 @@ export interface PlatformInferenceOptions {
    */
   readonly maxCopies?: number;
   /**
-   * Fewest endpoint instances.
-   * @default - the profile's `inferenceMinCapacity`
+   * Fewest endpoint instances (with inference components: the fleet's `minInstanceCount`, which must stay 0
+   * for a component that scales to zero).
+   * @default - the profile's `inferenceMinCapacity`; 0 with inference components (the instances follow the copies)
    */
   readonly minCapacity?: number;
   /**
-   * Most endpoint instances.
+   * Most endpoint instances (with inference components: the fleet's `maxInstanceCount`).
    * @default - the profile's `inferenceMaxCapacity`
    */
   readonly maxCapacity?: number;
