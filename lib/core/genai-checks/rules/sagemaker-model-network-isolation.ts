@@ -7,7 +7,7 @@ export const SageMakerModelNetworkIsolation = defineRule({
   name: 'SageMakerModelNetworkIsolation',
   level: NagMessageLevel.ERROR,
   resourceTypes: ['AWS::SageMaker::Model', 'AWS::SageMaker::EndpointConfig'],
-  info: 'The SageMaker model (or the endpoint config of inference components) has neither network isolation nor a VPC config.',
+  info: 'The SageMaker model has neither network isolation nor a VPC config.',
   explanation: 'Without either, the model container has direct internet access and can exfiltrate prompts, outputs and model weights. An endpoint config with an execution role hosts inference components, whose containers it runs under its own isolation setting.',
   fix: 'Set EnableNetworkIsolation: true (the container then reaches no network at all), or give the model (or the endpoint config) a VpcConfig with private subnets.',
   check(node) {
