@@ -26,6 +26,9 @@ export * from './inference/inference-endpoint-ref';
 export * from './inference/inference-endpoint';
 export * from './inference/deployment-strategy';
 export * from './inference/model-source';
+export * from './inference/inference-component-ref';
+export * from './inference/inference-component-endpoint';
+export * from './inference/inference-component';
 
 // Training
 export * from './training/training-pipeline-ref';

@@ -8,8 +8,11 @@ export interface GuardrailConfig {
   readonly guardrailVersion: string;
   readonly model:
     | { readonly kind: 'bedrock'; readonly modelId: string }
-    /** `fallbackModelId`: a Bedrock model that answers while the endpoint does not exist yet. */
-    | { readonly kind: 'sagemaker'; readonly endpointName: string; readonly fallbackModelId?: string };
+    /**
+     * `fallbackModelId`: a Bedrock model that answers while the endpoint does not exist yet, or while the
+     * `inferenceComponentName` component does not exist or has no copy (scaled to zero).
+     */
+    | { readonly kind: 'sagemaker'; readonly endpointName: string; readonly fallbackModelId?: string; readonly inferenceComponentName?: string };
   readonly traceBucket: string;
   /** Key prefix of trace records, ending with `/`. */
   readonly tracePrefix: string;
@@ -56,7 +59,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): GuardrailConfig {
     model:
       kind === 'bedrock'
         ? { kind, modelId: required(env, 'MODEL_ID') }
-        : { kind, endpointName: required(env, 'ENDPOINT_NAME'), fallbackModelId: env.FALLBACK_MODEL_ID || undefined },
+        : {
+            kind,
+            endpointName: required(env, 'ENDPOINT_NAME'),
+            fallbackModelId: env.FALLBACK_MODEL_ID || undefined,
+            inferenceComponentName: env.INFERENCE_COMPONENT_NAME || undefined,
+          },
     traceBucket: required(env, 'TRACE_BUCKET'),
     tracePrefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
     traceKeyArn: required(env, 'TRACE_KEY_ARN'),

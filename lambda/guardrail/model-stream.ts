@@ -7,7 +7,7 @@
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { InvokeEndpointWithResponseStreamCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { GuardrailConfig } from './config';
-import { isEndpointMissing, ModelAnswer, ModelResponseError } from './ports';
+import { isComponentWithoutCapacity, isEndpointMissing, ModelAnswer, ModelResponseError } from './ports';
 
 /** An answer as it arrives. */
 export interface ModelStream {
@@ -104,19 +104,22 @@ export function awsModelStream(config: GuardrailConfig, clients: StreamClients):
       out = await clients.sagemaker.send(
         new InvokeEndpointWithResponseStreamCommand({
           EndpointName: endpointName,
+          InferenceComponentName: config.model.inferenceComponentName,
           ContentType: 'application/json',
           Body: Buffer.from(JSON.stringify({ inputs: prompt, parameters: { max_new_tokens: maxTokens }, stream: true })),
         }),
         { abortSignal: signal },
       );
     } catch (error) {
-      // Until the first approved model version creates the endpoint, the fallback model answers.
-      if (config.model.fallbackModelId && isEndpointMissing(error)) return converseStream(clients.bedrock, config.model.fallbackModelId, prompt, maxTokens, signal);
+      // Until the first approved model version creates the endpoint (or the component), and while a
+      // component scaled to zero starts its first copy, the fallback model answers.
+      if (config.model.fallbackModelId && (isEndpointMissing(error) || isComponentWithoutCapacity(error))) return converseStream(clients.bedrock, config.model.fallbackModelId, prompt, maxTokens, signal);
       throw error;
     }
     if (!out.Body) throw new ModelResponseError('the endpoint returned no stream');
     const body = out.Body;
-    const summary: ModelAnswer = { text: '', modelVersion: out.InvokedProductionVariant ? `${endpointName}/${out.InvokedProductionVariant}` : endpointName };
+    const served = config.model.inferenceComponentName ?? out.InvokedProductionVariant;
+    const summary: ModelAnswer = { text: '', modelVersion: served ? `${endpointName}/${served}` : endpointName };
     async function* chunks(): AsyncIterable<string> {
       // Payload parts split lines (and UTF-8 characters) anywhere: decode as a stream, cut at newlines.
       const decoder = new TextDecoder('utf-8');

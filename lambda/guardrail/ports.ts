@@ -77,6 +77,18 @@ export function isEndpointMissing(error: unknown): boolean {
   return e?.name === 'ValidationError' && /not found|could not find|not in service/i.test(e.message ?? '');
 }
 
+/**
+ * True for SageMaker's answer to a request for an inference component without a copy (scaled to zero, or
+ * its first copy still starting): `ValidationError: Inference Component has no capacity to process this
+ * request. ApplicationAutoScaling may be in-progress (if configured) or try to increase the capacity by
+ * invoking UpdateInferenceComponentRuntimeConfig API.` The request counts in `NoCapacityInvocationFailures`,
+ * whose alarm adds a copy.
+ */
+export function isComponentWithoutCapacity(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return e?.name === 'ValidationError' && /inference component has no capacity/i.test(e.message ?? '');
+}
+
 /** Ports over the AWS SDK, each call with the timeout it is given (an abort signal over the call and its retries). */
 export function awsPorts(config: GuardrailConfig, clients: Clients): Ports {
   const within = (timeoutMs: number) => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
@@ -108,6 +120,7 @@ export function awsPorts(config: GuardrailConfig, clients: Clients): Ports {
         out = await clients.sagemaker.send(
           new InvokeEndpointCommand({
             EndpointName: endpointName,
+            InferenceComponentName: config.model.inferenceComponentName,
             ContentType: 'application/json',
             Accept: 'application/json',
             Body: Buffer.from(JSON.stringify({ inputs: prompt, parameters: { max_new_tokens: maxTokens } })),
@@ -115,12 +128,15 @@ export function awsPorts(config: GuardrailConfig, clients: Clients): Ports {
           signal(),
         );
       } catch (error) {
-        // Until the first approved model version creates the endpoint, the fallback model answers.
-        if (config.model.fallbackModelId && isEndpointMissing(error)) return converse(config.model.fallbackModelId);
+        // Until the first approved model version creates the endpoint (or the component), and while a
+        // component scaled to zero starts its first copy, the fallback model answers.
+        if (config.model.fallbackModelId && (isEndpointMissing(error) || isComponentWithoutCapacity(error))) return converse(config.model.fallbackModelId);
         throw error;
       }
       const body = out.Body ? Buffer.from(out.Body).toString('utf8') : '';
-      return { text: textOfEndpointResponse(body), modelVersion: out.InvokedProductionVariant ? `${endpointName}/${out.InvokedProductionVariant}` : endpointName };
+      const component = config.model.inferenceComponentName;
+      const served = component ?? out.InvokedProductionVariant;
+      return { text: textOfEndpointResponse(body), modelVersion: served ? `${endpointName}/${served}` : endpointName };
     },
     prepareEncryption: (timeoutMs, uses) => clients.encryptor.ready(uses, timeoutMs),
     encrypt: (text, aad, timeoutMs) => clients.encryptor.encrypt(text, aad, timeoutMs),

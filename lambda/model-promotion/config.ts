@@ -51,6 +51,36 @@ export const ScalingConfigSchema = z.object({
 });
 export type ScalingConfig = z.infer<typeof ScalingConfigSchema>;
 
+/** Copy scaling of an inference component the function created (target tracking, and the step from zero). */
+export const ComponentScalingSchema = z
+  .object({
+    minCopies: capacity,
+    maxCopies: z.int().check(z.gte(1)),
+    targetValue: z.number().check(z.positive()),
+    scaleInCooldownSeconds: cooldown,
+    scaleOutCooldownSeconds: cooldown,
+    scaleFromZero: z.boolean(),
+  })
+  .check(z.refine((s) => s.minCopies <= s.maxCopies, { message: 'minCopies must not exceed maxCopies' }));
+export type ComponentScaling = z.infer<typeof ComponentScalingSchema>;
+
+/**
+ * The inference component the function promotes to (instead of the endpoint): it creates a model per
+ * version and points the component at it with UpdateInferenceComponent (the rolling update of
+ * `deploymentConfig`), or creates the component on the first approval.
+ */
+export const InferenceComponentConfigSchema = z.object({
+  name: z.string().check(z.minLength(1), z.maxLength(63)),
+  variantName: z.string().check(z.minLength(1), z.maxLength(63)),
+  /** Specification of CreateInferenceComponent/UpdateInferenceComponent without ModelName. */
+  specification: z.record(z.string(), z.unknown()),
+  /** Copies of a component the function creates. */
+  copyCount: z.int().check(z.gte(1)),
+  /** Scaling to register on a component the function created, once it is InService. @default - CloudFormation's */
+  scaling: z.optional(ComponentScalingSchema),
+});
+export type InferenceComponentConfig = z.infer<typeof InferenceComponentConfigSchema>;
+
 /**
  * The approvals queue (SQS FIFO, one message group per endpoint): an approval the endpoint cannot take yet
  * becomes visible again after `waitSeconds`; after `maxWaitSeconds`, or on an error no retry fixes, the
@@ -71,14 +101,14 @@ export const PromotionConfigSchema = z.object({
   executionRoleArn: z.string().check(z.startsWith('arn:')),
   /** VpcConfig of CreateModel, when the endpoint runs in a VPC. */
   vpcConfig: z.optional(z.object({ SecurityGroupIds: z.array(z.string()).check(z.minLength(1)), Subnets: z.array(z.string()).check(z.minLength(1)) })),
-  /** CreateEndpointConfig input without names; used when the endpoint does not exist yet. */
-  endpointConfigTemplate: z.object({
+  /** CreateEndpointConfig input without names; used when the endpoint does not exist yet (absent for a component). */
+  endpointConfigTemplate: z.optional(z.object({
     ProductionVariants: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1)),
     KmsKeyId: z.optional(z.string()),
     DataCaptureConfig: z.optional(z.record(z.string(), z.unknown())),
     AsyncInferenceConfig: z.optional(z.record(z.string(), z.unknown())),
-  }),
-  /** DeploymentConfig of CreateEndpoint/UpdateEndpoint (blue/green + auto-rollback alarms). */
+  })),
+  /** DeploymentConfig of CreateEndpoint/UpdateEndpoint (blue/green + auto-rollback alarms), or of UpdateInferenceComponent (rolling + rollback). */
   deploymentConfig: z.record(z.string(), z.unknown()),
   /** Autoscaling to register when an endpoint the function created is InService. @default - CloudFormation's */
   scaling: z.optional(ScalingConfigSchema),
@@ -89,7 +119,13 @@ export const PromotionConfigSchema = z.object({
   allowSelfApproval: z.optional(z.boolean()),
   /** The approvals queue the function consumes (absent: the function is invoked directly, e.g. in tests). */
   queue: z.optional(QueueConfigSchema),
-});
+  /** Promote to this inference component instead of the endpoint. @default - the endpoint */
+  inferenceComponent: z.optional(InferenceComponentConfigSchema),
+}).check(
+  z.refine((c) => (c.endpointConfigTemplate === undefined) !== (c.inferenceComponent === undefined), {
+    message: 'set exactly one of endpointConfigTemplate (an endpoint) and inferenceComponent (a component)',
+  }),
+);
 export type PromotionConfig = z.infer<typeof PromotionConfigSchema>;
 
 /** The part of "SageMaker Model Package State Change" the function reads. */

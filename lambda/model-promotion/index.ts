@@ -29,7 +29,7 @@ let config: ReturnType<typeof loadConfig> | undefined;
 export async function handler(event: unknown): Promise<PromotionResult | ScalingResult | BatchResponse> {
   config ??= loadConfig(process.env.PROMOTION_CONFIG);
   const log = { info: (m: string, extra?: Record<string, unknown>) => logger.info(m, extra ?? {}), warn: (m: string, extra?: Record<string, unknown>) => logger.warn(m, extra ?? {}) };
-  const promotionDeps = { sagemaker, cloudtrail, config, logger: log };
+  const promotionDeps = { sagemaker, cloudtrail, autoscaling, cloudwatch, config, logger: log };
   if (isQueueEvent(event)) {
     if (!config.queue) throw new Error('PROMOTION_CONFIG has no queue, but the function received SQS records');
     return handleApprovals(event, { sqs, queue: config.queue, logger: log, promote: (body) => promoteLogged(body, promotionDeps) });

@@ -17,7 +17,10 @@ import {
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { checkSeparationOfDuties, describeIdentity } from './approval';
+import { promoteComponent } from './component';
 import { ApprovalEvent, ApprovalEventSchema, PromotionConfig } from './config';
 import { PromotionError, isEndpointBusy, isNotFound } from './errors';
 import { DEFAULT_RETRY, RetryOptions, withRetry } from './retry';
@@ -39,6 +42,8 @@ export interface PromotionResult {
   readonly endpointName?: string;
   readonly modelName?: string;
   readonly endpointConfigName?: string;
+  /** The inference component the version rolls out to (a component promotion). */
+  readonly inferenceComponentName?: string;
   /** Who approved the version, as the registry records it. */
   readonly approvedBy?: string;
   /** Who registered the version (the pipeline's role, for versions a pipeline registered). */
@@ -64,6 +69,10 @@ export interface PromotionDeps {
   readonly config: PromotionConfig;
   readonly logger: Logger;
   readonly retry?: RetryOptions;
+  /** Registers the copy scaling of an inference component the function created. */
+  readonly autoscaling?: ApplicationAutoScalingClient;
+  /** Puts the scale-from-zero alarm of such a component. */
+  readonly cloudwatch?: CloudWatchClient;
 }
 
 export { PromotionError, isNotFound } from './errors';
@@ -164,6 +173,9 @@ export async function promote(rawEvent: unknown, deps: PromotionDeps): Promise<P
     }
   }
 
+  // An inference component gets a new model and a rolling update of the component, not a new endpoint config.
+  if (config.inferenceComponent) return promoteComponent(packageArn, { ...base, ...who }, deps, call);
+
   const name = resourceName(config.endpointName, packageArn);
   const names = { ...base, modelName: name, endpointConfigName: name, ...who };
   const endpoint = await describeEndpoint(config.endpointName, call);
@@ -236,15 +248,15 @@ export async function promote(rawEvent: unknown, deps: PromotionDeps): Promise<P
   return result;
 }
 
-function waiting(why: string, names: Partial<PromotionResult>, logger: Logger): PromotionResult {
+export function waiting(why: string, names: Partial<PromotionResult>, logger: Logger): PromotionResult {
   const result: PromotionResult = { statusCode: 202, outcome: 'waiting', reason: `${why}; the approval waits in the queue and is retried`, ...names };
   logger.info('promotion waiting', { ...result });
   return result;
 }
 
-type Call = <T>(operation: string, command: unknown) => Promise<T>;
+export type Call = <T>(operation: string, command: unknown) => Promise<T>;
 
-async function describeEndpoint(endpointName: string, call: Call): Promise<DescribeEndpointCommandOutput | undefined> {
+export async function describeEndpoint(endpointName: string, call: Call): Promise<DescribeEndpointCommandOutput | undefined> {
   try {
     return await call<DescribeEndpointCommandOutput>('DescribeEndpoint', new DescribeEndpointCommand({ EndpointName: endpointName }));
   } catch (error) {
@@ -294,7 +306,7 @@ async function deployedPackages(
   return result;
 }
 
-async function ensureModel(name: string, packageArn: string, tags: Tag[], deps: PromotionDeps, call: Call): Promise<void> {
+export async function ensureModel(name: string, packageArn: string, tags: Tag[], deps: PromotionDeps, call: Call): Promise<void> {
   let existing: DescribeModelCommandOutput | undefined;
   try {
     existing = await call<DescribeModelCommandOutput>('DescribeModel', new DescribeModelCommand({ ModelName: name }));
@@ -342,6 +354,7 @@ async function ensureEndpointConfig(
   // the live config is not carried forward. Variant names stay the same (blue/green and the variants' scaling
   // targets require it); only the instance counts follow the running fleet.
   const template = deps.config.endpointConfigTemplate;
+  if (!template) throw new PromotionError('PROMOTION_CONFIG has no endpointConfigTemplate');
   const variants = template.ProductionVariants.map((v) => ({
     ...(v as object),
     ModelName: name,

@@ -254,6 +254,21 @@ export class Acknowledgements {
     'A development endpoint that runs one instance to keep idle GPU cost down: an instance or Availability Zone failure interrupts inference until SageMaker replaces the instance, which is acceptable outside production. Deployments still roll back on the 5XX and latency alarms, and production profiles run at least two instances.',
   );
 
+  /**
+   * An inference component that scales to zero copies when idle (GenAIChecks warns when a component can run
+   * on fewer than two copies). Apply it only where the owner chose it, e.g. the DEV profile.
+   */
+  public static readonly componentScaleToZero: ComplianceAcknowledgement[] = each(
+    ['GenAI-SageMakerEndpointMultiInstance'],
+    'A component that scales to zero copies when idle, so its endpoint runs no GPU instance between uses: the first request after an idle period fails with a no-capacity error while the NoCapacityInvocationFailures alarm adds a copy (several minutes), and callers such as the platform\'s guardrail function answer from a Bedrock model meanwhile. Rolling updates still roll back on the 5XX and latency alarms, and production profiles keep at least two warm copies.',
+  );
+
+  /** A component the owner runs on one copy (e.g. a development model). */
+  public static readonly singleCopyComponent: ComplianceAcknowledgement[] = each(
+    ['GenAI-SageMakerEndpointMultiInstance'],
+    'A component that keeps one copy to save accelerator cost: the failure of its instance interrupts this model until SageMaker places the copy again, which the owner accepted outside production. Rolling updates still roll back on the 5XX and latency alarms.',
+  );
+
   /** Bedrock's model invocation logging setting is one per account and region and has no resource ARN. */
   public static readonly bedrockLoggingConfiguration: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],

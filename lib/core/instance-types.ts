@@ -141,6 +141,52 @@ export function gpuCount(instanceType: string): number | undefined {
   return GPU_COUNTS[family]?.[size];
 }
 
+/**
+ * Memory (GiB) of the accelerated instance types, from the EC2 accelerated-computing instance
+ * specifications (the SageMaker `ml.` types are the same hardware). SageMaker keeps part of it for the
+ * host and the container agent, so a model copy gets somewhat less.
+ */
+const ACCELERATED_MEMORY_GIB: Readonly<Record<string, Readonly<Record<string, number>>>> = (() => {
+  const g = { 'xlarge': 16, '2xlarge': 32, '4xlarge': 64, '8xlarge': 128, '12xlarge': 192, '16xlarge': 256, '24xlarge': 384, '48xlarge': 768 };
+  return {
+    g4dn: { 'xlarge': 16, '2xlarge': 32, '4xlarge': 64, '8xlarge': 128, '12xlarge': 192, '16xlarge': 256 },
+    g5: g,
+    g6: g,
+    g6e: { 'xlarge': 32, '2xlarge': 64, '4xlarge': 128, '8xlarge': 256, '12xlarge': 384, '16xlarge': 512, '24xlarge': 768, '48xlarge': 1536 },
+    p2: { 'xlarge': 61, '8xlarge': 488, '16xlarge': 732 },
+    p3: { '2xlarge': 61, '8xlarge': 244, '16xlarge': 488 },
+    p3dn: { '24xlarge': 768 },
+    p4d: { '24xlarge': 1152 },
+    p4de: { '24xlarge': 1152 },
+    p5: { '4xlarge': 256, '48xlarge': 2048 },
+    p5e: { '48xlarge': 2048 },
+    p5en: { '48xlarge': 2048 },
+    inf2: { 'xlarge': 16, '8xlarge': 128, '24xlarge': 384, '48xlarge': 768 },
+  };
+})();
+
+/** GiB of memory per vCPU of the general-purpose (m), compute (c) and memory (r) families from the 5th generation on. */
+const MEMORY_PER_VCPU_GIB: Readonly<Record<string, number>> = {
+  c5: 2, c5d: 2, c6g: 2, c6gd: 2, c6gn: 2, c6i: 2, c6in: 2, c7g: 2, c7i: 2, c8g: 2,
+  m5: 4, m5d: 4, m6g: 4, m6gd: 4, m6i: 4, m7i: 4, m8g: 4,
+  r5: 8, r5d: 8, r6g: 8, r6gd: 8, r6i: 8, r7gd: 8, r7i: 8, r8g: 8,
+};
+
+/**
+ * Memory of an instance type in GiB (what an inference component's `MinMemoryRequiredInMb` must fit in),
+ * or undefined for a type the tables lack (older CPU families, `t2`, Trainium, unlisted families).
+ */
+export function instanceMemoryGiB(instanceType: string): number | undefined {
+  const family = instanceFamily(instanceType);
+  const size = instanceSize(instanceType);
+  if (family === undefined || size === undefined) return undefined;
+  const accelerated = ACCELERATED_MEMORY_GIB[family]?.[size];
+  if (accelerated !== undefined) return accelerated;
+  const perVcpu = MEMORY_PER_VCPU_GIB[family];
+  const vcpus = vcpuCount(instanceType);
+  return perVcpu !== undefined && vcpus !== undefined ? perVcpu * vcpus : undefined;
+}
+
 // ---- sizes SageMaker offers, per use ---------------------------------------------------------------
 
 /**

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { IInferenceComponent } from '../inference/inference-component-ref';
 import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
 import { BEDROCK_STREAM_ACTIONS } from './private/actions';
 import { grantFoundationModel } from './private/foundation-model';
@@ -20,8 +21,9 @@ export interface ModelTargetConfig {
 export interface SageMakerEndpointTargetOptions {
   /**
    * A Bedrock foundation model that answers while the endpoint does not exist yet (for example before the
-   * first model version is approved and the promotion function creates the endpoint). The trace records
-   * which model answered.
+   * first model version is approved and the promotion function creates the endpoint), and, for an inference
+   * component, while the component does not exist or has no copy (scaled to zero: the first copy starts in
+   * several minutes). The trace records which model answered.
    * @default - no fallback: requests fail with 502 while the endpoint is missing
    */
   readonly fallbackBedrockModelId?: string;
@@ -43,6 +45,18 @@ export class ModelTarget {
   }
 
   /**
+   * An inference component of a SageMaker endpoint (e.g. one added with `InferenceComponentEndpoint.addComponent`),
+   * invoked by endpoint and component name with a `{ inputs, parameters: { max_new_tokens } }` body. With
+   * `fallbackBedrockModelId`, the Bedrock model answers while the component is missing or scaled to zero.
+   *
+   * @param component the component, e.g. `endpoint.addComponent(...)` or one imported with `InferenceComponent.fromInferenceComponentAttributes`
+   * @param options a Bedrock model that answers while the component has no copy
+   */
+  public static inferenceComponent(component: IInferenceComponent, options: SageMakerEndpointTargetOptions = {}): ModelTarget {
+    return new ModelTarget(options.fallbackBedrockModelId, component.endpoint, component);
+  }
+
+  /**
    * A Bedrock foundation model in the stack's region, called with the Converse API, e.g.
    * `amazon.nova-lite-v1:0` or `anthropic.claude-3-haiku-20240307-v1:0`. Model access must be enabled in
    * the Bedrock console. Cross-region inference profiles (`us.`, `eu.` ...) are not accepted: they send
@@ -59,13 +73,21 @@ export class ModelTarget {
     public readonly modelId?: string,
     /** The endpoint, for SageMaker targets. */
     public readonly endpoint?: IInferenceEndpoint,
+    /** The inference component, for targets that invoke one component of the endpoint. */
+    public readonly component?: IInferenceComponent,
   ) {}
 
   /** Validates the target, grants `grantee` invoke on it and returns the function's configuration. @internal */
   public _bind(scope: Construct, grantee: iam.IGrantable): ModelTargetConfig {
     if (this.endpoint) {
-      this.endpoint.grantInvoke(grantee);
       const environment: { [key: string]: string } = { MODEL_KIND: 'sagemaker', ENDPOINT_NAME: this.endpoint.endpointName };
+      if (this.component) {
+        // Exactly the endpoint and this component.
+        this.component.grantInvoke(grantee);
+        environment.INFERENCE_COMPONENT_NAME = this.component.inferenceComponentName;
+      } else {
+        this.endpoint.grantInvoke(grantee);
+      }
       if (this.modelId !== undefined) {
         grantFoundationModel(scope, grantee, this.modelId, 'modelTarget.fallbackBedrockModelId');
         environment.FALLBACK_MODEL_ID = this.modelId;

@@ -55,6 +55,13 @@ export class GenAIPlatformStack extends Stack {
         description: this.platform.inferenceEndpoint && !this.platform.inferenceEndpoint.endpoint ? 'Created on the first approved model version' : 'The SageMaker endpoint',
       });
     }
+    const component = this.platform.inferenceComponent;
+    if (component) {
+      new CfnOutput(this, 'InferenceComponentName', {
+        value: component.inferenceComponentName,
+        description: component.resource ? 'The model\'s inference component (InvokeEndpoint with EndpointName and InferenceComponentName)' : 'The model\'s inference component, created on the first approved model version',
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.platform.alarmTopic.topicArn, description: 'Subscribe on-call to every platform alarm here' });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.platform.dashboard.dashboardName}`,

@@ -11,6 +11,8 @@ import { validateTagValue } from '../core/names';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake, SecureDataLake } from '../data-lake/secure-data-lake';
 import { DeploymentStrategy } from '../inference/deployment-strategy';
+import { InferenceComponent } from '../inference/inference-component';
+import { InferenceComponentEndpoint } from '../inference/inference-component-endpoint';
 import { DriftMonitoringOptions, InferenceEndpoint, InferenceEndpointProps, ProductionVariantOptions } from '../inference/inference-endpoint';
 import { IInferenceEndpoint } from '../inference/inference-endpoint-ref';
 import { ModelSource } from '../inference/model-source';
@@ -121,12 +123,30 @@ export interface PlatformInferenceOptions {
    */
   readonly instanceType?: string;
   /**
-   * Fewest endpoint instances.
-   * @default - the profile's `inferenceMinCapacity`
+   * Serve the model as an inference component of an {@link InferenceComponentEndpoint} (true) or from an
+   * {@link InferenceEndpoint} (false). `variants`, `rollbackAlarmVariants`, `monitoring` and
+   * `deploymentStrategy` are for the classic endpoint only; `minCopies` and `maxCopies` for components.
+   * @default - the profile's `inferenceComponents`
+   */
+  readonly inferenceComponents?: boolean;
+  /**
+   * Fewest copies of the model's component (0: it scales to zero when idle).
+   * @default - the profile's `inferenceMinCopies`
+   */
+  readonly minCopies?: number;
+  /**
+   * Most copies of the model's component.
+   * @default - the profile's `inferenceMaxCopies`
+   */
+  readonly maxCopies?: number;
+  /**
+   * Fewest endpoint instances (with inference components: the fleet's `minInstanceCount`, which must stay 0
+   * for a component that scales to zero).
+   * @default - the profile's `inferenceMinCapacity`; 0 with inference components (the instances follow the copies)
    */
   readonly minCapacity?: number;
   /**
-   * Most endpoint instances.
+   * Most endpoint instances (with inference components: the fleet's `maxInstanceCount`).
    * @default - the profile's `inferenceMaxCapacity`
    */
   readonly maxCapacity?: number;
@@ -346,8 +366,15 @@ export class GenAIPlatform extends Construct {
    * not in the evaluation image.
    */
   public readonly evaluationCodeLocation?: string;
-  /** The endpoint the platform created, when it created one. */
+  /** The endpoint the platform created, when it created a classic one (`inferenceComponents` false). */
   public readonly inferenceEndpoint?: InferenceEndpoint;
+  /** The inference component endpoint the platform created, when it serves through components. */
+  public readonly componentEndpoint?: InferenceComponentEndpoint;
+  /**
+   * The model's inference component on `componentEndpoint` (its CloudFormation resource is absent until a
+   * model is given: the promotion function creates the component on the first approved version).
+   */
+  public readonly inferenceComponent?: InferenceComponent;
   /**
    * The endpoint requests are served from: yours (`endpoint`), the platform's, or none (then generation
    * goes to a Bedrock model).
@@ -414,8 +441,15 @@ export class GenAIPlatform extends Construct {
     if (props.endpoint) {
       this.endpoint = props.endpoint;
     } else if (props.inference?.model || this.trainingPipeline) {
-      this.inferenceEndpoint = this.createInference(props.inference ?? {}, removalPolicy);
-      this.endpoint = this.inferenceEndpoint;
+      const options = props.inference ?? {};
+      if (this.validateServing(options)) {
+        this.inferenceComponent = this.createComponentInference(options, removalPolicy);
+        this.componentEndpoint = this.inferenceComponent.endpoint as InferenceComponentEndpoint;
+        this.endpoint = this.componentEndpoint;
+      } else {
+        this.inferenceEndpoint = this.createInference(options, removalPolicy);
+        this.endpoint = this.inferenceEndpoint;
+      }
     }
 
     this.guardrail = props.existingGuardrail ?? new Guardrail(this, 'Guardrail', { removalPolicy, ...props.guardrail });
@@ -463,7 +497,7 @@ export class GenAIPlatform extends Construct {
       new cloudwatch.GraphWidget({ title: 'Guardrail: ungrounded (%)', left: [this.generateFunction.metricUngroundedRate()], width: 6 }),
       new cloudwatch.AlarmStatusWidget({
         title: 'Serving, guardrail and API alarms',
-        alarms: [...(this.inferenceEndpoint?.alarms ?? []), ...this.generateFunction.alarms, ...this.api.alarms],
+        alarms: [...(this.inferenceEndpoint?.alarms ?? []), ...(this.inferenceComponent?.alarms ?? []), ...this.generateFunction.alarms, ...this.api.alarms],
         width: 12,
       }),
     );
@@ -528,6 +562,14 @@ export class GenAIPlatform extends Construct {
     if (gate && !redTeam) {
       throw new GenAIValidationError(this, 'evaluation.promotionGate', true, 'only with the red team (evaluation.redTeam is false): the gate is a red-team run on the canary');
     }
+    if (gate && this.componentEndpoint) {
+      throw new GenAIValidationError(
+        this,
+        'evaluation.promotionGate',
+        true,
+        'only with a classic endpoint whose rollouts have a canary or linear shift (inference.inferenceComponents: false): an inference component rolls out in batches without a canary to evaluate',
+      );
+    }
     if (gate && redTeam && this.inferenceEndpoint) {
       redTeam.addPromotionGate(this.inferenceEndpoint, { evaluation: outputEvaluation });
     } else if (gate && this.endpoint && !this.inferenceEndpoint) {
@@ -571,6 +613,12 @@ export class GenAIPlatform extends Construct {
    */
   private modelTarget(): ModelTarget {
     if (!this.endpoint) return ModelTarget.bedrock(this.profile.bedrockModelId);
+    if (this.inferenceComponent) {
+      // The Bedrock model answers until the first approved version creates the component, and whenever the
+      // component has scaled to zero and its first copy is starting.
+      const coldStarts = this.inferenceComponent.resource === undefined || this.inferenceComponent.minCopies === 0;
+      return ModelTarget.inferenceComponent(this.inferenceComponent, coldStarts ? { fallbackBedrockModelId: this.profile.bedrockModelId } : {});
+    }
     const createdLater = this.inferenceEndpoint !== undefined && this.inferenceEndpoint.endpoint === undefined;
     return ModelTarget.sagemakerEndpoint(this.endpoint, createdLater ? { fallbackBedrockModelId: this.profile.bedrockModelId } : {});
   }
@@ -611,6 +659,80 @@ export class GenAIPlatform extends Construct {
       new cloudwatch.TextWidget({ markdown: `## Training: pipeline \`${pipeline.pipelineName}\`, registry \`${pipeline.modelPackageGroupName}\``, width: 24, height: 1 }),
     );
     return pipeline;
+  }
+
+  /**
+   * Whether the platform serves through an inference component; throws when `options` mix the options of the
+   * two kinds of endpoint.
+   */
+  private validateServing(options: PlatformInferenceOptions): boolean {
+    const components = options.inferenceComponents ?? this.profile.inferenceComponents;
+    const classicOnly: Array<[string, unknown]> = [
+      ['inference.variants', options.variants],
+      ['inference.rollbackAlarmVariants', options.rollbackAlarmVariants],
+      ['inference.monitoring', options.monitoring],
+      ['inference.deploymentStrategy', options.deploymentStrategy],
+    ];
+    const componentOnly: Array<[string, unknown]> = [
+      ['inference.minCopies', options.minCopies],
+      ['inference.maxCopies', options.maxCopies],
+    ];
+    for (const [property, value] of components ? classicOnly : componentOnly) {
+      if (value === undefined) continue;
+      throw new GenAIValidationError(
+        this,
+        property,
+        typeof value === 'object' ? 'set' : value,
+        components
+          ? 'only with inference.inferenceComponents: false (the classic InferenceEndpoint): with inference components each model rolls out by its own rolling update and scales by copies'
+          : 'only with inference components (inference.inferenceComponents: true, the default of the built-in profiles)',
+      );
+    }
+    return components;
+  }
+
+  /** The model as an inference component on a fleet of its own (with the profile's copies). */
+  private createComponentInference(options: PlatformInferenceOptions, removalPolicy: RemovalPolicy): InferenceComponent {
+    const profile = this.profile;
+    this.checkServedGroup(options);
+    const endpoint = new InferenceComponentEndpoint(this, 'Inference', {
+      dataLake: this.dataLake,
+      instanceType: options.instanceType ?? profile.inferenceInstanceType,
+      requireGpu: true,
+      // Instances follow the copies: none while the model has none.
+      minInstanceCount: options.minCapacity ?? 0,
+      maxInstanceCount: options.maxCapacity ?? profile.inferenceMaxCapacity,
+      captureSamplingPercentage: profile.captureSamplingPercentage,
+      encryptionKey: this.operationsKey,
+      alarmTopic: this.alarmTopic,
+      logRetention: profile.logRetention,
+      removalPolicy,
+      endpointName: options.endpointName,
+      allowUnlistedInstanceType: options.allowUnlistedInstanceType,
+    });
+    const component = endpoint.addComponent('Llm', {
+      model: options.model,
+      modelPackageGroupName: this.trainingPipeline?.modelPackageGroupName,
+      modelPackageImages: options.modelPackageImages ?? (this.trainingPipeline ? [this.trainingPipeline.inferenceImage] : undefined),
+      minCopies: options.minCopies ?? profile.inferenceMinCopies,
+      maxCopies: options.maxCopies ?? profile.inferenceMaxCopies,
+    });
+    this.dashboard.addWidgets(...component.widgets);
+    return component;
+  }
+
+  /** The served version must come from the registry the endpoint promotes from. */
+  private checkServedGroup(options: PlatformInferenceOptions): void {
+    const served = options.model?._modelPackageGroupName;
+    const registry = this.trainingPipeline?.modelPackageGroupName;
+    if (served !== undefined && registry !== undefined && !isUnresolved(registry) && served !== registry) {
+      throw new GenAIValidationError(
+        this,
+        'inference.model',
+        `a version of "${served}"`,
+        `a version of the training pipeline's model package group "${registry}", which the endpoint promotes from (name the group with training.modelPackageGroupName), or no inference.model`,
+      );
+    }
   }
 
   private createInference(options: PlatformInferenceOptions, removalPolicy: RemovalPolicy): InferenceEndpoint {

@@ -35,13 +35,25 @@ export interface PlatformProfileProps {
   readonly retrainDebounce?: Duration;
   /** Instance type of the inference endpoint. @default 'ml.g5.xlarge' */
   readonly inferenceInstanceType?: string;
-  /** Fewest endpoint instances. @default 1 */
+  /**
+   * Serve the model as an inference component of an `InferenceComponentEndpoint` (copies on a fleet with
+   * managed instance scaling, rolling updates with rollback) instead of an `InferenceEndpoint` (instances,
+   * blue/green). `inferenceMinCopies` and `inferenceMaxCopies` apply to components, `inferenceMinCapacity`,
+   * `deploymentStrategy` and `terminationWait` to the classic endpoint.
+   * @default true (DEV: scales to zero when idle); PROD: false (warm instances, canary rollouts behind the promotion gate)
+   */
+  readonly inferenceComponents?: boolean;
+  /** Fewest copies of the model (0: it scales to zero when idle, and the fleet with it). @default 0 */
+  readonly inferenceMinCopies?: number;
+  /** Most copies of the model. @default 1 */
+  readonly inferenceMaxCopies?: number;
+  /** Fewest endpoint instances (the classic endpoint; a component fleet follows its copies). @default 1 */
   readonly inferenceMinCapacity?: number;
-  /** Most endpoint instances. @default 1 */
+  /** Most endpoint instances (with components: most instances of the fleet). @default 1 */
   readonly inferenceMaxCapacity?: number;
-  /** How a new model version replaces the old one. @default DeploymentStrategy.allAtOnce() */
+  /** How a new model version replaces the old one (the classic endpoint). @default DeploymentStrategy.allAtOnce() */
   readonly deploymentStrategy?: DeploymentStrategy;
-  /** How long the old fleet stays after a rollout, ready for rollback. @default Duration.minutes(2) */
+  /** How long the old fleet stays after a rollout, ready for rollback (the classic endpoint). @default Duration.minutes(2) */
   readonly terminationWait?: Duration;
   /** Share of endpoint requests captured into the lake. @default 100 */
   readonly captureSamplingPercentage?: number;
@@ -78,12 +90,16 @@ export interface PlatformProfileProps {
  * `PROD` keeps more capacity, protects the stack and rolls out carefully. Both retain all data.
  */
 export class PlatformProfile {
-  /** One spot GPU for training, one endpoint instance, all-at-once rollouts, every request captured, weekly red-teaming and output evaluation. */
+  /**
+   * One spot GPU for training; the model as an inference component that scales to zero copies (and the
+   * endpoint to zero instances) when idle, so an idle DEV pays for no GPU; the Bedrock model answers while
+   * the first copy starts; every request captured; weekly red-teaming and output evaluation.
+   */
   public static readonly DEV = new PlatformProfile({ name: 'dev' });
 
   /**
-   * Distributed on-demand training, weekly retraining, an endpoint of at least two instances (one per
-   * availability zone) with canary rollouts behind the promotion gate, daily red-teaming and output
+   * Distributed on-demand training, weekly retraining, a classic endpoint of at least two warm instances (one
+   * per availability zone) with canary rollouts behind the promotion gate, daily red-teaming and output
    * evaluation, higher API limits, stricter guardrail alarms, termination protection, and audit log files
    * locked in COMPLIANCE mode.
    */
@@ -96,8 +112,13 @@ export class PlatformProfile {
     trainingMaxRuntime: Duration.hours(24),
     retrainSchedule: events.Schedule.cron({ weekDay: 'SUN', hour: '2', minute: '0' }),
     retrainDebounce: Duration.hours(6),
+    // Warm instances with blue/green canary rollouts, which the promotion gate evaluates before traffic
+    // shifts beyond the canary (a component's rolling update has no canary to evaluate).
+    inferenceComponents: false,
     inferenceMinCapacity: 2,
     inferenceMaxCapacity: 4,
+    inferenceMinCopies: 2,
+    inferenceMaxCopies: 4,
     deploymentStrategy: DeploymentStrategy.canary(10, Duration.minutes(10)),
     terminationWait: Duration.minutes(15),
     captureSamplingPercentage: 25,
@@ -147,6 +168,12 @@ export class PlatformProfile {
   public readonly inferenceMinCapacity: number;
   /** Most instances of the platform's inference endpoint. */
   public readonly inferenceMaxCapacity: number;
+  /** Whether the platform serves its model as an inference component (see {@link PlatformProfileProps.inferenceComponents}). */
+  public readonly inferenceComponents: boolean;
+  /** Fewest copies of the platform's inference component (0: it scales to zero). */
+  public readonly inferenceMinCopies: number;
+  /** Most copies of the platform's inference component. */
+  public readonly inferenceMaxCopies: number;
   /** How a new model version replaces the running one on the platform's inference endpoint. */
   public readonly deploymentStrategy: DeploymentStrategy;
   /** How long the old fleet stays after a rollout, ready for rollback. */
@@ -188,6 +215,9 @@ export class PlatformProfile {
     this.inferenceInstanceType = props.inferenceInstanceType ?? 'ml.g5.xlarge';
     this.inferenceMinCapacity = props.inferenceMinCapacity ?? 1;
     this.inferenceMaxCapacity = props.inferenceMaxCapacity ?? 1;
+    this.inferenceComponents = props.inferenceComponents ?? true;
+    this.inferenceMinCopies = props.inferenceMinCopies ?? 0;
+    this.inferenceMaxCopies = props.inferenceMaxCopies ?? 1;
     this.deploymentStrategy = props.deploymentStrategy ?? DeploymentStrategy.allAtOnce();
     this.terminationWait = props.terminationWait ?? Duration.minutes(2);
     this.captureSamplingPercentage = props.captureSamplingPercentage ?? 100;

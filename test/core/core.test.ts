@@ -100,7 +100,7 @@ describe('encrypted log groups', () => {
     const logs = statements.filter((st: any) => st.Sid === 'AllowCloudWatchLogs');
     expect(logs).toHaveLength(1);
     const arn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`]] });
-    expect(logs[0].Condition).toEqual({ ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [arn(name), arn('my-group')] } });
+    expect(logs[0].Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': [arn(name), arn('my-group')] } });
     expect(JSON.stringify(statements)).not.toContain('log-group:*');
   });
 });

@@ -6,6 +6,7 @@ import {
   isGpuInstanceType,
   isKnownInstanceFamily,
   INSTANCE_SIZES,
+  instanceMemoryGiB,
   isListedInstanceType,
   validateInstanceType,
 } from '../../lib/core/instance-types';
@@ -99,5 +100,32 @@ describe('the sizes SageMaker offers (instance tables per use)', () => {
     const annotations = Annotations.fromStack(Stack.of(thing));
     annotations.hasInfo('/S/Thing', Match.stringLikeRegexp('ml.g7.2xlarge is not in this library.s instance tables .allowUnlistedInstanceType is set.*does not know the ml.g7 family'));
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('instance memory', () => {
+  test.each<[string, number | undefined]>([
+    ['ml.g5.xlarge', 16],
+    ['ml.g5.12xlarge', 192],
+    ['ml.g6e.xlarge', 32],
+    ['ml.g4dn.12xlarge', 192],
+    ['ml.p4d.24xlarge', 1152],
+    ['ml.p5.48xlarge', 2048],
+    ['ml.inf2.24xlarge', 384],
+    ['ml.c5.9xlarge', 72],
+    ['ml.m5.large', 8],
+    ['ml.r6i.2xlarge', 64],
+    ['ml.m8g.medium', 4],
+    ['ml.t2.medium', undefined],
+    ['ml.c4.xlarge', undefined],
+    ['ml.g5.3xlarge', undefined],
+    ['ml.trn1.32xlarge', undefined],
+    ['not-a-type', undefined],
+  ])('%s has %p GiB', (type, gib) => expect(instanceMemoryGiB(type)).toBe(gib));
+
+  test('every GPU size the hosting table lists for g4dn, g5, g6 and g6e has a memory entry', () => {
+    for (const family of ['g4dn', 'g5', 'g6', 'g6e']) {
+      for (const size of INSTANCE_SIZES.hosting[family]) expect(instanceMemoryGiB(`ml.${family}.${size}`)).toBeGreaterThan(0);
+    }
   });
 });

@@ -88,7 +88,7 @@ describe('SecureDataLake defaults', () => {
       const objects = { 'Fn::Join': ['', [stack.resolve(lake.bucket(zone).bucketArn), '/*']] };
       expect(policy.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([
-          { Sid: 'DenyOtherKmsKeys', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [keyArn] } } },
+          { Sid: 'DenyOtherKmsKeys', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { StringNotLikeIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [keyArn] } } },
           { Sid: 'DenySseS3', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { StringEquals: { 's3:x-amz-server-side-encryption': 'AES256' } } },
           { Sid: 'DenySseC', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: objects, Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } } },
         ]),

@@ -20,7 +20,9 @@ describe('GenAIPlatform evaluation wiring', () => {
     expect(p.outputEvaluation).toBeDefined();
     expect(schedules(t)).toEqual(['cron(0 3 ? * MON *)', 'cron(0 4 ? * MON *)', 'rate(1 hour)']);
     t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'GateFailed' }, 0);
-    expect(p.inferenceEndpoint!.rollbackAlarms.map((a) => a.node.path).some((n) => n.includes('RedTeam'))).toBe(false);
+    // DEV serves through an inference component (rolling updates): no gate alarm anywhere
+    expect(p.inferenceEndpoint).toBeUndefined();
+    expect(p.componentEndpoint).toBeDefined();
     // the red team takes at most half of DEV's five generate slots
     t.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Red-team runs'), Environment: { Variables: Match.objectLike({ CONCURRENCY: '2' }) } });
   });
@@ -49,7 +51,10 @@ describe('GenAIPlatform evaluation wiring', () => {
     const off = platform({ ...platformProps(PlatformProfile.DEV), evaluation: { redTeam: false, outputEvaluation: false } });
     expect([off.p.redTeam, off.p.outputEvaluation]).toEqual([undefined, undefined]);
     off.t.resourceCountIs('AWS::Scheduler::Schedule', 0);
-    expect(() => platform({ ...platformProps(PlatformProfile.DEV), evaluation: { promotionGate: true } })).toThrow(/a canary or linear shift/);
+    // DEV's component has no canary to evaluate; its classic endpoint rolls out all at once
+    expect(() => platform({ ...platformProps(PlatformProfile.DEV), evaluation: { promotionGate: true } })).toThrow(/evaluation.promotionGate: got true; allowed: only with a classic endpoint whose rollouts have a canary or linear shift/);
+    const classicDev = { ...platformProps(PlatformProfile.DEV), evaluation: { promotionGate: true } };
+    expect(() => platform({ ...classicDev, inference: { ...classicDev.inference, inferenceComponents: false } })).toThrow(/a canary or linear shift/);
     expect(() => platform({ ...platformProps(PlatformProfile.PROD), evaluation: { redTeam: false } })).toThrow(/evaluation.promotionGate.*only with the red team/);
     const noGate = platform({ ...platformProps(PlatformProfile.PROD), evaluation: { promotionGate: false } });
     noGate.t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'GateFailed' }, 0);

@@ -8,6 +8,7 @@ import {
   Guardrail,
   GuardrailFunction,
   GuardrailFunctionProps,
+  InferenceComponent,
   InferenceEndpoint,
   ModelTarget,
   SecureDataLake,
@@ -269,6 +270,28 @@ describe('GuardrailFunction', () => {
     const policy = JSON.stringify(t.findResources('AWS::IAM::Policy'));
     expect(policy).not.toContain('bedrock:InvokeModel');
     t.resourceCountIs('Custom::BedrockInvocationLogging', 0);
+  });
+
+  test('inference component target: InvokeEndpoint on the endpoint and the component only, both names and the fallback in the environment', () => {
+    const t = template((stack) => ({
+      modelTarget: ModelTarget.inferenceComponent(
+        InferenceComponent.fromInferenceComponentAttributes(stack, 'Component', {
+          endpoint: InferenceEndpoint.fromEndpointName(stack, 'Endpoint', 'llm-ep'),
+          inferenceComponentName: 'llm-ep-llm',
+        }),
+        { fallbackBedrockModelId: 'amazon.nova-lite-v1:0' },
+      ),
+    }));
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MODEL_KIND: 'sagemaker', ENDPOINT_NAME: 'llm-ep', INFERENCE_COMPONENT_NAME: 'llm-ep-llm', FALLBACK_MODEL_ID: 'amazon.nova-lite-v1:0' }) },
+    });
+    const arn = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FnRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['sagemaker:InvokeEndpoint']), Resource: [arn('endpoint/llm-ep'), arn('inference-component/llm-ep-llm')] })]),
+      },
+    });
   });
 
   test('SageMaker target with a Bedrock fallback: invoke on both exactly, fallback model in the environment, invocation logging on', () => {

@@ -131,7 +131,7 @@ describe('InferenceEndpoint defaults (registry version on ml.g5.xlarge)', () => 
       Bucket: ref('LakeInferenceCaptureBucket'),
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'DenyOtherKmsKeys', Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [arnOf('LakeKey'), arnOf('EndpointCaptureKey')] } } }),
+          Match.objectLike({ Sid: 'DenyOtherKmsKeys', Condition: { StringNotLikeIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [arnOf('LakeKey'), arnOf('EndpointCaptureKey')] } } }),
         ]),
       },
     });

@@ -68,13 +68,19 @@ describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
     return { stack, template: Template.fromStack(stack) };
   }
 
-  test('first deploy: a training pipeline and registry, no endpoint yet (the promotion function creates it)', () => {
+  test('first deploy: a training pipeline and registry, an empty fleet at zero instances, no model yet (the promotion function creates the component)', () => {
     const { stack, template } = synth(PlatformProfile.DEV);
     template.resourceCountIs('AWS::SageMaker::Pipeline', 1);
     template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 1);
-    template.resourceCountIs('AWS::SageMaker::Endpoint', 0);
-    expect(stack.platform.inferenceEndpoint?.endpoint).toBeUndefined();
-    expect(stack.platform.endpoint?.endpointName).toBeDefined();
+    template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
+    template.resourceCountIs('AWS::SageMaker::InferenceComponent', 0);
+    template.resourceCountIs('AWS::SageMaker::Model', 0);
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 1 } })],
+    });
+    expect(stack.platform.inferenceEndpoint).toBeUndefined();
+    expect(stack.platform.inferenceComponent?.resource).toBeUndefined();
+    expect(stack.platform.endpoint).toBe(stack.platform.componentEndpoint);
     // the promotion rule watches the training pipeline's registry
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({
@@ -84,7 +90,8 @@ describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
       }),
     });
     const outputs = Object.keys(template.findOutputs('*'));
-    expect(outputs).toEqual(expect.arrayContaining(['TrainingPipelineName', 'TrainingCodeLocation', 'EvaluationCodeLocation', 'ModelPackageGroupName', 'EndpointName']));
+    expect(outputs).toEqual(expect.arrayContaining(['TrainingPipelineName', 'TrainingCodeLocation', 'EvaluationCodeLocation', 'ModelPackageGroupName', 'EndpointName', 'InferenceComponentName']));
+    expect(template.findOutputs('InferenceComponentName').InferenceComponentName.Description).toMatch(/created on the first approved model version/);
   });
 
   test('the evaluation runs code from EvaluationCodeLocation (read only for the pipeline), never from the model archive', () => {
@@ -115,15 +122,55 @@ describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
     prod.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 2 ? * SUN *)' });
   });
 
-  test('serving a registry version: DEV one instance all at once, PROD at least two with a canary', () => {
+  test('serving a registry version: DEV scales the component (and the fleet) to zero, PROD keeps two warm instances with canary rollouts', () => {
     const dev = synth(PlatformProfile.DEV, MODEL).template;
+    dev.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: { ModelPackageName: MODEL }, EnableNetworkIsolation: true });
+    dev.hasResourceProperties('AWS::SageMaker::InferenceComponent', { RuntimeConfig: { CopyCount: 1 }, Specification: Match.objectLike({ ComputeResourceRequirements: Match.objectLike({ NumberOfAcceleratorDevicesRequired: 1 }) }) });
+    dev.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount', MinCapacity: 0, MaxCapacity: 1 });
+    dev.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 1 } })] });
+    dev.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 1);
+    dev.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'NoCapacityInvocationFailures' }, 1);
+
+    // PROD: warm instances, blue/green canary rollouts (which the promotion gate evaluates)
+    const prod = synth(PlatformProfile.PROD, MODEL).template;
+    prod.resourceCountIs('AWS::SageMaker::InferenceComponent', 0);
+    prod.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 2, MaxCapacity: 4 });
+    prod.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InitialInstanceCount: 2 })] });
+    prod.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: Match.objectLike({
+        BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: Match.objectLike({ Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 } }) }),
+      }),
+    });
+  });
+
+  test('components on request in PROD (inference.inferenceComponents true): two warm copies, rolling updates with rollback, no gate', () => {
+    const props = platformProps(PlatformProfile.PROD, MODEL);
+    const prod = Template.fromStack(
+      new GenAIPlatformStack(strictApp(), 'P', { platform: { ...props, inference: { ...props.inference, inferenceComponents: true }, evaluation: { promotionGate: false } } }),
+    );
+    prod.hasResourceProperties('AWS::SageMaker::InferenceComponent', { RuntimeConfig: { CopyCount: 2 } });
+    prod.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount', MinCapacity: 2, MaxCapacity: 4 });
+    prod.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 4 } })] });
+    prod.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
+    prod.hasResourceProperties('AWS::SageMaker::InferenceComponent', {
+      DeploymentConfig: Match.objectLike({ AutoRollbackConfiguration: { Alarms: [Match.anyValue(), Match.anyValue()] } }),
+    });
+  });
+
+  test('the classic endpoint on request (inference.inferenceComponents false): DEV one instance all at once, PROD at least two with a canary', () => {
+    const classic = (profile: PlatformProfile) => {
+      const props = platformProps(profile, MODEL);
+      return Template.fromStack(new GenAIPlatformStack(strictApp(), 'P', { platform: { ...props, inference: { ...props.inference, inferenceComponents: false } } }));
+    };
+    const dev = classic(PlatformProfile.DEV);
+    dev.resourceCountIs('AWS::SageMaker::InferenceComponent', 0);
     dev.resourceCountIs('AWS::SageMaker::Endpoint', 1);
     dev.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: { ModelPackageName: MODEL } });
     dev.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 1 });
     dev.hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: Match.objectLike({ BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: Match.objectLike({ Type: 'ALL_AT_ONCE' }) }) }),
     });
-    const prod = synth(PlatformProfile.PROD, MODEL).template;
+    const prod = classic(PlatformProfile.PROD);
     prod.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
     prod.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InitialInstanceCount: 2 })] });
     prod.hasResourceProperties('AWS::SageMaker::Endpoint', {
@@ -167,16 +214,27 @@ describe('GenAIPlatform: where generation goes', () => {
     (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { MODEL_KIND: Match.anyValue() } } } }))[0] as any).Properties
       .Environment.Variables;
 
-  test('first deploy with training: the platform endpoint, answered by the Bedrock model until it exists', () => {
+  test('first deploy with training: the platform component, answered by the Bedrock model until it exists', () => {
     const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.DEV) });
     const env = envOf(Template.fromStack(stack));
-    expect(env).toEqual(expect.objectContaining({ MODEL_KIND: 'sagemaker', ENDPOINT_NAME: stack.platform.endpoint!.endpointName, FALLBACK_MODEL_ID: 'amazon.nova-lite-v1:0' }));
+    expect(env).toEqual(
+      expect.objectContaining({
+        MODEL_KIND: 'sagemaker',
+        ENDPOINT_NAME: stack.platform.endpoint!.endpointName,
+        INFERENCE_COMPONENT_NAME: stack.platform.inferenceComponent!.inferenceComponentName,
+        FALLBACK_MODEL_ID: 'amazon.nova-lite-v1:0',
+      }),
+    );
   });
 
-  test('serving a registry version from the first deploy: the endpoint, no fallback', () => {
+  test('serving a registry version: DEV keeps the fallback (the component scales to zero), PROD with warm instances has none', () => {
+    const dev = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.DEV, registryVersionOf('P', 1)) });
+    expect(envOf(Template.fromStack(dev)).FALLBACK_MODEL_ID).toBe('amazon.nova-lite-v1:0');
     const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(PlatformProfile.PROD, registryVersionOf('P', 1)) });
     const env = envOf(Template.fromStack(stack));
     expect(env.MODEL_KIND).toBe('sagemaker');
+    expect(env.ENDPOINT_NAME).toBe(stack.platform.inferenceEndpoint!.endpointName);
+    expect(env.INFERENCE_COMPONENT_NAME).toBeUndefined();
     expect(env.FALLBACK_MODEL_ID).toBeUndefined();
   });
 
@@ -224,6 +282,10 @@ describe('GenAIPlatform: synth errors instead of deploy-time failures', () => {
     ['a cost center over 256 characters', { costCenter: 'c'.repeat(257) }, /invalid costCenter: got "c{257}"/],
     ['a cost center with the reserved prefix', { costCenter: 'AWS:billing' }, /invalid costCenter: got "AWS:billing"; .*not starting with "aws:"/],
     ['a profile burst below its rate', { profile: PlatformProfile.custom({ name: 'lab', apiRateLimit: 50, apiBurstLimit: 20 }) }, /^P\/Platform: invalid profile.apiBurstLimit: got 20; allowed: at least the profile's apiRateLimit \(50\): API Gateway rejects/],
+    ['variants with inference components', { ...platformProps(PlatformProfile.DEV), inference: { variants: [{ variantName: 'a' }] } }, /^P\/Platform: invalid inference.variants: got "set"; allowed: only with inference.inferenceComponents: false/],
+    ['drift monitoring with inference components', { ...platformProps(PlatformProfile.DEV), inference: { monitoring: { imageUri: 'x', baselineStatisticsKey: 's', baselineConstraintsKey: 'c' } } }, /invalid inference.monitoring: got "set"; allowed: only with inference.inferenceComponents: false/],
+    ['copies on the classic endpoint', { ...platformProps(PlatformProfile.DEV), inference: { inferenceComponents: false, minCopies: 2 } }, /^P\/Platform: invalid inference.minCopies: got 2; allowed: only with inference components/],
+    ['zero copies on a fleet that keeps instances', { ...platformProps(PlatformProfile.DEV), inference: { minCapacity: 1 } }, /P\/Platform\/Inference\/Llm: invalid minCopies: got 0; allowed: at least 1 on a real-time endpoint without managed scaling to zero/],
   ])('%s', (_name, props, message) => {
     expect(() => platformIn(props)).toThrow(message);
   });
@@ -252,7 +314,8 @@ describe('GenAIPlatform: synth errors instead of deploy-time failures', () => {
     });
     expect(platform.trainingPipeline!.pipelineName).toBe('acme-finetune');
     expect(platform.trainingPipeline!.modelPackageGroupName).toBe('acme-llm');
-    expect(platform.inferenceEndpoint!.endpointName).toBe('acme-llm');
+    expect(platform.componentEndpoint!.endpointName).toBe('acme-llm');
+    expect(platform.inferenceComponent!.inferenceComponentName).toBe('acme-llm-llm');
     const stack = Stack.of(platform);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g7e.2xlarge' })] });

@@ -505,7 +505,7 @@ describe('TrainingPipeline prop branches', () => {
       Bucket: { Ref: b.ids.artifacts },
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'DenyOtherKmsKeys', Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [{ 'Fn::GetAtt': [b.ids.key, 'Arn'] }, { 'Fn::GetAtt': [keyId, 'Arn'] }] } } }),
+          Match.objectLike({ Sid: 'DenyOtherKmsKeys', Condition: { StringNotLikeIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [{ 'Fn::GetAtt': [b.ids.key, 'Arn'] }, { 'Fn::GetAtt': [keyId, 'Arn'] }] } } }),
         ]),
       },
     });

@@ -11,6 +11,13 @@ export const CONTAINER_LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStre
 /** The promotion function on its own endpoint. */
 export const PROMOTION_ENDPOINT_ACTIONS = ['sagemaker:DescribeEndpoint', 'sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'];
 
+/** The promotion function on its own inference component (created on the first approval when the template has none). */
+export const PROMOTION_COMPONENT_ACTIONS = [
+  'sagemaker:DescribeInferenceComponent',
+  'sagemaker:CreateInferenceComponent',
+  'sagemaker:UpdateInferenceComponent',
+];
+
 /** The promotion function on the models and endpoint configs it names. */
 export const PROMOTION_CREATE_ACTIONS = [
   'sagemaker:CreateModel',

@@ -26,6 +26,7 @@ import {
   PROMOTION_TAG_ACTIONS,
 } from './actions';
 import { toApiShape } from './api-shape';
+import { componentConfig, grantComponentPromotion } from './component-promotion';
 
 /**
  * The autoscaling the promotion function registers on an endpoint it created itself (CloudFormation
@@ -40,6 +41,31 @@ export interface PromotionScalingConfig {
     readonly scaleOutCooldownSeconds: number;
   };
   readonly scheduled: Array<{ name: string; schedule: string; minCapacity?: number; maxCapacity?: number }>;
+}
+
+/** The copy scaling the promotion function registers on an inference component it created itself. */
+export interface ComponentScalingConfig {
+  readonly minCopies: number;
+  readonly maxCopies: number;
+  /** Concurrent requests per copy that target tracking keeps. */
+  readonly targetValue: number;
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+  /** A step policy on the NoCapacityInvocationFailures alarm adds the first copy (minCopies 0). */
+  readonly scaleFromZero: boolean;
+}
+
+/** What the promotion function needs to update (or create) an inference component instead of an endpoint. */
+export interface ComponentPromotionConfig {
+  readonly name: string;
+  readonly arn: string;
+  readonly variantName: string;
+  /** The component's Specification (API shape) without ModelName. */
+  readonly specification: Record<string, unknown>;
+  /** Copies of a component the function creates. */
+  readonly copyCount: number;
+  /** Copy scaling the function registers on a component it created. @default - CloudFormation's */
+  readonly scaling?: ComponentScalingConfig;
 }
 
 /** What the promotion machinery needs from its endpoint construct. */
@@ -57,9 +83,9 @@ export interface PromotionContext {
   readonly logRetention?: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly vpcConfig?: { securityGroupIds: string[]; subnets: string[] };
-  /** CloudFormation-style endpoint config props without the model name (the template of a first endpoint). */
-  readonly endpointConfigTemplate: Record<string, unknown>;
-  /** CloudFormation-style deployment config. */
+  /** CloudFormation-style endpoint config props without the model name (the template of a first endpoint; not for components). */
+  readonly endpointConfigTemplate?: Record<string, unknown>;
+  /** CloudFormation-style deployment config (of UpdateEndpoint, or of UpdateInferenceComponent for a component). */
   readonly deploymentConfig: object;
   /** The model, endpoint config and endpoint CloudFormation manages, when `model` is set. */
   readonly model?: sagemaker.CfnModel;
@@ -69,6 +95,8 @@ export interface PromotionContext {
   readonly scaling?: PromotionScalingConfig;
   /** Roll out versions without checking who approved them. @default false */
   readonly allowSelfApproval?: boolean;
+  /** Promote to this inference component of the endpoint (instead of the endpoint). @default - the endpoint */
+  readonly inferenceComponent?: ComponentPromotionConfig;
 }
 
 export interface PromotionResources {
@@ -130,7 +158,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
 
   const fn = new SecureFunction(scope, 'PromotionFunction', {
     handlerName: 'model-promotion',
-    description: `Rolls out model package versions approved in ${groupName} to ${ctx.endpointName}`,
+    description: `Rolls out model package versions approved in ${groupName} to ${ctx.inferenceComponent?.name ?? ctx.endpointName}`,
     encryptionKey: key,
     timeout: PROMOTION_TIMEOUT,
     // Promotions are serialized by the FIFO queue's single message group; the second slot is for the
@@ -144,8 +172,9 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
         modelPackageGroupName: groupName,
         executionRoleArn: ctx.executionRole.roleArn,
         vpcConfig: ctx.vpcConfig ? toApiShape(ctx.vpcConfig) : undefined,
-        endpointConfigTemplate: toApiShape(ctx.endpointConfigTemplate),
+        endpointConfigTemplate: ctx.endpointConfigTemplate ? toApiShape(ctx.endpointConfigTemplate) : undefined,
         deploymentConfig: toApiShape(ctx.deploymentConfig),
+        inferenceComponent: ctx.inferenceComponent ? componentConfig(ctx.inferenceComponent) : undefined,
         scaling: ctx.scaling,
         allowSelfApproval: ctx.allowSelfApproval ? true : undefined,
         queue: { url: queue.queueUrl, deadLetterUrl: queueDlq.queueUrl, waitSeconds, maxWaitSeconds },
@@ -156,9 +185,17 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
   const role = fn.role;
   const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
   const groupLower = Token.isUnresolved(groupName) ? groupName : groupName.toLowerCase();
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...PROMOTION_ENDPOINT_ACTIONS, ...PROMOTION_TAG_ACTIONS], resources: [ctx.endpointArn] }));
-  const created = [arn('model', `${ctx.endpointName}-*`), arn('endpoint-config', `${ctx.endpointName}-*`)];
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...PROMOTION_CREATE_ACTIONS, ...PROMOTION_TAG_ACTIONS], resources: created }));
+  let created: string[];
+  let createdActions: string[];
+  if (ctx.inferenceComponent) {
+    // --- inference component: a new model per version, then UpdateInferenceComponent (no endpoint changes)
+    ({ resources: created, actions: createdActions } = grantComponentPromotion(scope, fn, ctx, ctx.inferenceComponent));
+  } else {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...PROMOTION_ENDPOINT_ACTIONS, ...PROMOTION_TAG_ACTIONS], resources: [ctx.endpointArn] }));
+    created = [arn('model', `${ctx.endpointName}-*`), arn('endpoint-config', `${ctx.endpointName}-*`)];
+    createdActions = [...PROMOTION_CREATE_ACTIONS, ...PROMOTION_TAG_ACTIONS];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: createdActions, resources: created }));
+  }
   if (ctx.endpointConfig) {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpointConfig'], resources: [ctx.endpointConfig.ref] }));
   }
@@ -175,15 +212,18 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
       conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     }),
   );
-  const keys = [ctx.dataLake.encryptionKey.keyArn, ...(ctx.captureKey ? [ctx.captureKey.keyArn] : []), ...(ctx.storageEncryptedWithKey ? [key.keyArn] : [])];
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['kms:CreateGrant', 'kms:DescribeKey'],
-      resources: keys,
-      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }),
-  );
-  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, created, [...PROMOTION_CREATE_ACTIONS, ...PROMOTION_TAG_ACTIONS]);
+  if (!ctx.inferenceComponent) {
+    // Endpoint configs the function creates carry the storage and capture keys (a component creates none).
+    const keys = [ctx.dataLake.encryptionKey.keyArn, ...(ctx.captureKey ? [ctx.captureKey.keyArn] : []), ...(ctx.storageEncryptedWithKey ? [key.keyArn] : [])];
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+        resources: keys,
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
+  }
+  acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, created, createdActions);
   acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [packages], PROMOTION_PACKAGE_ACTIONS);
   // What gives up on an approval moves it to the DLQ itself (with the reason).
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queueDlq.queueArn] }));
@@ -202,7 +242,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
   acknowledge(dlq, Acknowledgements.deadLetterQueue);
   acknowledgeCrossStackReference(dlq);
   const rule = new events.Rule(scope, 'PromotionRule', {
-    description: `Approved versions of ${groupName} roll out to ${ctx.endpointName}`,
+    description: `Approved versions of ${groupName} roll out to ${ctx.inferenceComponent?.name ?? ctx.endpointName}`,
     eventPattern: {
       source: ['aws.sagemaker'],
       detailType: ['SageMaker Model Package State Change'],
@@ -218,7 +258,7 @@ export function createPromotion(scope: Construct, groupName: string, ctx: Promot
         ...targets.bindBaseTargetConfig({ deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(2) }),
         arn: queue.queueArn,
         targetResource: queue,
-        sqsParameters: { messageGroupId: ctx.endpointName },
+        sqsParameters: { messageGroupId: ctx.inferenceComponent?.name ?? ctx.endpointName },
       };
     },
   });

@@ -551,6 +551,64 @@ describe('guardrail handler', () => {
     }
   });
 
+  test('inference component target: invoked by endpoint and component name; the fallback answers while the component has no copy or does not exist', async () => {
+    Object.assign(process.env, { MODEL_KIND: 'sagemaker', ENDPOINT_NAME: 'llm-ep', INFERENCE_COMPONENT_NAME: 'llm-ep-llm', FALLBACK_MODEL_ID: 'amazon.nova-lite-v1:0' });
+    try {
+      sagemaker.on(InvokeEndpointCommand).resolves({ Body: Buffer.from(JSON.stringify([{ generated_text: 'From the component.' }])) as any, ContentType: 'application/json', $metadata: {} });
+      const served = await call({ prompt: 'hello' });
+      expect(served.body).toEqual(expect.objectContaining({ output: 'From the component.', model: 'llm-ep/llm-ep-llm' }));
+      expect(sagemaker.commandCalls(InvokeEndpointCommand)[0].args[0].input).toEqual(expect.objectContaining({ EndpointName: 'llm-ep', InferenceComponentName: 'llm-ep-llm' }));
+
+      // Scaled to zero: SageMaker's answer while the first copy starts (the request also wakes the component).
+      index.reset();
+      const noCapacity = new SageMakerRuntimeServiceException({
+        name: 'ValidationError',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Inference Component has no capacity to process this request. ApplicationAutoScaling may be in-progress (if configured) or try to increase the capacity by invoking UpdateInferenceComponentRuntimeConfig API.',
+      });
+      sagemaker.on(InvokeEndpointCommand).rejects(noCapacity);
+      const conversesBefore = bedrock.commandCalls(ConverseCommand).length;
+      const cold = await call({ prompt: 'hello' });
+      expect(cold.status).toBe(200);
+      expect(cold.body).toEqual(expect.objectContaining({ model: 'amazon.nova-lite-v1:0' }));
+      expect(bedrock.commandCalls(ConverseCommand).length).toBe(conversesBefore + 1);
+
+      // Before the first approved version creates the component.
+      index.reset();
+      sagemaker.on(InvokeEndpointCommand).rejects(
+        new SageMakerRuntimeServiceException({ name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Inference component llm-ep-llm of account 123456789012 not found.' }),
+      );
+      expect((await call({ prompt: 'hello' })).body).toEqual(expect.objectContaining({ model: 'amazon.nova-lite-v1:0' }));
+
+      // Other validation errors are not capacity: they fail.
+      index.reset();
+      sagemaker.on(InvokeEndpointCommand).rejects(new SageMakerRuntimeServiceException({ name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Request body too large.' }));
+      expect((await call({ prompt: 'hello' })).status).toBe(502);
+    } finally {
+      process.env.MODEL_KIND = 'bedrock';
+      delete process.env.ENDPOINT_NAME;
+      delete process.env.INFERENCE_COMPONENT_NAME;
+      delete process.env.FALLBACK_MODEL_ID;
+    }
+  });
+
+  test('inference component target without a fallback: a component without copies fails (502), Bedrock is not called', async () => {
+    Object.assign(process.env, { MODEL_KIND: 'sagemaker', ENDPOINT_NAME: 'llm-ep', INFERENCE_COMPONENT_NAME: 'llm-ep-llm' });
+    try {
+      sagemaker.on(InvokeEndpointCommand).rejects(
+        new SageMakerRuntimeServiceException({ name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Inference Component has no capacity to process this request.' }),
+      );
+      const before = bedrock.commandCalls(ConverseCommand).length;
+      expect((await call({ prompt: 'hello' })).status).toBe(502);
+      expect(bedrock.commandCalls(ConverseCommand).length).toBe(before);
+    } finally {
+      process.env.MODEL_KIND = 'bedrock';
+      delete process.env.ENDPOINT_NAME;
+      delete process.env.INFERENCE_COMPONENT_NAME;
+    }
+  });
+
   test.each<[string, unknown, number, RegExp | string, string[]?]>([
     ['malformed JSON', '{"prompt": ', 400, 'the request body is not valid JSON', undefined],
     ['empty body', '', 400, /empty/, undefined],

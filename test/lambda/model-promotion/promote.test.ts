@@ -176,7 +176,7 @@ describe('promote: an approved version of the group', () => {
       {
         EndpointConfigName: NAME,
         ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: NAME, InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-        DataCaptureConfig: config.endpointConfigTemplate.DataCaptureConfig,
+        DataCaptureConfig: config.endpointConfigTemplate!.DataCaptureConfig,
         KmsKeyId: undefined,
         AsyncInferenceConfig: undefined,
         Tags: tags,
@@ -244,7 +244,7 @@ describe('promote: an approved version of the group', () => {
     expect(sm.commandCalls(CreateEndpointConfigCommand)[0].args[0].input).toMatchObject({
       EndpointConfigName: NAME,
       ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: NAME, InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-      DataCaptureConfig: config.endpointConfigTemplate.DataCaptureConfig,
+      DataCaptureConfig: config.endpointConfigTemplate!.DataCaptureConfig,
       KmsKeyId: undefined,
     });
     expect(sm.commandCalls(CreateEndpointCommand).map((c) => c.args[0].input)).toEqual([
