@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App, AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
 import { Compliance, ComplianceOptions } from '../../lib';
 
 /** Context every test app uses: the feature flags and strict template validation of cdk.json. */
@@ -86,10 +87,27 @@ export class ComplianceMatrix {
     return () => this.built(name) as T;
   }
 
+  /**
+   * A named part of the matrix for one area of tests: its configurations build their stacks in a construct
+   * of that name (so names of different areas never collide) and it reports paths without it.
+   */
+  public section(prefix: string): ComplianceSection {
+    return new ComplianceSection(this, prefix);
+  }
+
+  /** The configuration a construct path (or configuration name) belongs to. */
+  private configOf(path: string): string {
+    let best: string | undefined;
+    for (const name of this.builders.keys()) {
+      if ((path === name || path.startsWith(`${name}/`)) && (!best || name.length > best.length)) best = name;
+    }
+    return best ?? path;
+  }
+
   /** What the configuration's builder returned (rethrows what it threw). */
   public built(name: string): unknown {
     this.build();
-    const entry = this.values.get(name);
+    const entry = this.values.get(this.configOf(name));
     if (!entry) throw new Error(`no configuration ${name}`);
     if ('error' in entry) throw entry.error;
     return entry.value;
@@ -97,20 +115,20 @@ export class ComplianceMatrix {
 
   /** The unacknowledged findings on constructs of the configuration, `plugin rule @ path`. */
   public findings(name: string): Finding[] {
-    this.built(name.split('/')[0]);
+    this.built(name);
     return this.run().findings.filter((f) => f.split(' @ ')[1]?.startsWith(`${name}/`) || f.split(' @ ')[1] === name);
   }
 
   /** Annotations (`info`, `warning`, `error`) of the configuration's stacks, from the same synth. */
   public messages(name: string, level?: 'info' | 'warning' | 'error'): { level: string; data: string; path: string }[] {
-    this.built(name.split('/')[0]);
+    this.built(name);
     const all = [...this.run().messages.entries()].filter(([stack]) => stack.startsWith(name)).flatMap(([, m]) => m);
     return level ? all.filter((m) => m.level === level) : all;
   }
 
   /** The synthesized template of a stack of the matrix (by its hierarchical id, e.g. `Dev`). */
   public template(stackId: string): Template {
-    this.built(stackId.split('/')[0]);
+    this.built(stackId);
     const template = this.run().templates.get(stackId);
     if (!template) throw new Error(`no stack ${stackId} in the matrix`);
     return Template.fromJSON(template);
@@ -157,4 +175,54 @@ export class ComplianceMatrix {
     this.result = { findings: findings.sort(), messages, templates };
     return this.result;
   }
+}
+
+/** A named part of a {@link ComplianceMatrix} (see `section`). */
+export class ComplianceSection {
+  private scope?: Construct;
+
+  constructor(
+    private readonly matrix: ComplianceMatrix,
+    private readonly prefix: string,
+  ) {}
+
+  /** Registers a configuration; `build` gets the section's construct and must create stacks named `name...` in it. */
+  public add<T>(name: string, build: (scope: Construct) => T): () => T {
+    return this.matrix.add(`${this.prefix}/${name}`, (app: App) => {
+      this.scope ??= new Construct(app, this.prefix);
+      return build(this.scope);
+    });
+  }
+
+  /** What the configuration's builder returned. */
+  public built(name: string): unknown {
+    return this.matrix.built(`${this.prefix}/${name}`);
+  }
+
+  /** The configuration's findings, with paths relative to the section (`plugin rule @ <name>/...`). */
+  public findings(name: string): Finding[] {
+    const cut = `@ ${this.prefix}/`;
+    return this.matrix.findings(`${this.prefix}/${name}`).map((f) => f.replace(cut, '@ '));
+  }
+
+  /** The configuration's annotations, with paths relative to the section. */
+  public messages(name: string, level?: 'info' | 'warning' | 'error'): { level: string; data: string; path: string }[] {
+    return this.matrix.messages(`${this.prefix}/${name}`, level).map((m) => ({ ...m, path: m.path.replace(`/${this.prefix}/`, '/') }));
+  }
+
+  /** The template of a stack of the section (by its path in the section, e.g. `Dev`). */
+  public template(stackId: string): Template {
+    return this.matrix.template(`${this.prefix}/${stackId}`);
+  }
+}
+
+let shared: ComplianceMatrix | undefined;
+
+/**
+ * The one compliance matrix of test/compliance/all.test.ts: every area's configurations in ONE app and ONE
+ * synth with every pack, so the schema engine, the packs and cfn-guard start once for all of them.
+ */
+export function sharedMatrix(): ComplianceMatrix {
+  shared ??= new ComplianceMatrix();
+  return shared;
 }

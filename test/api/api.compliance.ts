@@ -1,17 +1,18 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Stack, StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { createKey } from '../../lib/core/encryption';
 import { SecureFunction } from '../../lib/core/secure-function';
 import { ApiAuthorization, ApiWebAcl, GenAIApi, GenAIApiProps, Guardrail, GuardrailFunction, ModelTarget, SecureDataLake } from '../../lib';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Api');
 
 /** The API in front of a GuardrailFunction (feedback bound and screened, the default). */
 function api(name: string, stackProps: StackProps, extra: (stack: Stack) => Partial<GenAIApiProps> = () => ({})) {
-  matrix.add(name, (app: App) => {
+  matrix.add(name, (app: Construct) => {
     const stack = new Stack(app, name, stackProps);
     const dataLake = new SecureDataLake(stack, 'Lake');
     const generate = new GuardrailFunction(stack, 'Generate', { guardrail: new Guardrail(stack, 'Guardrail'), dataLake, modelTarget: ModelTarget.bedrock('amazon.nova-lite-v1:0') });
@@ -28,7 +29,7 @@ api('TwoApis', {}, (stack) => {
   return {};
 });
 // Any generate function, feedback stored unverified (the documented opt-out).
-matrix.add('Unverified', (app: App) => {
+matrix.add('Unverified', (app: Construct) => {
   const stack = new Stack(app, 'Unverified');
   const dataLake = new SecureDataLake(stack, 'Lake');
   const generate = new SecureFunction(stack, 'Generate', {

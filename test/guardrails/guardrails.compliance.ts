@@ -1,12 +1,13 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Stack, StackProps } from 'aws-cdk-lib';
 import { GenAIApi, Guardrail, GuardrailFunction, InferenceEndpoint, ModelTarget, SecureDataLake } from '../../lib';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Guardrails');
 
 function guarded(name: string, stackProps: StackProps, target: (stack: Stack) => ModelTarget = () => ModelTarget.bedrock('amazon.nova-lite-v1:0'), withApi = false) {
-  matrix.add(name, (app: App) => {
+  matrix.add(name, (app: Construct) => {
     const stack = new Stack(app, name, stackProps);
     const dataLake = new SecureDataLake(stack, 'Lake');
     const guardrail = new Guardrail(stack, 'Guardrail');

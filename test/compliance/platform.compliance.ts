@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { platformProps } from '../../bin/platform-props';
 import { GenAIPlatformStack, PlatformProfile } from '../../lib';
-import { complianceFindings, ComplianceMatrix, strictApp } from '../helpers/compliance';
+import { complianceFindings, ComplianceMatrix, sharedMatrix, strictApp } from '../helpers/compliance';
 import { registryVersionOf } from '../helpers/platform-registry';
 
 
@@ -11,18 +12,18 @@ import { registryVersionOf } from '../helpers/platform-registry';
  * smallest platform, each as its own stack of ONE app synthesized once with every pack (AwsSolutions,
  * NIST 800-53 R5, HIPAA Security, GenAIChecks, Control Tower and strict CloudFormation schema validation).
  */
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Platform');
 const cases: [string, string, PlatformProfile, string | undefined][] = [
   ['DevFirst', 'dev, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.DEV, undefined],
   ['ProdFirst', 'prod, as bin/ deploys it (first deploy: no model yet)', PlatformProfile.PROD, undefined],
   // a version of the registry the stack's own training pipeline creates (the endpoint promotes from it)
-  ['DevModel', 'dev, serving a registry version', PlatformProfile.DEV, registryVersionOf('DevModel')],
-  ['ProdModel', 'prod, serving a registry version', PlatformProfile.PROD, registryVersionOf('ProdModel')],
+  ['DevModel', 'dev, serving a registry version', PlatformProfile.DEV, registryVersionOf('DevModel', 3, 'Platform')],
+  ['ProdModel', 'prod, serving a registry version', PlatformProfile.PROD, registryVersionOf('ProdModel', 3, 'Platform')],
 ];
 for (const [name, , profile, modelPackageArn] of cases) {
-  matrix.add(name, (app: App) => new GenAIPlatformStack(app, name, { platform: platformProps(profile, modelPackageArn) }));
+  matrix.add(name, (app: Construct) => new GenAIPlatformStack(app, name, { platform: platformProps(profile, modelPackageArn) }));
 }
-matrix.add('Smallest', (app: App) => new GenAIPlatformStack(app, 'Smallest', { platform: { profile: PlatformProfile.DEV } }));
+matrix.add('Smallest', (app: Construct) => new GenAIPlatformStack(app, 'Smallest', { platform: { profile: PlatformProfile.DEV } }));
 
 describe('compliance of the whole platform', () => {
   test.each(cases)('%s: %s: zero unacknowledged findings in every pack', (name) => {
@@ -50,8 +51,8 @@ describe('compliance of the whole platform', () => {
 
   test('the matrix attributes findings to their own configuration only', () => {
     const m = new ComplianceMatrix();
-    m.add('Clean', (app: App) => new GenAIPlatformStack(app, 'Clean', { platform: { profile: PlatformProfile.DEV } }));
-    m.add('Dirty', (app: App) => new s3.Bucket(new Stack(app, 'Dirty'), 'Plain'));
+    m.add('Clean', (app: Construct) => new GenAIPlatformStack(app, 'Clean', { platform: { profile: PlatformProfile.DEV } }));
+    m.add('Dirty', (app: Construct) => new s3.Bucket(new Stack(app, 'Dirty'), 'Plain'));
     expect(m.findings('Clean')).toEqual([]);
     expect(m.findings('Dirty')).toEqual(expect.arrayContaining(['AwsSolutions AwsSolutions-S1 @ Dirty/Plain/Resource']));
   });

@@ -1,10 +1,10 @@
-import { App, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   DataZone,
   GenAIApi,
@@ -19,7 +19,7 @@ import {
   TrainingPipeline,
 } from '../../lib';
 import { logGroupsArn } from '../../lib/api/private/account-logging';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 /**
  * Every acknowledgement of the library explains exactly the statements (or rules) the library wrote: a user
@@ -30,7 +30,7 @@ const DLC = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0
 const MONITOR = '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest';
 const STAR = 'AwsSolutions AwsSolutions-IAM5[Resource::*]';
 
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Scope');
 
 /** One of each library construct that owns a role, in `stack`. */
 function platformParts(stack: Stack, options: { vpc?: ec2.IVpc } = {}) {
@@ -71,6 +71,11 @@ function child<T extends IConstruct>(scope: IConstruct, path: string): T {
   return found as T;
 }
 
+/** The path of a construct as the section reports it: relative to the section's scope. */
+function at(c: IConstruct): string {
+  return c.node.path.replace(/^Scope\//, '');
+}
+
 function allow(role: IConstruct, actions: string[], resources: string[]): void {
   (role as iam.IRole).addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
 }
@@ -87,17 +92,17 @@ const roles: Array<[string, (p: ReturnType<typeof platformParts>) => IConstruct]
   ['endpoint monitoring role (ECR login)', (p) => child(p.endpoint, 'MonitoringRole')],
   ['endpoint promotion function (X-Ray)', (p) => p.endpoint.promotionFunction!.role!],
 ];
-const anyRole = matrix.add('AnyRole', (app: App) => {
+const anyRole = matrix.add('AnyRole', (app: Construct) => {
   const parts = platformParts(new Stack(app, 'AnyRole'));
   return roles.map(([name, role]) => {
     const r = role(parts);
     allow(r, ['s3:GetObject', 'secretsmanager:GetSecretValue'], ['*']);
-    return [name, r.node.path] as const;
+    return [name, at(r)] as const;
   });
 });
 
 // 2. Per acknowledgement topic, a broader or different statement on a resource the library explains.
-const broader = matrix.add('Broader', (app: App) => {
+const broader = matrix.add('Broader', (app: Construct) => {
   const stack = new Stack(app, 'Broader');
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0',
@@ -147,7 +152,7 @@ const broader = matrix.add('Broader', (app: App) => {
 
 // 3. The roles CDK Pipelines generates (the stages are not checked here: compliance is off for them).
 const TOOLING = { account: '333333333333', region: 'eu-west-1' };
-const delivery = matrix.add('Delivery', (app: App) => {
+const delivery = matrix.add('Delivery', (app: Construct) => {
   const stack = new Stack(app, 'Delivery', { env: TOOLING });
   const d = new GenAIPlatformPipeline(stack, 'Pipeline', {
     source: pipelines.CodePipelineSource.connection('example-org/genai-platform', 'main', {
@@ -188,7 +193,7 @@ describe('a user statement on "*" on any library role is reported', () => {
 
 describe('a broader statement next to each acknowledged one is reported', () => {
   const findings = () => matrix.findings('Broader');
-  const policy = (role: IConstruct) => `${role.node.path}/DefaultPolicy/Resource`;
+  const policy = (role: IConstruct) => `${at(role)}/DefaultPolicy/Resource`;
   const iam5 = (resource: string, role: IConstruct) => `AwsSolutions AwsSolutions-IAM5[Resource::${resource}] @ ${policy(role)}`;
 
   test('xrayWildcard: X-Ray and s3:GetObject in one statement on "*"', () => {
@@ -241,7 +246,7 @@ describe('a broader statement next to each acknowledged one is reported', () => 
   });
 
   test('distributedTrainingIngress: an ingress rule from anywhere on the same security group', () => {
-    const group = `${broader().training.node.path}/SecurityGroup/Resource`;
+    const group = `${at(broader().training)}/SecurityGroup/Resource`;
     expect(findings()).toEqual(expect.arrayContaining([
       `NIST.800.53.R5 NIST.800.53.R5-EC2RestrictedCommonPorts @ ${group}`,
       `HIPAA.Security HIPAA.Security-EC2RestrictedCommonPorts @ ${group}`,
@@ -249,7 +254,7 @@ describe('a broader statement next to each acknowledged one is reported', () => 
   });
 
   test('apiResponsesNotCached and apiLambdaBackends: a GET method with an HTTP backend', () => {
-    const stage = `${broader().api.restApi.deploymentStage.node.path}/Resource`;
+    const stage = `${at(broader().api.restApi.deploymentStage)}/Resource`;
     expect(findings()).toEqual(expect.arrayContaining([
       `NIST.800.53.R5 NIST.800.53.R5-APIGWCacheEnabledAndEncrypted @ ${stage}`,
       `HIPAA.Security HIPAA.Security-APIGWCacheEnabledAndEncrypted @ ${stage}`,
@@ -259,13 +264,13 @@ describe('a broader statement next to each acknowledged one is reported', () => 
   });
 
   test('deadLetterQueue: only the dead-letter queues are exempt from having one', () => {
-    expect(findings()).toContain(`AwsSolutions AwsSolutions-SQS3 @ ${broader().api.node.path}/UserQueue/Resource`);
+    expect(findings()).toContain(`AwsSolutions AwsSolutions-SQS3 @ ${at(broader().api)}/UserQueue/Resource`);
   });
 });
 
 describe('the CDK Pipelines roles: a broader statement next to each generated one is reported', () => {
   const findings = () => matrix.findings('Delivery');
-  const policy = (role: IConstruct) => `${role.node.path}/DefaultPolicy/Resource`;
+  const policy = (role: IConstruct) => `${at(role)}/DefaultPolicy/Resource`;
 
   test('pipelineArtifactGrants: the same action group on another bucket', () => {
     const role = policy(delivery().pipelineRole);

@@ -1,12 +1,13 @@
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { DeploymentStrategy, Guardrail, GuardrailFunction, InferenceEndpoint, ModelSource, ModelTarget, OutputEvaluation, RedTeam, SecureDataLake } from '../../lib';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Evaluation');
 
 function evaluated(name: string, stackProps: StackProps, gated = false) {
-  matrix.add(name, (app: App) => {
+  matrix.add(name, (app: Construct) => {
     const stack = new Stack(app, name, stackProps);
     const dataLake = new SecureDataLake(stack, 'Lake');
     const guardrail = new Guardrail(stack, 'Guardrail');

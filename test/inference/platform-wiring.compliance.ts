@@ -1,19 +1,20 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { DeploymentStrategy, GenAIPlatform, InferenceEndpoint, ModelSource, PlatformProfile } from '../../lib';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 /**
  * The wiring proposed for GenAIPlatform (the lead owns lib/platform): the platform's lake, operations key
  * and alarm topic, the endpoint's widgets on the platform dashboard.
  */
 // Both configurations are checked in one app and one synth (see ComplianceMatrix).
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Wiring');
 const cases: [string, string, PlatformProfile, string | undefined][] = [
   ['Dev', 'dev, no model yet (promotion only)', PlatformProfile.DEV, undefined],
   ['Prod', 'prod, serving a registry version', PlatformProfile.PROD, 'arn:aws:sagemaker:us-east-1:123456789012:model-package/genai-llm-prod/1'],
 ];
 for (const [name, , profile, modelPackageArn] of cases) {
-  matrix.add(name, (app: App) => {
+  matrix.add(name, (app: Construct) => {
     const stack = new Stack(app, name);
     const platform = new GenAIPlatform(stack, 'Platform', { profile });
     const prod = profile === PlatformProfile.PROD;

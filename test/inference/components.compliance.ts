@@ -1,12 +1,12 @@
 import { Size, Stack } from 'aws-cdk-lib';
 import { InferenceComponentEndpoint, ModelSource, SecureDataLake } from '../../lib';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 const packageOf = (group: string) => `arn:aws:sagemaker:us-east-1:123456789012:model-package/${group}/3`;
 const TGI = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Components');
 
 describe('InferenceComponentEndpoint compliance (every pack, Control Tower, strict schema)', () => {
   matrix.add('Warm', (app) => {
@@ -23,7 +23,7 @@ describe('InferenceComponentEndpoint compliance (every pack, Control Tower, stri
   matrix.add('ToZero', (app) => {
     const stack = new Stack(app, 'ToZero');
     const endpoint = new InferenceComponentEndpoint(stack, 'Endpoint', { dataLake: new SecureDataLake(stack, 'Lake'), maxInstanceCount: 1 });
-    endpoint.addComponent('Llm', { model: ModelSource.fromModelPackage(packageOf('llm')), modelPackageGroupName: 'llm', allowSelfApproval: true, minCopies: 0, maxCopies: 1 });
+    endpoint.addComponent('Llm', { model: ModelSource.fromModelPackage(packageOf('llm-zero')), modelPackageGroupName: 'llm-zero', allowSelfApproval: true, minCopies: 0, maxCopies: 1 });
     return endpoint;
   });
   test('a component that scales to zero (acknowledged on the component, with its reason): zero findings', () => {

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DeploymentStrategy, InferenceEndpoint, ModelSource, SecureDataLake, TrainingImage } from '../../lib';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';
 /** A version of another group: two endpoints of one app must not promote from the same group. */
@@ -10,7 +10,7 @@ const TGI = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tg
 const MONITOR = '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Inference');
 
 describe('InferenceEndpoint compliance (every pack, Control Tower, strict schema)', () => {
   const gpu = matrix.add('Gpu', (app) => {

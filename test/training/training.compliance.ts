@@ -1,21 +1,22 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import { DataZone, SecureDataLake, TrainingImage, TrainingPipeline } from '../../lib';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 const DLC = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Training');
 
 const variants: [string, string, Record<string, unknown>][] = [
   ['Spot', 'spot, g5 (NVMe), schedule and data trigger', { useSpot: true, instanceType: 'ml.g5.xlarge' }],
   ['OnDemand', 'on-demand, p3 (EBS), 2 instances, schedule and data trigger', { useSpot: false, instanceType: 'ml.p3.2xlarge', instanceCount: 2 }],
 ];
 for (const [name, , variant] of variants) {
-  matrix.add(name, (app: App) => {
+  matrix.add(name, (app: Construct) => {
     const stack = new Stack(app, name);
     const dataLake = new SecureDataLake(stack, 'Lake');
     new TrainingPipeline(stack, 'Pipeline', {
@@ -31,7 +32,7 @@ for (const [name, , variant] of variants) {
   });
 }
 
-matrix.add('TrainingVpc', (app: App) => {
+matrix.add('TrainingVpc', (app: Construct) => {
     const stack = new Stack(app, 'TrainingVpc');
     const dataLake = new SecureDataLake(stack, 'Lake');
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {

@@ -1,10 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Stack } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import { GenAIApi, GenAIPlatform, Guardrail, GuardrailFunction, InferenceEndpoint, ModelTarget, PromptCatalog, PromptContent, SecureDataLake } from '../../lib';
-import { ComplianceMatrix } from '../helpers/compliance';
+import { sharedMatrix } from '../helpers/compliance';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).
-const matrix = new ComplianceMatrix();
+const matrix = sharedMatrix().section('Prompts');
 
 function catalogIn(stack: Stack, modelId?: string): PromptCatalog {
   const catalog = new PromptCatalog(stack, 'Catalog', { modelId });
@@ -21,7 +22,7 @@ function catalogIn(stack: Stack, modelId?: string): PromptCatalog {
   return catalog;
 }
 
-matrix.add('BoundCatalog', (app: App) => {
+matrix.add('BoundCatalog', (app: Construct) => {
   const stack = new Stack(app, 'BoundCatalog');
   const dataLake = new SecureDataLake(stack, 'Lake');
   const generate = new GuardrailFunction(stack, 'Generate', {
@@ -34,7 +35,7 @@ matrix.add('BoundCatalog', (app: App) => {
   new GenAIApi(stack, 'Api', { generateFunction: generate.function, dataLake });
 });
 
-matrix.add('EndpointCatalog', (app: App) => {
+matrix.add('EndpointCatalog', (app: Construct) => {
   const stack = new Stack(app, 'EndpointCatalog', { env: { account: '123456789012', region: 'eu-west-1' } });
   new GuardrailFunction(stack, 'Generate', {
     guardrail: new Guardrail(stack, 'Guardrail'),
@@ -44,13 +45,13 @@ matrix.add('EndpointCatalog', (app: App) => {
   });
 });
 
-matrix.add('PlatformCatalog', (app: App) => {
+matrix.add('PlatformCatalog', (app: Construct) => {
   const stack = new Stack(app, 'PlatformCatalog');
   new GenAIPlatform(stack, 'Platform', { promptCatalog: catalogIn(stack) });
 });
 
 // The harness sees prompts: one without a customer-managed key is reported.
-matrix.add('PlainPrompt', (app: App) => {
+matrix.add('PlainPrompt', (app: Construct) => {
   new bedrock.CfnPrompt(new Stack(app, 'PlainPrompt'), 'Prompt', { name: 'plain', variants: [{ name: 'v', templateType: 'TEXT', templateConfiguration: { text: { text: 'Hello' } } }] });
 });
 
