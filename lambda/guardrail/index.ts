@@ -72,7 +72,7 @@ export function reset(): void {
 /** The configuration, ports and local checks, made once per container. */
 function ready(): { config: GuardrailConfig; ports: Ports; checks: LocalChecks } {
   config ??= loadConfig(process.env);
-  // Compiled once per container; a custom pattern RE2 rejects fails here (synth should have caught it).
+  // Compiled once per container; a custom pattern that breaks the synth rule (RE2 syntax, bounded) fails here (synth should have caught it).
   checks ??= new LocalChecks(config.localChecks);
   ports ??= awsPorts(config, {
     bedrock,

@@ -9,11 +9,12 @@
  *
  * Linear time by construction: every scanner is a single pass with bounded look-around, every regular
  * expression has bounded quantifiers only (the tests check them one by one on adversarial input), custom
- * patterns run on RE2 semantics (re2js), and overlaps are resolved by sorting once and marking an occupancy
- * map (no pairwise comparison).
+ * patterns are accepted only with bounded repetitions and a bounded number of steps per match attempt
+ * (lib/guardrails/private/custom-pattern.ts, checked at synth and again here) and run on native RegExp, and
+ * overlaps are resolved by sorting once and marking an occupancy map (no pairwise comparison).
  */
-import { RE2JS } from 're2js';
 import type { CountryCode } from 'libphonenumber-js/min';
+import { checkCustomPattern } from '../../lib/guardrails/private/custom-pattern';
 import { ibanValid, luhnValid } from './detect/checksums';
 import { decodedHasInjection, decodedSegments, findFakeTurns, findPhrases, findWordSignals } from './detect/injection';
 import { baseView, withoutUnits, wordsView } from './detect/normalize';
@@ -59,7 +60,10 @@ export const BLOCKING_TYPES: readonly string[] = [...SECRET_TYPES, 'PROMPT_INJEC
 export interface CustomPatternConfig {
   /** The finding type it reports. */
   readonly name: string;
-  /** The pattern, in RE2 syntax (compiled with re2js: linear time). */
+  /**
+   * The pattern, in RE2 syntax with bounded repetitions and a bounded cost per match attempt (the rule of
+   * lib/guardrails/private/custom-pattern.ts), run on a native RegExp: linear time.
+   */
   readonly pattern: string;
   /** What happens to a match. */
   readonly action: LocalCheckAction;
@@ -88,7 +92,7 @@ const PRIORITY: readonly string[] = [
 
 interface CompiledCustom {
   readonly name: string;
-  readonly re: RE2JS;
+  readonly re: RegExp;
 }
 
 type Candidate = Finding;
@@ -110,11 +114,16 @@ export class LocalChecks {
   private readonly allowDomains: string[] = [];
   private readonly region: CountryCode;
 
-  /** Compiles a configuration; throws when a custom pattern is not valid RE2 (a broken deployment). */
+  /**
+   * Compiles a configuration; throws when a custom pattern breaks the rule synth checks (RE2 syntax, bounded
+   * repetitions, bounded steps per match attempt): a broken deployment, never a pattern that could backtrack.
+   */
   constructor(config: LocalCheckConfig = {}) {
     for (const [type, action] of Object.entries(config.actions ?? {})) this.actions.set(type, action);
     for (const p of config.customPatterns ?? []) {
-      this.custom.push({ name: p.name, re: RE2JS.compile(p.pattern, p.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0) });
+      const verdict = checkCustomPattern(p.pattern, p.caseInsensitive ?? false);
+      if (!verdict.ok) throw new Error(`custom pattern ${p.name}: not accepted (found ${verdict.problem})`);
+      this.custom.push({ name: p.name, re: new RegExp(verdict.pattern.source, verdict.pattern.flags) });
       if (!this.actions.has(p.name)) this.actions.set(p.name, p.action);
     }
     const denied = (config.deniedWords ?? []).map((w) => wordsView(baseView(w)).text.trim()).filter((w) => w.length > 0);
@@ -205,9 +214,11 @@ export class LocalChecks {
     }
     for (const c of this.custom) {
       if (this.action(c.name) === 'ALLOW') continue;
-      const m = c.re.matcher(b);
-      while (m.find()) {
-        if (m.end() > m.start()) add(base, { type: c.name, start: m.start(), end: m.end() });
+      // flags g and u: leftmost-first, non-overlapping; an empty match steps over one code point
+      c.re.lastIndex = 0;
+      for (let m = c.re.exec(b); m; m = c.re.exec(b)) {
+        if (m[0].length > 0) add(base, { type: c.name, start: m.index, end: m.index + m[0].length });
+        else c.re.lastIndex = m.index + ((b.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
       }
     }
     return this.resolve(text, candidates);

@@ -16,8 +16,9 @@ import type { Finding, LocalChecks } from './local-checks';
  * Characters held back at the end of the received text. Sized to the longest item the local checks must see
  * whole to recognise: an e-mail address (at most 254), URL credentials (`scheme://user:password@` reaches
  * its `@` after at most ~220), a PEM header (at most ~90), denied words (at most 100, more when spaced out),
- * and a base64 segment hiding a secret of up to ~190 characters. Longer custom-pattern matches may be
- * released in part before they match (README: streaming limits).
+ * and a base64 segment hiding a secret of up to ~190 characters. Custom patterns match at most 256
+ * characters (lib/guardrails/private/custom-pattern.ts); one longer than 256 code units (astral characters
+ * take two) may be released in part before it matches (README: streaming limits).
  */
 export const CARRY_CHARS = 256;
 /** Characters of already released text each inspection sees before the held-back part (keywords, word boundaries). */

@@ -190,8 +190,9 @@ export interface GuardrailFunctionProps {
    */
   readonly deniedWords?: string[];
   /**
-   * Patterns of the deployment's own (RE2 syntax, linear time), each reported under its name. A pattern RE2
-   * would reject (lookaround, backreferences ...) fails synth. At most 20.
+   * Patterns of the deployment's own (RE2 syntax, bounded repetitions only, linear time), each reported under
+   * its name. A pattern RE2 would reject (lookaround, backreferences ...), an unbounded repetition (`+`, `*`,
+   * `{n,}`) or a pattern that could backtrack too much fails synth (see `CustomPattern.pattern`). At most 20.
    * @default - none
    */
   readonly customPatterns?: CustomPattern[];

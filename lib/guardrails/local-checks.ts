@@ -66,8 +66,14 @@ export interface CustomPattern {
    */
   readonly name: string;
   /**
-   * A regular expression in RE2 syntax (no lookaround, no backreferences): it runs in linear time on any
-   * input. At most 1000 characters.
+   * A regular expression in RE2 syntax that runs in linear time on any input, by construction: no lookaround
+   * or backreferences (nothing RE2 rejects), every repetition bounded (`{1,64}` rather than `+`, `{0,64}`
+   * rather than `*`, no `{n,}`), at most 256 characters matched, and at most 512 steps per match attempt
+   * (a repetition may not be followed by, nor an alternative share its first character with, something that
+   * can match the same characters, unless the choices are few). The function runs it with JavaScript's
+   * RegExp (flags `g` and `u`, plus `i` when `caseInsensitive`; RE2-only syntax such as `(?i)`, `\pL`,
+   * `[[:alpha:]]` or `\x{41}` is translated). A pattern that breaks these rules fails synth. At most 1000
+   * characters of source.
    */
   readonly pattern: string;
   /**

@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { GenAIValidationError } from '../../core/errors';
 import { CustomPattern, LocalCheckAction, LocalCheckType, LocalCheckTypeAction } from '../local-checks';
-import { re2SyntaxProblem } from './re2-syntax';
+import { checkCustomPattern, MAX_PATTERN_STEPS, MAX_PATTERN_WIDTH } from './custom-pattern';
 
 /** The local-check props of GuardrailFunction. */
 export interface LocalCheckProps {
@@ -69,13 +69,14 @@ export function localChecksEnvironment(scope: IConstruct, props: LocalCheckProps
       }
       if (!Token.isUnresolved(p.pattern)) {
         if (p.pattern.length > 1000) throw new GenAIValidationError(scope, `customPatterns[${i}].pattern`, p.pattern, 'at most 1000 characters');
-        const problem = re2SyntaxProblem(p.pattern);
-        if (problem) {
+        const verdict = checkCustomPattern(p.pattern, p.caseInsensitive ?? false);
+        if (!verdict.ok) {
           throw new GenAIValidationError(
             scope,
             `customPatterns[${i}].pattern`,
             p.pattern,
-            `a regular expression in RE2 syntax, which runs in linear time (found ${problem}; RE2 has no lookahead, lookbehind, backreferences, atomic groups or possessive quantifiers, and repeats at most 1000 times)`,
+            `a regular expression in RE2 syntax that runs in linear time: no lookaround or backreferences, bounded repetitions only ({1,64} rather than +, {0,64} rather than *), ` +
+              `at most ${MAX_PATTERN_WIDTH} characters matched and at most ${MAX_PATTERN_STEPS} steps per match attempt (found ${verdict.problem})`,
           );
         }
       }

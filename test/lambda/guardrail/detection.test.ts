@@ -4,6 +4,7 @@ import { PHONE_PATTERNS } from '../../../lambda/guardrail/detect/phone';
 import { PII_PATTERNS } from '../../../lambda/guardrail/detect/pii';
 import { SECRET_PATTERNS } from '../../../lambda/guardrail/detect/secrets';
 import { inspectText, LocalChecks } from '../../../lambda/guardrail/local-checks';
+import { checkCustomPattern } from '../../../lib/guardrails/private/custom-pattern';
 
 const found = (text: string, checks?: LocalChecks) => inspectText(text, checks).findings.map((f) => [f.type, text.slice(f.start, f.end)]);
 
@@ -185,12 +186,24 @@ describe('per-deployment configuration (LocalChecks)', () => {
     expect(found('h y d r a is here, hydrant is fine', checks)).toEqual([['DENIED_WORD', 'h y d r a']]);
   });
 
-  test('custom patterns run on RE2 semantics and report their own name and action', () => {
+  test('custom patterns (RE2 syntax, run on native RegExp) report their own name and action', () => {
     const checks = new LocalChecks({ customPatterns: [{ name: 'ACCOUNT_ID', pattern: 'ACC-[0-9]{8}', action: 'REDACT' }, { name: 'CODENAME', pattern: 'blue(?:bird|jay)', action: 'BLOCK', caseInsensitive: true }] });
     expect(inspectText('account ACC-12345678', checks)).toEqual({ blocked: false, findings: [{ type: 'ACCOUNT_ID', start: 8, end: 20 }], redacted: 'account [ACCOUNT_ID]' });
     expect(inspectText('the BlueJay launch', checks).blocked).toBe(true);
-    expect(() => new LocalChecks({ customPatterns: [{ name: 'BAD', pattern: '(a)\\1', action: 'BLOCK' }] })).toThrow();
-    expect(() => new LocalChecks({ customPatterns: [{ name: 'BAD', pattern: 'x(?=y)', action: 'BLOCK' }] })).toThrow();
+    // RE2-only syntax is translated; offsets are UTF-16 code units of the original, also after astral characters
+    const re2 = new LocalChecks({ customPatterns: [{ name: 'GREEK', pattern: '(?i)\\p{Greek}{2,8}', action: 'REDACT' }, { name: 'PAIR', pattern: '😀{2}', action: 'REDACT' }] });
+    expect(inspectText('😀😀 ΑΒΓ', re2)).toEqual({ blocked: false, findings: [{ type: 'PAIR', start: 0, end: 4 }, { type: 'GREEK', start: 5, end: 8 }], redacted: '[PAIR] [GREEK]' });
+    // a pattern that can match empty text reports only its non-empty matches, and the scan goes on past the empty ones
+    expect(found('ab xa', new LocalChecks({ customPatterns: [{ name: 'A_OR_NOTHING', pattern: 'a|', action: 'REDACT' }] }))).toEqual([['A_OR_NOTHING', 'a'], ['A_OR_NOTHING', 'a']]);
+  });
+
+  test.each<[string, RegExp]>([
+    ['(a)\\1', /custom pattern BAD: not accepted \(found a backreference \\1\)/],
+    ['x(?=y)', /found lookahead/],
+    ['[0-9]+', /found an unbounded repetition \+ after \[0-9\]/],
+    ['(?:a|a){1,25}b', /which a regex engine can match in 33554432 ways/],
+  ])('a custom pattern that breaks the rule is never compiled: %s throws at cold start', (pattern, message) => {
+    expect(() => new LocalChecks({ customPatterns: [{ name: 'BAD', pattern, action: 'BLOCK' }] })).toThrow(message);
   });
 
   test('phone numbers written nationally are read in the configured region', () => {
@@ -307,5 +320,55 @@ describe('linear time by construction, proved per pattern', () => {
       if (r.slow) slow.push(`${kind} ${re.source.slice(0, 80)}: ${r.small.toFixed(2)} ms -> ${r.large.toFixed(2)} ms`);
     }
     expect(slow).toEqual([]);
+  });
+
+  describe('custom patterns: the same proof for every pattern the synth rule accepts', () => {
+    // Representative patterns and the costliest shapes the rule accepts (close to 512 steps per attempt).
+    const accepted = [
+      'ACC-[0-9]{8}', '(?i)blue(?:bird|jay)', '(?:PRJ|PROJ)-\\d{4}', '\\b[A-Z]{2}\\d{6,10}\\b', 'sk_live_[0-9a-zA-Z]{24,99}',
+      '[a-z0-9._%+-]{1,32}@[a-z0-9-]{1,32}(?:\\.[a-z0-9-]{1,32}){1,4}', '[a-z0-9-]{1,30}(?:\\.[a-z0-9-]{1,30}){1,3}\\.corp\\.example\\.com',
+      '[a-z]{1,250}@', '\\d{1,11}\\d{1,11}x', '.{1,60}secret', '(?:a|b|c|d|e|f|g|h){1,40}!', '[^@]{1,64}@', '(?m)^\\pL{1,8}:\\s{0,3}\\d{1,30}$',
+    ];
+    const compiled = accepted.map((p) => {
+      const v = checkCustomPattern(p);
+      if (!v.ok) throw new Error(`${p}: ${v.problem}`);
+      return [p, new RegExp(v.pattern.source, v.pattern.flags)] as const;
+    });
+
+    test.each(compiled.map(([p, re]) => [p, re] as const))('%s compiles to a pattern with no unbounded quantifier', (_p, re) => {
+      expect(maxWidth(re.source)).toBeLessThanOrEqual(2 * 256); // maxWidth counts UTF-16 code units: 2 per character
+    });
+
+    test('each scans adversarial input of its own characters in time proportional to its length', () => {
+      const slow: string[] = [];
+      for (const [p, re] of compiled) {
+        const alphabet = [...new Set(p.replace(/\\[pPdDwWsSbBA]|[()[\]{}|*+?^$\\]/g, ''))];
+        const units = [alphabet.join(''), alphabet.join(' '), ...alphabet, '1', 'a', 'a@', 'a.'];
+        const time = (n: number) => {
+          let worst = 0;
+          for (const unit of units) {
+            const text = unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+            let best = Infinity;
+            for (let k = 0; k < 2; k++) {
+              const t0 = process.hrtime.bigint();
+              re.lastIndex = 0;
+              for (let m = re.exec(text); m; m = re.exec(text)) if (m[0].length === 0) re.lastIndex++;
+              best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+            }
+            worst = Math.max(worst, best);
+          }
+          return worst;
+        };
+        const ratio = () => {
+          const small = time(4_000);
+          const large = time(64_000);
+          return { small, large, slow: large > 20 && large / Math.max(small, 0.2) > 128 };
+        };
+        let r = ratio();
+        for (let retry = 0; r.slow && retry < 4; retry++) r = ratio();
+        if (r.slow) slow.push(`${p}: ${r.small.toFixed(2)} ms -> ${r.large.toFixed(2)} ms`);
+      }
+      expect(slow).toEqual([]);
+    });
   });
 });

@@ -125,13 +125,14 @@ describe('StreamLocalCheck: local checks on every chunk boundary with a carry-ov
   });
 
   test('a finding longer than the carry-over is caught late: the stream is still stopped, and this is reported', () => {
-    // a custom pattern that only matches 300 characters of x: the first ones are released before it matches
-    const custom = new LocalChecks({ customPatterns: [{ name: 'LONG_SECRET', pattern: 'x{300}', action: 'BLOCK' }] });
+    // a custom pattern that only matches 200 emoji: 400 UTF-16 code units, longer than the carry-over (custom
+    // patterns match at most 256 characters; astral ones take two code units each), so the first ones are released
+    const custom = new LocalChecks({ customPatterns: [{ name: 'LONG_SECRET', pattern: '😀{200}', action: 'BLOCK' }] });
     const local = new StreamLocalCheck(custom);
-    const { blocked, released } = run(chunked(`${FILLER}${'x'.repeat(300)} end`, [20]), local);
+    const { blocked, released } = run(chunked(`${FILLER}${'😀'.repeat(200)} end`, [20]), local);
     expect(blocked).toEqual(['LONG_SECRET']);
     expect(local.late).toBe(true);
-    expect(released).toContain('xxxx');
+    expect(released).toContain('😀😀');
   });
 
   test('never cuts between the two halves of a surrogate pair', () => {
