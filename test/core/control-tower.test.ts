@@ -36,7 +36,7 @@ describe('Control Tower rules: which rule runs against which template', () => {
     expect([...logGroupKey.types].sort()).toEqual(['aws::kms::key', 'aws::logs::loggroup']);
   });
 
-  test('a rule runs only where its types are; templates needing the same rules share a run', () => {
+  test('a rule runs only where its types are, on a view with only those types; rules reading the same views share a run', () => {
     const a = { path: 'a.guard', types: new Set(['aws::s3::bucket']) };
     const b = { path: 'b.guard', types: new Set(['aws::sqs::queue']) };
     const any = { path: 'any.guard', types: new Set<string>() };
@@ -46,8 +46,16 @@ describe('Control Tower rules: which rule runs against which template', () => {
       ['t3', new Set(['aws::sqs::queue'])],
     ]));
     expect(runs).toEqual([
-      { rules: ['a.guard', 'any.guard'], templates: ['t1', 't2'] },
-      { rules: ['b.guard', 'any.guard'], templates: ['t3'] },
+      { rules: ['a.guard'], views: [{ template: 't1', types: ['aws::s3::bucket'] }, { template: 't2', types: ['aws::s3::bucket'] }] },
+      { rules: ['any.guard'], views: [{ template: 't1' }, { template: 't2' }, { template: 't3' }] },
+      { rules: ['b.guard'], views: [{ template: 't3', types: ['aws::sqs::queue'] }] },
+    ]);
+  });
+
+  test('a rule that looks up a second type reads both, and only the types the template has', () => {
+    const logGroupKey = rules.find((r) => r.path.endsWith('ct-cloudwatch-pr-3.guard'))!;
+    expect(planGuardRuns([logGroupKey], new Map([['t', new Set(['aws::logs::loggroup', 'aws::kms::key', 'aws::s3::bucket'])]]))).toEqual([
+      { rules: [logGroupKey.path], views: [{ template: 't', types: ['aws::kms::key', 'aws::logs::loggroup'] }] },
     ]);
   });
 
@@ -59,7 +67,7 @@ describe('Control Tower rules: which rule runs against which template', () => {
   test('type names are compared without case (a rule header writes AutoscalingGroup)', () => {
     const rule = rules.find((r) => r.path.endsWith('ct-autoscaling-pr-6.guard'))!;
     const template = new Map([['t', new Set(['AWS::AutoScaling::AutoScalingGroup'.toLowerCase()])]]);
-    expect(planGuardRuns([rule], template)).toEqual([{ rules: [rule.path], templates: ['t'] }]);
+    expect(planGuardRuns([rule], template)).toEqual([{ rules: [rule.path], views: [{ template: 't', types: ['aws::autoscaling::autoscalinggroup'] }] }]);
   });
 });
 
@@ -89,8 +97,20 @@ describe('Control Tower rules: the filtered run reports exactly what the full ru
   const platform = assembly.stacks.map((s) => join(assembly.directory, s.templateFile));
   // A template with only a few services, so that filtering differs per template.
   const small = writeTemplate('small.template.json', { Bucket: { Type: 'AWS::S3::Bucket', Properties: {} }, Queue: { Type: 'AWS::SQS::Queue', Properties: {} } });
+  // References to resources of a type the rule does not name (reduced to their type in its view) and to the
+  // right type: the look-ups of the rules must judge them alike. (References to parameters or to missing
+  // resources crash the validator itself, filtered or not: cdk-validator-cfnguard cannot read those results.)
+  const references = writeTemplate('references.template.json', {
+    Topic: { Type: 'AWS::SNS::Topic', Properties: {} },
+    Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+    WrongType: { Type: 'AWS::Logs::LogGroup', Properties: { KmsKeyId: { 'Fn::GetAtt': ['Topic', 'Arn'] } } },
+    Right: { Type: 'AWS::Logs::LogGroup', Properties: { KmsKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+    QueueWrong: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: { Ref: 'Topic' } } },
+    QueueRight: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: { Ref: 'Key' } } },
+    FunctionWrong: { Type: 'AWS::Lambda::Function', Properties: { Role: 'r', Code: { ZipFile: 'x' }, VpcConfig: { SubnetIds: [{ Ref: 'Topic' }], SecurityGroupIds: [{ Ref: 'Topic' }] } } },
+  });
 
-  const templates = [tripAll, ...platform, small];
+  const templates = [tripAll, ...platform, small, references];
   const full = new CfnGuardValidator({ controlTowerRulesEnabled: true, maxBuffer: 256 * 1024 * 1024 }).validate(context(templates));
   const filtered = new ControlTowerValidator({ maxBuffer: 256 * 1024 * 1024 }).validate(context(templates));
 
@@ -106,6 +126,13 @@ describe('Control Tower rules: the filtered run reports exactly what the full ru
   test('same findings, template by template, resource by resource, location by location', () => {
     expect(findings(filtered)).toEqual(findings(full));
     expect(filtered.success).toBe(full.success);
+  });
+
+  test('references to resources of other types are findings in both runs (so a view cannot hide one)', () => {
+    const onReferences = findings(full).filter((f) => f.includes(references));
+    expect(onReferences.some((f) => / WrongType /.test(f))).toBe(true);
+    expect(onReferences.some((f) => / QueueWrong /.test(f))).toBe(true);
+    expect(onReferences.some((f) => / Right /.test(f))).toBe(false);
   });
 
   test('the platform itself has findings in the unacknowledged raw run (its acknowledgements are applied by CDK later)', () => {
