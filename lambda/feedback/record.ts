@@ -89,13 +89,31 @@ export function buildRecord(feedback: Feedback, caller: string, apiRequestId: st
     contentSha256: contentHash(feedback, caller),
     receivedAt: now.toISOString(),
     apiRequestId,
-    ...(promptDesign !== undefined ? { promptDesign: { ...promptDesign, settings: { ...promptDesign.settings, stopSequences: promptDesign.settings.stopSequences ? [...promptDesign.settings.stopSequences] : undefined } } } : {}),
+    ...(promptDesign !== undefined ? { promptDesign: storedDesign(promptDesign) } : {}),
   };
 }
 
-/** The key of a request id's record: `<prefix><requestId>.json`. */
-export function recordKey(prefix: string, requestId: string): string {
-  return `${prefix}${requestId}.json`;
+/** The prompt design as a record stores it. */
+export function storedDesign(design: PromptDesign): NonNullable<FeedbackRecord['promptDesign']> {
+  return { ...design, settings: { ...design.settings, stopSequences: design.settings.stopSequences ? [...design.settings.stopSequences] : undefined } };
+}
+
+/** The partition of records whose generation used no template (a raw prompt, or binding off). */
+export const RAW_PROMPT_PARTITION = 'template=_raw/';
+
+/**
+ * The key of a request id's record, partitioned by the prompt design that produced the answer, so that the
+ * training export (the FEEDBACK channel of the training pipeline, or an Athena table) groups by it:
+ * `<prefix>template=<name>/version=<version>/variant=<variant>/<requestId>.json`, and
+ * `<prefix>template=_raw/<requestId>.json` for raw prompts (no template name starts with `_`). The design
+ * comes from the server's record of the generation, so every delivery of a request id (API, redrive)
+ * lands on the same key.
+ */
+export function recordKey(prefix: string, record: Pick<FeedbackRecord, 'requestId' | 'promptDesign'>): string {
+  const design = record.promptDesign;
+  if (!design) return `${prefix}${RAW_PROMPT_PARTITION}${record.requestId}.json`;
+  const part = (name: string, value: string) => `${name}=${encodeURIComponent(value)}/`;
+  return `${prefix}${part('template', design.template)}${part('version', design.version)}${part('variant', design.variant)}${record.requestId}.json`;
 }
 
 /**
@@ -170,7 +188,7 @@ export interface StoreResult {
  * that fails too is the outcome `failed`, and then nothing was stored anywhere.
  */
 export async function storeRecord(record: FeedbackRecord, prefix: string, ports: StorePorts): Promise<StoreResult> {
-  const key = recordKey(prefix, record.requestId);
+  const key = recordKey(prefix, record);
   const errors: string[] = [];
   try {
     const put = await ports.putIfAbsent(key, record);

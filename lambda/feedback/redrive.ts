@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { checkBinding, conflictKey, FeedbackRecordSchema, recordKey, StorePorts, errorName } from './record';
+import { bindingOf, conflictKey, FeedbackRecordSchema, recordKey, storedDesign, StorePorts, errorName } from './record';
 
 /** What happened to one queued record. */
 export type RedriveOutcome = 'recorded' | 'duplicate' | 'conflict-kept' | 'malformed' | 'unbound' | 'retry';
@@ -46,12 +46,18 @@ export async function redrive(
     try {
       // A record queued because the generation check could not run is checked now (at its receive time):
       // feedback for an unknown or someone else's generation is dropped, not retried.
-      if (binding && (await checkBinding(record, binding.windowSeconds, ports, new Date(record.receivedAt))) !== 'bound') {
-        log({ messageId: message.messageId, outcome: 'unbound', requestId: record.requestId });
-        continue;
+      let stored = record;
+      if (binding) {
+        const bound = await bindingOf(record, binding.windowSeconds, ports, new Date(record.receivedAt));
+        if (bound.outcome !== 'bound') {
+          log({ messageId: message.messageId, outcome: 'unbound', requestId: record.requestId });
+          continue;
+        }
+        // queued before the generation could be read: it gets its prompt design (and partition) now
+        if (!record.promptDesign && bound.promptDesign) stored = { ...record, promptDesign: storedDesign(bound.promptDesign) };
       }
-      const key = recordKey(prefix, record.requestId);
-      if ((await ports.putIfAbsent(key, record)) === 'created') {
+      const key = recordKey(prefix, stored);
+      if ((await ports.putIfAbsent(key, stored)) === 'created') {
         log({ messageId: message.messageId, outcome: 'recorded', requestId: record.requestId });
         continue;
       }
@@ -60,7 +66,7 @@ export async function redrive(
         continue;
       }
       // Same conflict stored twice is still one object (conditional put, key from the hash).
-      await ports.putIfAbsent(conflictKey(prefix, record.requestId, record.contentSha256), record);
+      await ports.putIfAbsent(conflictKey(prefix, record.requestId, record.contentSha256), stored);
       log({ messageId: message.messageId, outcome: 'conflict-kept', requestId: record.requestId });
     } catch (error) {
       log({ messageId: message.messageId, outcome: 'retry', requestId: record.requestId, error: errorName(error) });

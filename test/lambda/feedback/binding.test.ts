@@ -82,7 +82,7 @@ async function call(event: APIGatewayProxyEvent) {
 }
 
 const feedback = { requestId: REQUEST_ID, rating: 2, correction: 'The capital of Australia is Canberra.' };
-const stored = () => objects.get(`${BUCKET}/${QUARANTINE}${REQUEST_ID}.json`);
+const stored = () => objects.get(`${BUCKET}/${QUARANTINE}template=_raw/${REQUEST_ID}.json`);
 
 describe('feedback bound to a recorded generation of the same caller', () => {
   test('feedback on the caller’s own generation is stored under the quarantine prefix (201)', async () => {

@@ -102,7 +102,7 @@ describe('feedback handler: valid bodies', () => {
     const hash = contentHash(valid as any, CALLER);
     expect(input).toMatchObject({
       Bucket: BUCKET,
-      Key: `${PREFIX}${REQUEST_ID}.json`,
+      Key: `${PREFIX}template=_raw/${REQUEST_ID}.json`,
       IfNoneMatch: '*',
       ContentType: 'application/json',
       Metadata: { 'content-sha256': hash },
@@ -126,13 +126,13 @@ describe('feedback handler: valid bodies', () => {
   test('only requestId and rating: the record has no optional fields', async () => {
     const r = await call(apiEvent({ requestId: REQUEST_ID, rating: 5 }));
     expect(r.statusCode).toBe(201);
-    const record = JSON.parse(objects.get(`${PREFIX}${REQUEST_ID}.json`)!.body);
+    const record = JSON.parse(objects.get(`${PREFIX}template=_raw/${REQUEST_ID}.json`)!.body);
     expect(Object.keys(record).sort()).toEqual(['apiRequestId', 'caller', 'contentSha256', 'rating', 'receivedAt', 'requestId', 'schemaVersion']);
   });
 
   test('a Cognito caller is recorded by its subject', async () => {
     await call(apiEvent({ requestId: REQUEST_ID, rating: 4 }, { cognitoSub: 'b1a2c3d4-sub' }));
-    expect(JSON.parse(objects.get(`${PREFIX}${REQUEST_ID}.json`)!.body).caller).toBe('cognito:b1a2c3d4-sub');
+    expect(JSON.parse(objects.get(`${PREFIX}template=_raw/${REQUEST_ID}.json`)!.body).caller).toBe('cognito:b1a2c3d4-sub');
   });
 
   test('a base64-encoded body and a charset in the content type are accepted', async () => {
@@ -214,23 +214,23 @@ describe('feedback handler: bad bodies get a 400 JSON error naming the field, an
 describe('feedback handler: idempotency', () => {
   test('the same feedback twice: 201, then 200 "already recorded"; one object, unchanged', async () => {
     expect((await call(apiEvent(valid, { apiRequestId: 'first' }))).statusCode).toBe(201);
-    const stored = objects.get(`${PREFIX}${REQUEST_ID}.json`)!.body;
+    const stored = objects.get(`${PREFIX}template=_raw/${REQUEST_ID}.json`)!.body;
     const again = await call(apiEvent(valid, { apiRequestId: 'retry' }));
     expect(again.statusCode).toBe(200);
     expect(again.json).toEqual({ status: 'already recorded', requestId: REQUEST_ID, apiRequestId: 'retry' });
     expect(objects.size).toBe(1);
-    expect(objects.get(`${PREFIX}${REQUEST_ID}.json`)!.body).toBe(stored);
+    expect(objects.get(`${PREFIX}template=_raw/${REQUEST_ID}.json`)!.body).toBe(stored);
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
     expect(sqs.calls()).toHaveLength(0);
   });
 
   test('different feedback for the same request id: 409, and the first record stays', async () => {
     await call(apiEvent(valid));
-    const stored = objects.get(`${PREFIX}${REQUEST_ID}.json`)!.body;
+    const stored = objects.get(`${PREFIX}template=_raw/${REQUEST_ID}.json`)!.body;
     const r = await call(apiEvent({ ...valid, rating: 5 }, { apiRequestId: 'second' }));
     expect(r.statusCode).toBe(409);
     expect(r.json).toEqual({ error: `different feedback for request ${REQUEST_ID} is already recorded`, apiRequestId: 'second' });
-    expect(objects.get(`${PREFIX}${REQUEST_ID}.json`)!.body).toBe(stored);
+    expect(objects.get(`${PREFIX}template=_raw/${REQUEST_ID}.json`)!.body).toBe(stored);
     expect(sqs.calls()).toHaveLength(0);
   });
 
@@ -240,7 +240,7 @@ describe('feedback handler: idempotency', () => {
   });
 
   test('an existing object without a content hash is a conflict', async () => {
-    objects.set(`${PREFIX}${REQUEST_ID}.json`, { body: '{}', metadata: {} });
+    objects.set(`${PREFIX}template=_raw/${REQUEST_ID}.json`, { body: '{}', metadata: {} });
     expect((await call(apiEvent(valid))).statusCode).toBe(409);
   });
 });
@@ -266,7 +266,7 @@ describe('feedback handler: S3 failures never lose a record', () => {
   });
 
   test('the duplicate check fails (HeadObject): the record goes to the fallback queue (202)', async () => {
-    objects.set(`${PREFIX}${REQUEST_ID}.json`, { body: '{}', metadata: { 'content-sha256': 'x' } });
+    objects.set(`${PREFIX}template=_raw/${REQUEST_ID}.json`, { body: '{}', metadata: { 'content-sha256': 'x' } });
     s3.on(HeadObjectCommand).rejects(s3Error('SlowDown', 503));
     expect((await call(apiEvent(valid))).statusCode).toBe(202);
     expect(queued).toHaveLength(1);
@@ -289,7 +289,7 @@ describe('feedback handler: S3 failures never lose a record', () => {
     workingS3();
     const result = await handler(sqsEvent([queued[0]]));
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(objects.get(`${PREFIX}${REQUEST_ID}.json`)!.body).toBe(queued[0]);
+    expect(objects.get(`${PREFIX}template=_raw/${REQUEST_ID}.json`)!.body).toBe(queued[0]);
     expect((await call(apiEvent(valid, { apiRequestId: 'later' }))).statusCode).toBe(200);
   });
 });
@@ -326,7 +326,7 @@ describe('fallback queue consumer', () => {
   test('writes a queued record with a conditional put', async () => {
     await expect(handler(sqsEvent([queuedRecord()]))).resolves.toEqual({ batchItemFailures: [] });
     const input = s3.commandCalls(PutObjectCommand)[0].args[0].input;
-    expect(input).toMatchObject({ Key: `${PREFIX}${REQUEST_ID}.json`, IfNoneMatch: '*' });
+    expect(input).toMatchObject({ Key: `${PREFIX}template=_raw/${REQUEST_ID}.json`, IfNoneMatch: '*' });
   });
 
   test('a record already stored with the same content is done (no second object)', async () => {
@@ -341,7 +341,7 @@ describe('fallback queue consumer', () => {
     await expect(handler(sqsEvent([other]))).resolves.toEqual({ batchItemFailures: [] });
     await expect(handler(sqsEvent([other]))).resolves.toEqual({ batchItemFailures: [] });
     const hash = JSON.parse(other).contentSha256;
-    expect([...objects.keys()].sort()).toEqual([`${PREFIX}${REQUEST_ID}.json`, `${PREFIX}conflicts/${REQUEST_ID}/${hash}.json`]);
+    expect([...objects.keys()].sort()).toEqual([`${PREFIX}conflicts/${REQUEST_ID}/${hash}.json`, `${PREFIX}template=_raw/${REQUEST_ID}.json`]);
     expect(objects.get(`${PREFIX}conflicts/${REQUEST_ID}/${hash}.json`)!.body).toBe(other);
   });
 
@@ -354,7 +354,7 @@ describe('fallback queue consumer', () => {
     });
     const result = await handler(sqsEvent([queuedRecord(), failing, 'not json', JSON.stringify({ requestId: REQUEST_ID })]));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }, { itemIdentifier: 'msg-2' }, { itemIdentifier: 'msg-3' }] });
-    expect([...objects.keys()]).toEqual([`${PREFIX}${REQUEST_ID}.json`]);
+    expect([...objects.keys()]).toEqual([`${PREFIX}template=_raw/${REQUEST_ID}.json`]);
   });
 
   test('a queued record with a request id that is not a safe key is malformed', async () => {

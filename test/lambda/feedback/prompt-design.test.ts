@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { FeedbackContext, handleFeedback } from '../../../lambda/feedback/api';
-import { buildRecord, contentHash, FeedbackRecord, FeedbackRecordSchema, StorePorts } from '../../../lambda/feedback/record';
+import { buildRecord, contentHash, FeedbackRecord, FeedbackRecordSchema, recordKey, StorePorts, storedDesign } from '../../../lambda/feedback/record';
+import { redrive } from '../../../lambda/feedback/redrive';
 import { callerHash, decodeDesign, encodeDesign } from '../../../lambda/shared/generation';
 import type { PromptDesign } from '../../../lambda/shared/prompt-design';
 
@@ -25,10 +26,12 @@ function event(body: object): APIGatewayProxyEvent {
 /** A feedback context whose generation record holds `design` (as S3 metadata would: encoded, then decoded). */
 function context(design?: object | 'unreadable' | 'throws', binding = true) {
   const stored: FeedbackRecord[] = [];
+  const keys: string[] = [];
   const emf: any[] = [];
   const lookups: string[] = [];
   const ports: StorePorts = {
-    async putIfAbsent(_key, record) {
+    async putIfAbsent(key, record) {
+      keys.push(key);
       stored.push(record);
       return 'created';
     },
@@ -49,16 +52,17 @@ function context(design?: object | 'unreadable' | 'throws', binding = true) {
     binding: binding ? { windowSeconds: 30 * 86400 } : undefined,
     writeEmf: (line) => emf.push(JSON.parse(line)),
   };
-  return { ctx, stored, emf, lookups };
+  return { ctx, stored, emf, lookups, keys };
 }
 
 describe('feedback and the prompt design', () => {
   test('the design of the generation (from its record, read with the binding check) is stored and the rating published per variant', async () => {
-    const { ctx, stored, emf, lookups } = context(DESIGN);
+    const { ctx, stored, emf, lookups, keys } = context(DESIGN);
     const res = await handleFeedback(event({ requestId: REQUEST_ID, rating: 4 }), ctx);
     expect(res.statusCode).toBe(201);
     expect(lookups).toEqual([REQUEST_ID]);
     expect(stored[0].promptDesign).toEqual(DESIGN);
+    expect(keys).toEqual([`api-feedback/template=faq/version=3/variant=warm/${REQUEST_ID}.json`]);
     expect(FeedbackRecordSchema.safeParse(stored[0]).success).toBe(true);
     expect(emf).toEqual([
       expect.objectContaining({
@@ -73,9 +77,10 @@ describe('feedback and the prompt design', () => {
 
   test('without a design (raw prompts, an unreadable design, or no binding) the record is stored without it and no metric', async () => {
     for (const [design, binding] of [[undefined, true], ['unreadable', true], [{ ...DESIGN, extra: 1 }, true], [DESIGN, false]] as const) {
-      const { ctx, stored, emf } = context(design, binding);
+      const { ctx, stored, emf, keys } = context(design, binding);
       expect((await handleFeedback(event({ requestId: REQUEST_ID, rating: 2 }), ctx)).statusCode).toBe(201);
       expect(stored[0]).not.toHaveProperty('promptDesign');
+      expect(keys).toEqual([`api-feedback/template=_raw/${REQUEST_ID}.json`]);
       expect(emf).toEqual([]);
     }
     // a failed lookup queues the record (the redrive checks the binding again), without a metric
@@ -93,5 +98,20 @@ describe('feedback and the prompt design', () => {
     const now = new Date();
     expect(buildRecord(feedback, CALLER, 'a', now, DESIGN).contentSha256).toBe(contentHash(feedback, CALLER));
     expect(FeedbackRecordSchema.safeParse({ ...buildRecord(feedback, CALLER, 'a', now, DESIGN), promptDesign: { ...DESIGN, extra: 1 } }).success).toBe(false);
+  });
+
+  test('the training export groups by prompt design: a record the queue redrives lands in the same partition as one the API stored', async () => {
+    const { ctx, keys } = context(DESIGN);
+    await handleFeedback(event({ requestId: REQUEST_ID, rating: 4 }), ctx);
+    // queued while the generation record could not be read: no design in the queued record
+    const queued = buildRecord({ requestId: REQUEST_ID, rating: 4 }, CALLER, 'api-1', new Date('2026-01-02T03:04:05Z'));
+    expect(queued).not.toHaveProperty('promptDesign');
+    const redriven = context(DESIGN);
+    const sqs = { Records: [{ messageId: 'm1', body: JSON.stringify(queued) }] } as any;
+    await expect(redrive(sqs, 'api-feedback/', redriven.ctx.ports, () => undefined, { windowSeconds: 30 * 86400 })).resolves.toEqual({ batchItemFailures: [] });
+    expect(redriven.keys).toEqual(keys);
+    expect(redriven.stored[0].promptDesign).toEqual(DESIGN);
+    // values that are not key-safe are escaped, one partition per design
+    expect(recordKey('p/', { requestId: REQUEST_ID, promptDesign: storedDesign({ ...DESIGN, version: 'DRAFT', variant: 'a/b c' }) })).toBe(`p/template=faq/version=DRAFT/variant=a%2Fb%20c/${REQUEST_ID}.json`);
   });
 });
