@@ -72,18 +72,18 @@ for (const [lang, text, why] of NEGATIVES) push({ category: 'negative', lang, te
 for (const [lang, text, why] of STYLED_NEGATIVES) push({ category: 'negative', lang, text, types: [], blocked: false, why });
 // the second hand-written set (an evasion is any trick a reader can see in the text)
 const TRICK = /[\u200b-\u200f\u2060\ufeff\u00a0\u2011]|[\u{1d400}-\u{1d7ff}]|[ɪɢᴏᴀʟᴘᴇᴠᴜꜱɴᴛᴄ]|\b\w(?:[.-]\w){3,}|[A-Za-z][0-9][A-Za-z]|[0-9][A-Za-z][0-9]|[A-Za-z0-9+/]{24,}={0,2}$/u;
-for (const [lang, text, types] of EXTRA_POSITIVES) {
+for (const [lang, text, types, why] of EXTRA_POSITIVES) {
   const secret = types.some((t) => !['EMAIL', 'PHONE', 'US_SSN', 'CREDIT_CARD', 'IBAN', 'IP_ADDRESS'].includes(t));
   const category = types.includes('PROMPT_INJECTION') ? 'injection' : secret ? 'secret' : 'pii';
   const evasion = category === 'injection' && TRICK.test(text) ? 'hand-written trick' : category !== 'injection' && /\[at\]|\(at\)| at .* dot |\u2011|\(dot\)/.test(text) ? 'hand-written trick' : 'none';
-  push({ category, lang, text, types, blocked: category !== 'pii', evasion, why: `hand-written ${category}${evasion === 'none' ? '' : ' with a trick'} (second set)` });
+  push({ category, lang, text, types, blocked: category !== 'pii', evasion, why: why ? `${why} (second set, held out)` : `hand-written ${category}${evasion === 'none' ? '' : ' with a trick'} (second set)` });
 }
 // ... and each of its plain injections once more with one of the tricks
-EXTRA_POSITIVES.filter(([, text, types]) => types.includes('PROMPT_INJECTION') && !TRICK.test(text)).forEach(([lang, text, types], i) => {
+EXTRA_POSITIVES.filter(([, text, types]) => types.includes('PROMPT_INJECTION') && !TRICK.test(text)).forEach(([lang, text, types, why], i) => {
   const name = INJ_TECHNIQUES[(i * 5 + 2) % INJ_TECHNIQUES.length];
-  push({ category: 'injection', lang, text: T[name](text), types, blocked: true, evasion: name, why: `hand-written injection (second set), hidden with ${name}` });
+  push({ category: 'injection', lang, text: T[name](text), types, blocked: true, evasion: name, why: `${why ?? 'hand-written injection'} (second set${why ? ', held out' : ''}), hidden with ${name}` });
 });
-for (const [lang, text] of EXTRA_NEGATIVES) push({ category: 'negative', lang, text, types: [], blocked: false, why: 'hand-written hard negative (second set)' });
+for (const [lang, text, why] of EXTRA_NEGATIVES) push({ category: 'negative', lang, text, types: [], blocked: false, why: why ? `hard negative: ${why} (second set, held out)` : 'hand-written hard negative (second set)' });
 // ordinary prompts with invisible or full-width characters: normalization must not invent findings
 const benign = NEGATIVES.filter(([lang]) => lang === 'en').slice(90);
 for (const [i, [lang, text, why]] of benign.slice(0, 60).entries()) {

@@ -78,6 +78,8 @@ const COMPOUND_NEXT = new Set([
   'structure', 'length', 'injection', 'injections', 'attack', 'attacks', 'field', 'parameter', 'feature', 'box', 'window', 'list', 'lock', 'valve',
   'switch', 'belt', 'glasses', 'net', 'inspection', 'data', 'file', 'files', 'manual', 'sheet', 'card', 'cards', 'book', 'booklet',
 ]);
+/** Owners that make the target someone else's ("why LLMs reveal their system prompt", "the bot ignores its rules"). */
+const THIRD_PERSON = new Set(['their', 'its', 'his', 'her', 'leur', 'leurs', 'их', 'его', 'ее']);
 /** Words after `this` that make it this conversation ("for this one question", "in this chat"). */
 const THIS_CONVERSATION = new Set(['chat', 'conversation', 'question', 'request', 'answer', 'response', 'session', 'prompt', 'reply', 'message', 'thread']);
 /** Self-directed actions that need no target ("stop filtering your answers"). */
@@ -172,6 +174,7 @@ export function findSignals(words: string, out: Span[]): void {
       if (!own) continue;
     } else {
       if (target < 0) continue;
+      if (tokens.slice(k + 1, target).some((t) => THIRD_PERSON.has(t))) continue;
       const next = tokens[target + 1] ?? '';
       if (COMPOUND_NEXT.has(next)) continue;
       // a condition after the target is an instruction for people ("... if you are on macOS"), unless it names an AI

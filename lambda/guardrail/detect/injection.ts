@@ -9,6 +9,7 @@
 import { baseView, withoutUnits, wordsView } from './normalize';
 import { findSignals, findSqueezed, findUnrestricted, SIGNAL_PATTERNS } from './injection-signals';
 import { CJK_PATTERNS, phrase, PhraseFamily, WORD_FAMILIES } from './injection-phrases';
+import { MORE_CJK_PATTERNS, MORE_WORD_FAMILIES } from './injection-phrases-more';
 import type { Span } from './pii';
 import type { TextView } from './text-view';
 
@@ -47,8 +48,8 @@ function compile(families: readonly PhraseFamily[]): { byWord: Map<string, Compi
   return { byWord };
 }
 
-const WORDS = compile(WORD_FAMILIES);
-const CJK = CJK_PATTERNS.map((p) => ({ id: p.id, re: new RegExp(p.source, 'g') }));
+const WORDS = compile([...WORD_FAMILIES, ...MORE_WORD_FAMILIES]);
+const CJK = [...CJK_PATTERNS, ...MORE_CJK_PATTERNS].map((p) => ({ id: p.id, re: new RegExp(p.source, 'g') }));
 const HAS_CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/;
 
 /** Injection phrases in a words view; spans in words-view coordinates, with the family id. */
@@ -125,10 +126,10 @@ export function findWordSignals(view: TextView, out: Span[], toOriginalSpan?: (v
 
 /** A line that claims to be a system, developer or admin turn: `SYSTEM:`, `[system]`, `<admin>`, `### System Override ###`. */
 const ROLE_LINE =
-  /(?:^|\n)[ \t>*#_=|~-]{0,8}[[<({]{0,3}[ \t|]{0,2}(?:system|sys|admin|administrator|developer|dev|root|operator|openai|anthropic|security|moderator|assistant|ai|model|supervisor|sudo|instruction|instructions|new instructions?|override|system override|admin override|priority|important)(?:[ _-]{0,2}(?:message|msg|prompt|note|notice|override|instructions?|update|command|alert|directive|policy|config|mode|channel|role|administrator|admin))?[ \t|]{0,2}[\])}>]{0,3}[ \t]{0,2}(?::|-{1,2}>?|=>|\]|>|#{2,4}|\n)/gi;
+  /(?:^|\n)[ \t>*#_=|~-]{0,8}[[<({]{0,3}[ \t|]{0,2}(?:system|sys|admin|administrator|developer|dev|root|operator|openai|anthropic|security|moderator|assistant|ai|model|supervisor|sudo|instruction|instructions|new instructions?|override|system override|admin override|priority|important)(?:[ _-]{0,2}(?:message|msg|prompt|note|notice|override|instructions?|update|command|alert|directive|policy|config|mode|channel|role|administrator|admin))?(?:[ _-]{1,2}(?:code|key|token|id|level|auth)[ _#-]{1,2}[A-Za-z0-9-]{1,12})?[ \t|]{0,2}[\])}>]{0,3}[ \t]{0,2}(?::|-{1,2}>?|=>|\]|>|#{2,4}|\n)/gi;
 /** What a fake turn orders when it is an attack. */
 const ROLE_DIRECTIVE =
-  /\b(?:ignore|disregard|forget|override|overrid|bypass|disable|unrestricted|unfiltered|uncensored|no (?:longer|more) (?:bound|restricted|limited)|no (?:restrictions|rules|filters|limits|guidelines)|new (?:instructions|rules|directive|directives|policy|persona|system prompt)|developer mode|dan mode|jailbr\w{0,6}|safety (?:off|disabled|filters? (?:off|disabled|removed))|reveal (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|print (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|you (?:are now|must now|will now|are no longer|may now|can now|have been (?:updated|freed|unlocked|granted))|all (?:previous|prior|earlier) (?:instructions|rules)|previous instructions|restrictions (?:are|have been) (?:lifted|removed|disabled)|(?:lifted|removed|disabled) (?:all )?(?:restrictions|filters|safety)|priority (?:override|instruction)|supersedes?|takes? precedence|comply (?:with|fully)|obey (?:the|all|every|these)|answer (?:everything|anything|all questions)|without (?:any )?(?:restrictions|filters|limitations|censorship|refusing)|do anything now|admin(?:istrator)? (?:access|privileges|mode|override)|authori[sz]ed (?:to|override)|elevated privileges|(?:the assistant|the ai|the model|you) (?:will|must|shall|should|can|may) (?:now|henceforth|from now on|always|no longer)|reveal (?:its|the|your) (?:hidden|secret|system|internal|full|entire|initial) \w{2,20}|safety ?= ?(?:off|false|0|none|disabled)|mode ?= ?(?:unrestricted|unfiltered|jailbreak|dan|developer|god)|obey (?:the )?user|restrictions ?= ?(?:off|none|false|0))/i;
+  /\b(?:ignore|disregard|forget|override|overrid|bypass|disable|unrestricted|unfiltered|uncensored|no (?:longer|more) (?:bound|restricted|limited)|no (?:content |safety |ethical )?(?:restrictions|rules|filters|limits|guidelines|policies|policy)|i (?:have|ve got|now have) no (?:content |safety )?(?:restrictions|rules|filters|limits|guidelines)|(?:content |safety )?(?:rules|restrictions|filters|guidelines|policies) (?:are |have been |were )?(?:now )?(?:dropped|lifted|removed|disabled|off|suspended|waived|gone|cleared)|new (?:instructions|rules|directive|directives|policy|persona|system prompt)|developer mode|dan mode|jailbr\w{0,6}|safety (?:off|disabled|filters? (?:off|disabled|removed))|reveal (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|print (?:the|your) (?:system |hidden |initial )?(?:prompt|instructions)|you (?:are now|must now|will now|are no longer|may now|can now|have been (?:updated|freed|unlocked|granted))|all (?:previous|prior|earlier) (?:instructions|rules)|previous instructions|restrictions (?:are|have been) (?:lifted|removed|disabled)|(?:lifted|removed|disabled) (?:all )?(?:restrictions|filters|safety)|priority (?:override|instruction)|supersedes?|takes? precedence|comply (?:with|fully)|obey (?:the|all|every|these)|answer (?:everything|anything|all questions)|without (?:any )?(?:restrictions|filters|limitations|censorship|refusing)|do anything now|admin(?:istrator)? (?:access|privileges|mode|override)|authori[sz]ed (?:to|override)|elevated privileges|(?:the assistant|the ai|the model|you) (?:will|must|shall|should|can|may) (?:now|henceforth|from now on|always|no longer)|reveal (?:its|the|your) (?:hidden|secret|system|internal|full|entire|initial) \w{2,20}|safety ?= ?(?:off|false|0|none|disabled)|mode ?= ?(?:unrestricted|unfiltered|jailbreak|dan|developer|god)|obey (?:the )?user|restrictions ?= ?(?:off|none|false|0))/i;
 /** Tokens of chat templates (ChatML, Llama, Gemma ...). */
 const CHAT_TOKEN = /<\|(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|system|assistant|user|end|eom_id)\|>|\[\/?INST\]|<<\/?SYS>>|<\/?start_of_turn>|<end_of_turn>|<\/s>\s{0,3}<s>/gi;
 const CHAT_ROLE_AFTER = /^\s{0,3}(?:system|assistant|developer|user|model)\b/i;
@@ -140,11 +141,69 @@ const PERSONA_CAPS = /(?:\b(?:[Aa]ct\s{1,3}as|[Yy]ou\s{1,3}are(?:\s{1,3}now)?|[P
 /** A markdown image whose URL carries a placeholder for the prompt or the conversation: exfiltration by rendering. */
 const MARKDOWN_EXFIL = /!\[[^\]\n]{0,100}\]\(\s{0,3}https?:\/\/[^)\s]{1,300}?(?:system[_ -]?prompt|SYSTEM[_ -]?PROMPT|\{[^}\s]{1,40}\}|%7[Bb]|\$\{|\[[A-Z_]{3,40}\]|<[A-Z_]{3,40}>|PROMPT|CONVERSATION|HISTORY|SECRET|PASSWORD|TOKEN)/g;
 
+/** A markdown image whose URL ends in a capitalised placeholder (`?q=DATA`), defined elsewhere as the prompt. */
+const MARKDOWN_PLACEHOLDER = /!\[[^\]\n]{0,100}\]\(\s{0,3}https?:\/\/[^)\s=]{1,300}=([A-Z][A-Z_]{2,40})(?=[&)#\s])/g;
+/** What the placeholder stands for, when it is the prompt or the conversation. */
+const PLACEHOLDER_MEANS = /^[^.\n]{0,20}?\b(?:is|=|with|means|stands for|being|contains|becomes)\s{1,3}(?:your|the)\s{1,3}(?:(?:full|entire|hidden|secret|initial|whole|complete)\s{1,3})?(?:system prompt|system message|instructions|prompt|conversation|chat history|context|previous messages|api key|password|secret)/i;
+
+/**
+ * A fake configuration block (policy puppetry): several lines that switch the assistant's safety off
+ * (`refusals: disabled`, `safety_filter: false`, `Blocked Strings: "I'm sorry"`). One such line is a setting
+ * someone asks about; two in one text are an attack.
+ */
+const CONFIG_OFF =
+  /(?:^|\n)[ \t>*-]{0,8}["']?[A-Za-z_ -]{0,24}?(?:refusals?|refuse|refusing|safety|censor(?:ship|ed|ing)?|content[_ -]?(?:filters?|polic(?:y|ies)|moderation)|moderation|guardrails?|restrictions?|ethics|alignment)[A-Za-z_ -]{0,16}["']?[ \t]{0,3}[:=][ \t]{0,3}["']?(?:disabled?|false|off|none|never|0|no|unrestricted|bypass(?:ed)?|ignored?|null)\b|(?:^|\n)[ \t>*-]{0,8}["']?blocked[ _-]?(?:responses|strings|outputs|phrases|words)["']?[ \t]{0,3}[:=][^\n]{0,200}?(?:refus|apolog|sorry|can'?t|cannot|unable)/gi;
+
+/** Strings assigned to short names (`a = 'Ignore all prev'`) and an order to join them (`a + b`): payload splitting. */
+const ASSIGNED = /\b([A-Za-z]\w{0,15})\s{0,2}(?::=|=|:)\s{0,2}["'‘“`]([^"'’”`\n]{1,200})["'’”`]/g;
+const JOINED = /\b[A-Za-z]\w{0,15}(?:\s{0,2}\+\s{0,2}[A-Za-z]\w{0,15}){1,7}\b/g;
+
+/** Joined fragments that read as an injection; spans of the join expression in base-view coordinates. */
+function findSplitPayloads(text: string, out: Span[]): void {
+  if (!text.includes('+')) return;
+  const values = new Map<string, string>();
+  ASSIGNED.lastIndex = 0;
+  for (let m = ASSIGNED.exec(text); m && values.size < 32; m = ASSIGNED.exec(text)) values.set(m[1], m[2]);
+  if (values.size < 2) return;
+  JOINED.lastIndex = 0;
+  let tries = 0;
+  for (let m = JOINED.exec(text); m && tries < 8; m = JOINED.exec(text)) {
+    const parts = m[0].split('+').map((p) => values.get(p.trim()));
+    if (parts.some((p) => p === undefined)) continue;
+    tries++;
+    if (decodedHasInjection(parts.join('')) || decodedHasInjection(parts.join(' '))) out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
+  }
+}
+
 /** Fake system turns, chat-template tokens and authority tags, in base-view coordinates. */
 export function findFakeTurns(text: string, out: Span[]): void {
   for (const re of [PERSONA_CAPS, MARKDOWN_EXFIL]) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
+  }
+  if (text.includes('![')) {
+    MARKDOWN_PLACEHOLDER.lastIndex = 0;
+    let n = 0;
+    for (let m = MARKDOWN_PLACEHOLDER.exec(text); m && n < 10; m = MARKDOWN_PLACEHOLDER.exec(text), n++) {
+      // the placeholder's definition: after one of its later mentions
+      for (let at = text.indexOf(m[1], m.index + m[0].length), k = 0; at >= 0 && k < 10; at = text.indexOf(m[1], at + 1), k++) {
+        if (PLACEHOLDER_MEANS.test(text.slice(at + m[1].length, at + m[1].length + 120))) {
+          out.push({ type: 'PROMPT_INJECTION', start: m.index, end: m.index + m[0].length });
+          break;
+        }
+      }
+    }
+  }
+  findSplitPayloads(text, out);
+  if (/[:=]/.test(text)) {
+    CONFIG_OFF.lastIndex = 0;
+    const lines: RegExpExecArray[] = [];
+    for (let m = CONFIG_OFF.exec(text); m; m = lines.length < 3 ? CONFIG_OFF.exec(text) : null) lines.push(m);
+    // two lines when one of them is about refusals, three otherwise (a playground config may turn safety off)
+    if (lines.length >= 3 || (lines.length === 2 && lines.some((l) => /refus|blocked/i.test(l[0])))) {
+      const last = lines[lines.length - 1];
+      out.push({ type: 'PROMPT_INJECTION', start: lines[0].index, end: last.index + last[0].length });
+    }
   }
   if (!/[:\][<>|#\n-]/.test(text)) return;
   ROLE_LINE.lastIndex = 0;
@@ -152,7 +211,12 @@ export function findFakeTurns(text: string, out: Span[]): void {
     const start = m.index + (m[0].startsWith('\n') ? 1 : 0);
     const lineEnd = text.indexOf('\n', m.index + m[0].length);
     const stop = Math.min(lineEnd < 0 ? text.length : lineEnd, m.index + m[0].length + 240);
-    const rest = text.slice(m.index + m[0].length, stop);
+    let rest = text.slice(m.index + m[0].length, stop);
+    // a header alone on its line ("### Instruction:") gives its order on the next one
+    if (rest.trim() === '' && stop < text.length) {
+      const next = text.indexOf('\n', stop + 1);
+      rest = text.slice(stop + 1, Math.min(next < 0 ? text.length : next, stop + 241));
+    }
     if (ROLE_DIRECTIVE.test(rest)) out.push({ type: 'PROMPT_INJECTION', start, end: stop });
     if (m[0].length === 0) ROLE_LINE.lastIndex++;
   }
@@ -247,6 +311,6 @@ export function decodedHasInjection(decoded: string): boolean {
 }
 
 /** The regular expressions of this module (the tests check each is linear on adversarial input). */
-export const INJECTION_PATTERNS: readonly RegExp[] = [...SIGNAL_PATTERNS, PERSONA_CAPS, MARKDOWN_EXFIL, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, ...CJK.map((c) => c.re)];
+export const INJECTION_PATTERNS: readonly RegExp[] = [...SIGNAL_PATTERNS, PERSONA_CAPS, MARKDOWN_EXFIL, MARKDOWN_PLACEHOLDER, PLACEHOLDER_MEANS, CONFIG_OFF, ASSIGNED, JOINED, ROLE_LINE, ROLE_DIRECTIVE, CHAT_TOKEN, CHAT_ROLE_AFTER, AUTHORITY_TAG, ...CJK.map((c) => c.re)];
 /** The compiled phrase families (the tests check each is linear on adversarial input). */
 export const FAMILY_PATTERNS: readonly RegExp[] = [...new Set([...WORDS.byWord.values()].flat().map((f) => f.re))];
