@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createUserApp, UserApp } from './helpers/user-app';
 
 const EXAMPLE = join(__dirname, '..', 'examples', 'src', 'multi-stack.ts');
-const STACKS = ['ExampleData', 'ExampleTraining', 'ExamplePlatform', 'ExampleImports'];
+const STACKS = ['ExampleData', 'ExampleTraining', 'ExamplePlatform', 'ExampleImports', 'ExampleEvaluation'];
 
 /**
  * examples/src/multi-stack.ts, as a user's TypeScript app that installs the packed library: compiled with
@@ -49,6 +49,13 @@ describe('the multi-stack example in a user app (packed library, every complianc
     const report = read('validation-report.json');
     expect(report.pluginReports.map((p: any) => p.pluginName)).toContain('cdk-validator-cfnguard');
     expect(report.pluginReports.flatMap((p: any) => p.violations)).toEqual([]);
+
+    // E evaluates D's function: E depends on D, never D on E (the trace key names E's role by ARN).
+    expect(manifest.artifacts.ExampleEvaluation.dependencies).toContain('ExampleImports');
+    expect(manifest.artifacts.ExampleImports.dependencies ?? []).not.toContain('ExampleEvaluation');
+    const imports = JSON.stringify(read('ExampleImports.template.json'));
+    expect(imports).not.toMatch(/"StackName":"ExampleEvaluation"|ExampleEvaluation:Exports/); // no reference to E
+    expect(imports).toMatch(/"aws:PrincipalArn":\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::",\{"Ref":"AWS::AccountId"\},":role\/ExampleEvaluation-Outputs-/);
 
     // What made it clean: acknowledgements computed in B's template, with the reference rendered there.
     const acknowledged: string[] = [];

@@ -3,6 +3,7 @@
 //   ExampleTraining a training pipeline and an inference endpoint on ExampleData's lake (cross-stack references)
 //   ExamplePlatform the whole platform with a profile of the user's own
 //   ExampleImports  a guardrail API on resources that exist already, imported by name and ARN
+//   ExampleEvaluation red-teaming and output evaluation of ExampleImports' guardrail function
 // It synthesizes with every compliance pack and zero findings, with weak references (the default,
 // Fn::GetStackOutput) and strong ones (-c @aws-cdk/core:defaultCrossStackReferences=strong, Fn::ImportValue).
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -22,7 +23,9 @@ import {
   InferenceEndpoint,
   ModelSource,
   ModelTarget,
+  OutputEvaluation,
   PlatformProfile,
+  RedTeam,
   SecureDataLake,
   TrainingImage,
   TrainingPipeline,
@@ -91,5 +94,11 @@ const generate = new GuardrailFunction(imports, 'Generate', {
   modelTarget: ModelTarget.sagemakerEndpoint(existingEndpoint),
 });
 new GenAIApi(imports, 'Api', { generateFunction: generate.function, dataLake: existingLake });
+
+// E: continuous evaluation of D's function in a stack of its own. D's trace key names the evaluation role
+// by its ARN (a named role), so D does not depend on E while E depends on D.
+const evaluation = new Stack(app, 'ExampleEvaluation');
+new RedTeam(evaluation, 'RedTeam', { guardrailFunction: generate, dataLake: existingLake, maxModelCalls: 100 });
+new OutputEvaluation(evaluation, 'Outputs', { guardrailFunction: generate, dataLake: existingLake, sampleSize: 50 });
 
 Compliance.apply(app);

@@ -29,6 +29,12 @@ export interface SecureFunctionProps {
    * @default - a new role for this function
    */
   readonly role?: iam.Role;
+  /**
+   * A name for the new role (when a resource policy in another stack must name it by ARN).
+   *
+   * @default - a generated name
+   */
+  readonly roleName?: string;
   /** What the function does. */
   readonly description: string;
   /** Key for the log group, environment variables and dead-letter queue. */
@@ -80,6 +86,7 @@ export class SecureFunction extends Construct {
     this.role =
       props.role ??
       new iam.Role(this, 'Role', {
+        roleName: props.roleName,
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: props.description,
       });

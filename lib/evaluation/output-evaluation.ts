@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -239,7 +239,15 @@ export class OutputEvaluation extends Construct {
     acknowledgeObjectWildcard(jobRole, capture.arnForObjects(`${workPrefix}datasets/*`), 'the evaluation job reads the dataset of its run under the datasets prefix', LAKE_READ_ACTIONS);
     acknowledgeObjectWildcard(jobRole, capture.arnForObjects(`${workPrefix}results/*`), 'the evaluation job writes its results under the results prefix', LAKE_WRITE_ACTIONS);
 
+    // In another stack than the trace key, the key's policy cannot name the role by reference (the key's
+    // stack would depend on this one, which depends on it): the role gets a name, and the key's policy names
+    // it by ARN in a condition on the account principal (a key policy may only name principals that exist,
+    // and this role is created after the key).
+    const keyStack = Stack.of(gf.traceKey);
+    const crossStack = keyStack !== stack;
+    const roleName = crossStack ? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }) : undefined;
     const fn = new SecureFunction(this, 'Resource', {
+      roleName,
       handlerName: 'output-evaluation',
       description: `Samples traces of ${gf.node.path}, runs bias probes, starts and collects Bedrock judge evaluations`.slice(0, 256),
       encryptionKey,
@@ -278,13 +286,24 @@ export class OutputEvaluation extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [gf.traceKey.keyArn], conditions: { StringEquals: traceContext } }));
     // The trace key's own policy names this role, for this purpose only (no effect on an imported key).
     gf.traceKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OutputEvaluationDecryptsTraces',
-        principals: [new iam.ArnPrincipal(role.roleArn)],
-        actions: ['kms:Decrypt'],
-        resources: ['*'],
-        conditions: { StringEquals: traceContext },
-      }),
+      roleName
+        ? new iam.PolicyStatement({
+          sid: `OutputEvaluationDecryptsTraces${Names.uniqueId(this).slice(-8)}`,
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: traceContext,
+            ArnEquals: { 'aws:PrincipalArn': keyStack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName }) },
+          },
+        })
+        : new iam.PolicyStatement({
+          sid: 'OutputEvaluationDecryptsTraces',
+          principals: [new iam.ArnPrincipal(role.roleArn)],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: traceContext },
+        }),
     );
     // Datasets, job records, results.
     lake.grantWrite(role, DataZone.INFERENCE_CAPTURE, workPrefix);

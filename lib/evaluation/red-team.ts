@@ -310,7 +310,8 @@ export class RedTeam extends Construct {
    * the function waits for the canary to bake, runs the corpus through the guardrail while the canary serves
    * (and the evaluation's bias probes, when given), and publishes a verdict; the alarm on it is added to the
    * endpoint's rollback alarms, so a failing or timed-out gate rolls back before traffic shifts beyond the canary.
-   * The endpoint needs a canary or linear strategy with a wait of at least 5 minutes.
+   * The endpoint needs a canary or linear strategy with a wait of at least 5 minutes, and must be in this
+   * RedTeam's stack (the gate and the endpoint refer to each other).
    *
    * @param endpoint the endpoint whose rollouts wait for the gate
    * @param options the gate's timeout and the evaluation it also requires
@@ -321,6 +322,11 @@ export class RedTeam extends Construct {
       throw new GenAIValidationError(this, 'timeout', timeout.toHumanString(), 'from 10 minutes to 6 hours (the new fleet must be provisioned and the canary judged within it)');
     }
     if (this.gates > 0) throw new GenAIValidationError(this, 'endpoint', endpoint.node.path, 'one gated endpoint per RedTeam (create a RedTeam per endpoint)');
+    if (Stack.of(endpoint) !== Stack.of(this)) {
+      // The gate's alarm rolls the endpoint back and the endpoint's promotions start the gate's runs: across
+      // stacks each stack would depend on the other (CloudFormation cannot deploy that).
+      throw new GenAIValidationError(this, 'endpoint', `${endpoint.node.path} (stack ${Stack.of(endpoint).node.path})`, `an endpoint in this RedTeam's stack (${Stack.of(this).node.path}): the gate and the endpoint refer to each other, so define the RedTeam in the endpoint's stack`);
+    }
     this.gates++;
     if (options.evaluation) {
       this.fn.function.addEnvironment('EVALUATION_FUNCTION', options.evaluation.function.functionArn);

@@ -151,3 +151,48 @@ describe('OutputEvaluation', () => {
     expect(() => build(extra)).toThrow(message);
   });
 });
+
+describe('OutputEvaluation in another stack than the guardrail function', () => {
+  const app = new App();
+  const env = { account: '123456789012', region: 'us-east-1' };
+  const serving = new Stack(app, 'Serving', { env });
+  const dataLake = new SecureDataLake(serving, 'Lake');
+  const generate = new GuardrailFunction(serving, 'Generate', { guardrail: new Guardrail(serving, 'Guardrail'), dataLake, modelTarget: ModelTarget.bedrock('amazon.nova-lite-v1:0') });
+  const evaluationStack = new Stack(app, 'Evaluation', { env });
+  const evaluation = new OutputEvaluation(evaluationStack, 'Outputs', { guardrailFunction: generate, dataLake });
+  const assembly = app.synth();
+  const roleName = 'Evaluation-Outputs-CCA7664F';
+
+  test('the role has a name, and the trace key names it by ARN: the function stack never depends on the evaluation stack', () => {
+    const stacksBefore = (name: string) => assembly.getStackByName(name).dependencies.map((d) => d.id).filter((id) => !id.endsWith('.assets'));
+    expect(stacksBefore('Serving')).toEqual([]);
+    expect(stacksBefore('Evaluation')).toEqual(['Serving']);
+    Template.fromStack(evaluationStack).hasResourceProperties('AWS::IAM::Role', { RoleName: roleName });
+    expect(evaluationStack.resolve(evaluation.role.roleName).Ref).toMatch(/^OutputsRole[0-9A-F]{8}$/); // the function's own role, named
+    Template.fromStack(serving).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: Match.stringLikeRegexp('^OutputEvaluationDecryptsTraces'),
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:root']] } },
+            Condition: {
+              StringEquals: { 'kms:EncryptionContext:purpose': 'genai-guardrail-trace', 'kms:EncryptionContext:bucket': serving.resolve(generate.traceBucket.bucketName) },
+              ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:role/${roleName}`]] } },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('in the same stack the key policy names the role itself, and the role keeps a generated name', () => {
+    const { stack } = build();
+    const t = Template.fromStack(stack);
+    expect(Object.values(t.findResources('AWS::IAM::Role')).filter((r: any) => r.Properties.RoleName)).toEqual([]);
+    const statements = Object.values(t.findResources('AWS::KMS::Key')).flatMap((k: any) => k.Properties.KeyPolicy.Statement);
+    const decrypt = statements.find((st: any) => st.Sid === 'OutputEvaluationDecryptsTraces');
+    expect(JSON.stringify(decrypt.Principal.AWS)).toMatch(/"Fn::GetAtt":\["EvaluationRole[0-9A-F]+","Arn"\]/);
+  });
+});

@@ -234,6 +234,14 @@ describe('RedTeam promotion gate', () => {
     expect(() => g.redTeam.addPromotionGate(endpoint(g.stack, g.dataLake, strategy()), options)).toThrow(message);
   });
 
+  test('validation: the gated endpoint must be in the RedTeam\'s stack (across stacks the two would depend on each other)', () => {
+    const g = build();
+    const other = new Stack(g.stack.node.root as App, 'Serving', { env: { account: '123456789012', region: 'us-east-1' } });
+    expect(() => g.redTeam.addPromotionGate(endpoint(other, g.dataLake))).toThrow(
+      /S\/RedTeam: invalid endpoint: got "Serving\/Endpoint \(stack Serving\)"; allowed: an endpoint in this RedTeam's stack \(S\)/,
+    );
+  });
+
   test('validation: one gated endpoint per RedTeam; at most 10 rollback alarms', () => {
     const g = build();
     const e = endpoint(g.stack, g.dataLake);
