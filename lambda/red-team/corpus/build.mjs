@@ -135,5 +135,6 @@ for (const [category, list] of Object.entries(groups)) {
   });
 }
 const corpus = { schema: 'genai.red-team.corpus/v1', version: '1.0.0', cases };
-writeFileSync(new URL('./corpus.v1.json', import.meta.url), `${JSON.stringify(corpus, null, 1)}\n`);
+// `node build.mjs [out]`: writes the corpus to out (a test compares it with the committed file), by default next to this script
+writeFileSync(process.argv[2] ?? new URL('./corpus.v1.json', import.meta.url), `${JSON.stringify(corpus, null, 1)}\n`);
 console.log(`${cases.length} cases in ${Object.keys(groups).length} categories`);
