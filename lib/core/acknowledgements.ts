@@ -54,7 +54,10 @@ export class Acknowledgements {
     'Each policy is generated from resource-scoped grants, attached to exactly one role created by this construct, and deleted with it; a customer-managed policy would hold the same statements and could be attached elsewhere by mistake.',
   );
 
-  /** X-Ray tracing permissions: the service has no resource-level permissions. */
+  /**
+   * X-Ray tracing permissions: the service has no resource-level permissions. Applied per policy with
+   * `acknowledgeStarResource`: only when every `*` statement of the policy holds nothing but these actions.
+   */
   public static readonly xrayWildcard: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only the X-Ray actions xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*" here: X-Ray does not support resource-level permissions for them. Every other statement of this role names its resources.',
@@ -78,7 +81,10 @@ export class Acknowledgements {
     'The variant runs on an instance type with local NVMe instance storage (most GPU types): SageMaker encrypts that storage with an AES-256 hardware module on the instance and CreateEndpointConfig rejects a KmsKeyId for these types. Captured data and async outputs are still written with the customer-managed key.',
   );
 
-  /** ECR login (GetAuthorizationToken) has no resource-level permissions. */
+  /**
+   * ECR login (GetAuthorizationToken) has no resource-level permissions. Applied per policy, only when every
+   * `*` statement of the policy holds nothing but that action.
+   */
   public static readonly ecrAuthorizationToken: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only ecr:GetAuthorizationToken uses Resource "*": the action does not support resource-level permissions. Image layers can only be pulled from the repositories named in the other statements.',
@@ -114,7 +120,8 @@ export class Acknowledgements {
 
   /**
    * CloudTrail's event history is the only record of who started a pipeline execution outside Studio, and
-   * LookupEvents has no resource-level permissions.
+   * LookupEvents has no resource-level permissions. Applied per policy, only when every `*` statement of the
+   * policy holds nothing but that action.
    */
   public static readonly cloudTrailEventHistory: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
@@ -145,7 +152,10 @@ export class Acknowledgements {
     'SageMaker Pipelines names the jobs of each execution by this pipeline\'s own prefix plus a suffix it generates per execution (`<pipeline prefix>-train…`, `<pipeline prefix>-eval…`), their containers log to the service-owned /aws/sagemaker/TrainingJobs and /aws/sagemaker/ProcessingJobs groups, and registered versions are numbered by the service; these resources can only be named by prefix. The actions are explicit, limited to this account and region, and held only by the pipeline execution role that SageMaker assumes.',
   );
 
-  /** SageMaker jobs in a VPC create their own network interfaces, and EC2 describes have no resource scope. */
+  /**
+   * SageMaker jobs in a VPC create their own network interfaces, and EC2 describes have no resource scope.
+   * Applied per policy: `*` only for the describes and ECR login, the interfaces only with the ec2:Vpc condition.
+   */
   public static readonly vpcJobNetworking: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<network interfaces of the VPC>]'],
     'ecr:GetAuthorizationToken and the EC2 Describe* calls SageMaker makes for VPC jobs do not support resource-level permissions; network interfaces are created by the service at run time, so they are named by wildcard but limited by an ec2:Vpc condition to the VPC the user chose.',

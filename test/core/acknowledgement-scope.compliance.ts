@@ -138,6 +138,8 @@ const broader = matrix.add('Broader', (app: Construct) => {
   const promotion = pending.promotionFunction!.role!;
   allow(promotion, ['application-autoscaling:DeregisterScalableTarget'], [arn('application-autoscaling', 'scalable-target', '*')]);
   allow(promotion, ['cloudwatch:DisableAlarmActions'], [arn('cloudwatch', 'alarm', `TargetTracking-endpoint/${pending.endpointName}/*`, ArnFormat.COLON_RESOURCE_NAME)]);
+  // CloudTrail event history: another CloudTrail action on "*" in the promotion function's managed policy.
+  (p.endpoint.node.findChild('PromotionEventHistoryPolicy') as iam.ManagedPolicy).addStatements(new iam.PolicyStatement({ actions: ['cloudtrail:StopLogging'], resources: ['*'] }));
   // API Gateway account logging: deleting log groups.
   allow(child(p.api, 'AccountLoggingRole'), ['logs:DeleteLogGroup'], [logGroupsArn(p.api)]);
   // Training security group: an ingress rule from anywhere next to the self-referencing one.
@@ -239,6 +241,10 @@ describe('a broader statement next to each acknowledged one is reported', () => 
     const promotion = policy(broader().pending.promotionFunction!.role!);
     expect(findings()).toContain(`AwsSolutions AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:application-autoscaling:<AWS::Region>:<AWS::AccountId>:scalable-target/*] @ ${promotion}`);
     expect(findings().some((f) => f.includes(':alarm:TargetTracking-endpoint/') && f.endsWith(promotion))).toBe(true);
+  });
+
+  test('cloudTrailEventHistory: cloudtrail:StopLogging on "*" in the event history policy', () => {
+    expect(findings()).toContain(`${STAR} @ ${at(broader().endpoint)}/PromotionEventHistoryPolicy/Resource`);
   });
 
   test('apiGatewayAccountLogging: deleting log groups', () => {

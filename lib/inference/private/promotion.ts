@@ -11,7 +11,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeWildcardResources } from '../../core/acknowledgements';
+import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowledgeStarResource, acknowledgeWildcardResources } from '../../core/acknowledgements';
 import { allowServicesToPublish } from '../../core/encryption';
 import { SecureFunction } from '../../core/secure-function';
 import { ISecureDataLake } from '../../data-lake/secure-data-lake';
@@ -324,7 +324,8 @@ function grantApprovalChecks(scope: Construct, fn: SecureFunction): void {
     statements: [new iam.PolicyStatement({ actions: PROMOTION_EVENT_HISTORY_ACTIONS, resources: ['*'] })],
     roles: [fn.role],
   });
-  acknowledge(lookup, Acknowledgements.cloudTrailEventHistory);
+  // acknowledged for this statement only: a "*" statement with any other action added to the policy is reported
+  acknowledgeStarResource(lookup, Acknowledgements.cloudTrailEventHistory, PROMOTION_EVENT_HISTORY_ACTIONS);
 }
 
 /**
