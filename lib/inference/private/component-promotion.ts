@@ -1,9 +1,9 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledgeWildcardResources } from '../../core/acknowledgements';
 import { SecureFunction } from '../../core/secure-function';
-import { PROMOTION_ALARM_ACTIONS, PROMOTION_COMPONENT_ACTIONS, PROMOTION_SCALING_ACTIONS, PROMOTION_TAG_ACTIONS } from './actions';
+import { PROMOTION_COMPONENT_ACTIONS, PROMOTION_TAG_ACTIONS } from './actions';
+import { grantScalingRegistration } from './promotion';
 import type { ComponentPromotionConfig, PromotionContext } from './promotion';
 
 /** The alarm the promotion function puts for a component it scales from zero (granted by name). */
@@ -42,28 +42,6 @@ export function grantComponentPromotion(scope: Construct, fn: SecureFunction, ct
  */
 function grantComponentScaling(scope: Construct, fn: SecureFunction, ic: ComponentPromotionConfig): void {
   const stack = Stack.of(scope);
-  const role = fn.role;
-  const scalableTargets = stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_SCALING_ACTIONS, resources: [scalableTargets] }));
-  // Application Auto Scaling checks that the caller may scale the component itself.
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:UpdateInferenceComponentRuntimeConfig'], resources: [ic.arn] }));
   const alarm = (name: string) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  const trackingAlarms = alarm(`TargetTracking-inference-component/${ic.name}-*`);
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_ALARM_ACTIONS, resources: [trackingAlarms, alarm(scaleFromZeroAlarmName(ic.name))] }));
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['iam:CreateServiceLinkedRole'],
-      resources: [
-        stack.formatArn({
-          service: 'iam',
-          region: '',
-          resource: 'role',
-          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
-        }),
-      ],
-      conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
-    }),
-  );
-  acknowledgeWildcardResources(role, Acknowledgements.scalableTargetIds, [scalableTargets], PROMOTION_SCALING_ACTIONS);
-  acknowledgeWildcardResources(role, Acknowledgements.targetTrackingAlarms, [trackingAlarms], PROMOTION_ALARM_ACTIONS);
+  grantScalingRegistration(fn.role, { action: 'sagemaker:UpdateInferenceComponentRuntimeConfig', arn: ic.arn }, alarm(`TargetTracking-inference-component/${ic.name}-*`), [alarm(scaleFromZeroAlarmName(ic.name))]);
 }

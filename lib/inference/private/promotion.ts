@@ -329,21 +329,20 @@ function grantApprovalChecks(scope: Construct, fn: SecureFunction): void {
 }
 
 /**
- * An endpoint the function created has no scaling target in the template. When it reports InService, the
- * function registers the variants' scaling targets, policies and schedules (all upserts, so each InService
- * event, after every update too, is harmless). Grants exactly what Application Auto Scaling checks.
+ * What Application Auto Scaling checks when the promotion function registers the scaling of a resource it
+ * created: registering targets and putting policies and schedules (upserts only), the caller's right to
+ * scale the resource itself, the alarms it creates as the caller, and its service-linked role.
+ *
+ * @param scaled the action that scales the resource and the resource's ARN
+ * @param trackingAlarms the target tracking alarms of the resource (a prefix ending in `*`)
+ * @param otherAlarms alarms the function itself creates for the resource
  */
-function grantAndTriggerScaling(scope: Construct, fn: SecureFunction, dlq: sqs.IQueue, ctx: PromotionContext): events.Rule {
-  const stack = Stack.of(scope);
-  const role = fn.role;
+export function grantScalingRegistration(role: iam.Role, scaled: { readonly action: string; readonly arn: string }, trackingAlarms: string, otherAlarms: string[]): void {
+  const stack = Stack.of(role);
   const scalableTargets = stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' });
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_SCALING_ACTIONS, resources: [scalableTargets] }));
-  // Application Auto Scaling checks that the caller may scale the endpoint itself...
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'], resources: [ctx.endpointArn] }));
-  // ...and creates the target tracking alarms (and the function the wake-up alarm of an async endpoint) as the caller.
-  const alarm = (name: string) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  const alarms = [alarm(`TargetTracking-endpoint/${ctx.endpointName}/*`), alarm(`${ctx.endpointName}-wake-on-backlog`)];
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_ALARM_ACTIONS, resources: alarms }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [scaled.action], resources: [scaled.arn] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: PROMOTION_ALARM_ACTIONS, resources: [trackingAlarms, ...otherAlarms] }));
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['iam:CreateServiceLinkedRole'],
@@ -359,7 +358,19 @@ function grantAndTriggerScaling(scope: Construct, fn: SecureFunction, dlq: sqs.I
     }),
   );
   acknowledgeWildcardResources(role, Acknowledgements.scalableTargetIds, [scalableTargets], PROMOTION_SCALING_ACTIONS);
-  acknowledgeWildcardResources(role, Acknowledgements.targetTrackingAlarms, [alarms[0]], PROMOTION_ALARM_ACTIONS);
+  acknowledgeWildcardResources(role, Acknowledgements.targetTrackingAlarms, [trackingAlarms], PROMOTION_ALARM_ACTIONS);
+}
+
+/**
+ * An endpoint the function created has no scaling target in the template. When it reports InService, the
+ * function registers the variants' scaling targets, policies and schedules (all upserts, so each InService
+ * event, after every update too, is harmless). Grants exactly what Application Auto Scaling checks.
+ */
+function grantAndTriggerScaling(scope: Construct, fn: SecureFunction, dlq: sqs.IQueue, ctx: PromotionContext): events.Rule {
+  const stack = Stack.of(scope);
+  // Application Auto Scaling creates the target tracking alarms (and the function the wake-up alarm of an async endpoint) as the caller.
+  const alarm = (name: string) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  grantScalingRegistration(fn.role, { action: 'sagemaker:UpdateEndpointWeightsAndCapacities', arn: ctx.endpointArn }, alarm(`TargetTracking-endpoint/${ctx.endpointName}/*`), [alarm(`${ctx.endpointName}-wake-on-backlog`)]);
 
   return new events.Rule(scope, 'ScalingRule', {
     description: `When ${ctx.endpointName} is in service, the promotion function registers its autoscaling`,
