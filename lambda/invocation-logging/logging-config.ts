@@ -4,19 +4,10 @@ import {
   GetModelInvocationLoggingConfigurationCommand,
   PutModelInvocationLoggingConfigurationCommand,
 } from '@aws-sdk/client-bedrock';
+import type { CustomResourceEvent as SharedEvent, CustomResourceResponse } from '../shared/custom-resource';
 
-/** The custom resource event CloudFormation sends (the fields this provider uses). */
-export interface CustomResourceEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: LoggingProperties;
-  /** On Update: the properties of the previous deployment. */
-  readonly OldResourceProperties?: LoggingProperties;
-}
+/** The custom resource event of `Custom::BedrockInvocationLogging`. */
+export type CustomResourceEvent = SharedEvent<LoggingProperties>;
 
 /** The properties of `Custom::BedrockInvocationLogging`. */
 export interface LoggingProperties {
@@ -42,16 +33,6 @@ export function conflictReason(destination: string): string {
     '(another stack in the same account and region, e.g. the other profile, or a landing zone). The setting is one per account and region: ' +
     'set invocationLogging: false to leave it as it is, or takeOverAccountSettings: true to replace it.'
   );
-}
-
-/** The answer CloudFormation expects at the response URL. */
-export interface CustomResourceResponse {
-  readonly Status: 'SUCCESS' | 'FAILED';
-  readonly Reason?: string;
-  readonly PhysicalResourceId: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
 }
 
 /**
