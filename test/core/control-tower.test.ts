@@ -5,7 +5,7 @@ import { App, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { platformProps } from '../../bin/platform-props';
 import { GenAIPlatformStack, PlatformProfile } from '../../lib';
-import { controlTowerRulesDir, ControlTowerValidator, planGuardRuns, readGuardRules } from '../../lib/core/private/control-tower';
+import { controlTowerRulesDir, ControlTowerValidator, planGuardRuns, readGuardRules, templateView } from '../../lib/core/private/control-tower';
 import { STRICT_CONTEXT } from '../helpers/compliance';
 
 const rules = readGuardRules(controlTowerRulesDir());
@@ -64,6 +64,34 @@ describe('Control Tower rules: which rule runs against which template', () => {
     expect(planGuardRuns([a], new Map([['t', new Set(['aws::sns::topic'])]]))).toEqual([]);
   });
 
+  test('a view keeps the resources of its types, the resources they reference reduced to their type, and the sections rules read', () => {
+    const template = {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Description: 'd',
+      Parameters: { P: { Type: 'String' } },
+      Outputs: { O: { Value: { Ref: 'Group' } } },
+      Resources: {
+        Group: { Type: 'AWS::Logs::LogGroup', Properties: { KmsKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } }, DependsOn: ['Waited'] },
+        Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+        Waited: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q' } },
+        Named: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${Other.QueueName}-x' } } },
+        Other: { Type: 'AWS::SQS::Queue', Properties: {} },
+        Unrelated: { Type: 'AWS::S3::Bucket', Properties: {} },
+      },
+    };
+    expect(templateView(template, { template: 't', types: ['aws::logs::loggroup'] })).toEqual({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: { Group: template.Resources.Group, Key: { Type: 'AWS::KMS::Key' }, Waited: { Type: 'AWS::SQS::Queue' } },
+    });
+    // a Fn::Sub string names its references too; a rule that names a section keeps them all
+    const view = templateView(template, { template: 't', types: ['aws::sns::topic'], sections: true });
+    expect(view.Resources).toEqual({ Named: template.Resources.Named, Other: { Type: 'AWS::SQS::Queue' } });
+    expect(view.Parameters).toEqual(template.Parameters);
+    const sectionRules = rules.filter((r) => r.readsSections).map((r) => r.path.split('/').pop());
+    expect(sectionRules).toContain('ct-redshift-pr-9.guard');
+    expect(sectionRules.length).toBeLessThan(20);
+  });
+
   test('type names are compared without case (a rule header writes AutoscalingGroup)', () => {
     const rule = rules.find((r) => r.path.endsWith('ct-autoscaling-pr-6.guard'))!;
     const template = new Map([['t', new Set(['AWS::AutoScaling::AutoScalingGroup'.toLowerCase()])]]);
@@ -110,7 +138,15 @@ describe('Control Tower rules: the filtered run reports exactly what the full ru
     FunctionWrong: { Type: 'AWS::Lambda::Function', Properties: { Role: 'r', Code: { ZipFile: 'x' }, VpcConfig: { SubnetIds: [{ Ref: 'Topic' }], SecurityGroupIds: [{ Ref: 'Topic' }] } } },
   });
 
-  const templates = [tripAll, ...platform, small, references];
+  // Copies of two templates under other names: identical views are evaluated once in a run, and their
+  // findings must still be reported for every template that has them.
+  const copies = [small, references].map((t) => {
+    const copy = t.replace('.template.json', '-copy.template.json');
+    writeFileSync(copy, require('node:fs').readFileSync(t, 'utf8'));
+    return copy;
+  });
+
+  const templates = [tripAll, ...platform, small, references, ...copies];
   const full = new CfnGuardValidator({ controlTowerRulesEnabled: true, maxBuffer: 256 * 1024 * 1024 }).validate(context(templates));
   const filtered = new ControlTowerValidator({ maxBuffer: 256 * 1024 * 1024 }).validate(context(templates));
 
@@ -126,6 +162,14 @@ describe('Control Tower rules: the filtered run reports exactly what the full ru
   test('same findings, template by template, resource by resource, location by location', () => {
     expect(findings(filtered)).toEqual(findings(full));
     expect(filtered.success).toBe(full.success);
+  });
+
+  test('a template identical to another gets the same findings (identical views are evaluated once, reported for each)', () => {
+    for (const [original, copy] of [[small, copies[0]], [references, copies[1]]]) {
+      const of = (t: string) => findings(filtered).filter((f) => f.includes(` ${t} `)).map((f) => f.replace(t, 'T'));
+      expect(of(original).length).toBeGreaterThan(0);
+      expect(of(copy)).toEqual(of(original));
+    }
   });
 
   test('references to resources of other types are findings in both runs (so a view cannot hide one)', () => {
