@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/helpers/setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/cleanup.ts'],
   // Type checking is done once by `tsc --noEmit` in `npm test`; jest only transpiles.
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],

@@ -6,13 +6,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { Compliance, ComplianceOptions } from '../../lib';
+import { registerTempDir } from './temp-dirs';
 
 /** Context every test app uses: the feature flags and strict template validation of cdk.json. */
 export const STRICT_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
 
-/** A test app with strict template validation and its own output folder. */
+/** A test app with strict template validation and its own output folder (deleted after the test file). */
 export function strictApp(props: AppProps = {}): App {
-  return new App({ outdir: mkdtempSync(join(tmpdir(), 'genai-test-')), ...props, context: { ...STRICT_CONTEXT, ...props.context } });
+  const outdir = mkdtempSync(join(tmpdir(), 'genai-test-'));
+  registerTempDir(outdir);
+  return new App({ outdir, ...props, context: { ...STRICT_CONTEXT, ...props.context } });
 }
 
 /** One unacknowledged finding: `plugin rule @ construct path`. */

@@ -4,5 +4,12 @@
  * is off here and on wherever the tests check compliance: `complianceFindings()` turns it back on for
  * its synth, and the tests that run an app in a child process pass CDK_VALIDATION=true. Those cover the
  * whole platform in both profiles, the examples and the users' apps, with strict validation.
+ *
+ * Apps created in tests also skip recording a creation stack trace for every L1 resource
+ * (`aws:cdk:disable-creation-stack-traces`). The trace is debugging metadata of the cloud assembly, never
+ * part of a template or of a finding, and under jest each one is mapped through source maps: it tripled
+ * the cost of creating a resource. `new App()` reads the context from CDK_CONTEXT_JSON; a child process
+ * inherits it unless the test sets its own, and the CDK CLI passes its own context to the apps it runs.
  */
 if (process.env.CDK_VALIDATION === undefined) process.env.CDK_VALIDATION = 'false';
+if (process.env.CDK_CONTEXT_JSON === undefined) process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-creation-stack-traces': true });
