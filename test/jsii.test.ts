@@ -93,11 +93,22 @@ describe('other languages', () => {
     expect(go.trim()).not.toBe('');
   });
 
-  test('every TypeScript example of the README and of the API docs compiles under jsii-rosetta (strict)', () => {
+  test('every TypeScript example of the README and of the API docs compiles as pasted against the package entry point, under jsii-rosetta (strict)', () => {
     // no translations reused from an earlier run; --batch compiles the snippets in one program (5x faster)
     rmSync(join(root, '.jsii.tabl.json'), { force: true });
     const r = run(bin('jsii-rosetta'), ['extract', '--strict', '--batch', '100', '.']);
     expect(r.status === 0 ? '' : `${r.stdout}\n${r.stderr}`.replace(/!!.*\n/g, '')).toBe('');
+    // every ```ts block of the README was compiled (strict mode, Node16 resolution of 'genai-platform-constructs'
+    // through the package's exports), and none failed
+    const snippets = Object.values<any>(JSON.parse(readFileSync(join(root, '.jsii.tabl.json'), 'utf8')).snippets);
+    const readmeBlocks = readFileSync(join(root, 'README.md'), 'utf8').match(/```ts\n/g) ?? [];
+    expect(readmeBlocks.length).toBeGreaterThan(2);
+    expect(snippets.filter((s) => s.location.api.api === 'moduleReadme')).toHaveLength(readmeBlocks.length);
+    expect(snippets.filter((s) => !s.didCompile).map((s) => JSON.stringify(s.location))).toEqual([]);
+    // "as pasted": the fixture wraps each snippet in nothing (no hidden imports or declarations)
+    const fixture = readFileSync(join(root, 'rosetta', 'default.ts-fixture'), 'utf8');
+    expect(fixture.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('//'))).toEqual([]);
+    expect(fixture).toContain('/// here');
   });
 });
 

@@ -21,6 +21,10 @@ function build(props: Partial<GenAIPlatformPipelineProps> = {}, app: App = stric
   return { app, stack, pipeline, template: Template.fromStack(stack) };
 }
 
+/** The pipeline with default props, built once for the tests that read it. */
+let defaults: ReturnType<typeof build> | undefined;
+const defaultPipeline = () => (defaults ??= build());
+
 interface Isolated {
   readonly cdk: typeof import('aws-cdk-lib');
   readonly module: typeof import('../../lib/platform/genai-platform-pipeline');
@@ -73,7 +77,7 @@ function synthProject(template: Template): any {
 }
 
 describe('GenAIPlatformPipeline: structure', () => {
-  const { pipeline, template } = build();
+  const { pipeline, template } = defaultPipeline();
 
   test('stages run Source → Build → UpdatePipeline → Assets (the Lambda bundles of the platform) → Dev → Approval → Prod', () => {
     const stages = pipelineStages(template);
@@ -172,15 +176,20 @@ describe('GenAIPlatformPipeline: structure', () => {
 });
 
 describe('GenAIPlatformPipeline: props', () => {
+  // One pipeline with every optional prop set; each test reads its part.
+  const custom = PlatformProfile.custom({ ...PlatformProfile.PROD, name: 'staging', terminationProtection: false });
+  const { pipeline, template } = build({
+    synthCommands: ['npm ci', 'npm run build', 'npm test', 'npx cdk synth -c profile=prod'],
+    synthOutputDirectory: 'out/assembly',
+    approvalComment: 'Check the DEV dashboard first.',
+    buildTimeout: Duration.minutes(30),
+    logRetention: logs.RetentionDays.THREE_MONTHS,
+    nodeVersion: '24',
+    devPlatform: { costCenter: 'cc-dev' },
+    prodPlatform: { costCenter: 'cc-prod', profile: custom },
+  });
+
   test('synth commands, output directory, approval comment, timeout and log retention', () => {
-    const { template } = build({
-      synthCommands: ['npm ci', 'npm run build', 'npm test', 'npx cdk synth -c profile=prod'],
-      synthOutputDirectory: 'out/assembly',
-      approvalComment: 'Check the DEV dashboard first.',
-      buildTimeout: Duration.minutes(30),
-      logRetention: logs.RetentionDays.THREE_MONTHS,
-      nodeVersion: '24',
-    });
     const buildSpec = JSON.parse(synthProject(template).Properties.Source.BuildSpec);
     expect(buildSpec.phases.build.commands).toEqual(['npm ci', 'npm run build', 'npm test', 'npx cdk synth -c profile=prod']);
     expect(buildSpec.artifacts['base-directory']).toBe('out/assembly');
@@ -192,8 +201,6 @@ describe('GenAIPlatformPipeline: props', () => {
   });
 
   test('per-stage platform props reach the stage stacks; the profile can still be overridden', () => {
-    const custom = PlatformProfile.custom({ ...PlatformProfile.PROD, name: 'staging', terminationProtection: false });
-    const { pipeline } = build({ devPlatform: { costCenter: 'cc-dev' }, prodPlatform: { costCenter: 'cc-prod', profile: custom } });
     Template.fromStack(pipeline.devStage.platformStack).hasResourceProperties('AWS::S3::Bucket', {
       Tags: Match.arrayWith([{ Key: 'cost-center', Value: 'cc-dev' }, { Key: 'profile', Value: 'dev' }]),
     });
@@ -264,16 +271,22 @@ describe('GenAIPlatformPipeline: validation', () => {
     })).not.toThrow();
   });
 
-  test('a stage in another region than the pipeline deploys, with a warning about the support stack', () => {
-    const { stack } = build({ prod: { account: '222222222222', region: 'us-east-1' } });
-    Annotations.fromStack(stack).hasWarning('/Tooling/Pipeline', Match.stringLikeRegexp('The prod stage deploys to us-east-1 but the pipeline runs in eu-west-1'));
-    expect(Annotations.fromStack(stack).findWarning('/Tooling/Pipeline', Match.stringLikeRegexp('The dev stage'))).toHaveLength(0);
-  });
+  describe('warnings', () => {
+    // PROD in another region than the pipeline, and in DEV's account: one pipeline, both warnings.
+    let elsewhere: ReturnType<typeof build> | undefined;
+    const prodElsewhere = () => (elsewhere ??= build({ prod: { account: DEV.account, region: 'us-east-1' } }));
 
-  test('DEV and PROD in the same account deploy, with a warning', () => {
-    const { stack } = build({ prod: { account: DEV.account, region: 'eu-west-1' } });
-    Annotations.fromStack(stack).hasWarning('/Tooling/Pipeline', Match.stringLikeRegexp('DEV and PROD both deploy to account 111111111111'));
-    expect(Annotations.fromStack(build().stack).findWarning('*', Match.anyValue())).toHaveLength(0);
+    test('a stage in another region than the pipeline deploys, with a warning about the support stack', () => {
+      const { stack } = prodElsewhere();
+      Annotations.fromStack(stack).hasWarning('/Tooling/Pipeline', Match.stringLikeRegexp('The prod stage deploys to us-east-1 but the pipeline runs in eu-west-1'));
+      expect(Annotations.fromStack(stack).findWarning('/Tooling/Pipeline', Match.stringLikeRegexp('The dev stage'))).toHaveLength(0);
+    });
+
+    test('DEV and PROD in the same account deploy, with a warning', () => {
+      const { stack } = prodElsewhere();
+      Annotations.fromStack(stack).hasWarning('/Tooling/Pipeline', Match.stringLikeRegexp('DEV and PROD both deploy to account 111111111111'));
+      expect(Annotations.fromStack(defaultPipeline().stack).findWarning('*', Match.anyValue())).toHaveLength(0);
+    });
   });
 
   test('a pipeline stack without an explicit account is rejected', () => {
