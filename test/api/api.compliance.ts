@@ -4,7 +4,11 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { createKey } from '../../lib/core/encryption';
 import { SecureFunction } from '../../lib/core/secure-function';
-import { ApiAuthorization, ApiWebAcl, GenAIApi, GenAIApiProps, Guardrail, GuardrailFunction, ModelTarget, SecureDataLake } from '../../lib';
+import { ApiAuthorization, ApiWebAcl, GenAIApi, GenAIApiProps } from '../../lib/api/gen-ai-api';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
 import { sharedMatrix } from '../helpers/compliance';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).

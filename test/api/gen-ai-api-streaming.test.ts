@@ -3,7 +3,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ApiAuthorization, GenAIApi, GenAIApiProps, Guardrail, GuardrailFunction, ModelTarget, SecureDataLake } from '../../lib';
+import { ApiAuthorization, GenAIApi, GenAIApiProps } from '../../lib/api/gen-ai-api';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
 import { GenAIValidationError } from '../../lib/core/errors';
 import { ComplianceMatrix, strictApp } from '../helpers/compliance';
 

@@ -2,7 +2,9 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AuditTrail, DataZone, ObjectLockMode, SecureDataLake } from '../../lib';
+import { AuditTrail } from '../../lib/audit/audit-trail';
+import { DataZone } from '../../lib/data-lake/data-zone';
+import { ObjectLockMode, SecureDataLake } from '../../lib/data-lake/secure-data-lake';
 
 const SECURITY_ALARMS = AuditTrail.SECURITY_ALARMS;
 import { complianceFindings, strictApp } from '../helpers/compliance';

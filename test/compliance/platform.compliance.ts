@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { platformProps } from '../../bin/platform-props';
-import { GenAIPlatformStack, PlatformProfile } from '../../lib';
+import { GenAIPlatformStack } from '../../lib/platform/genai-platform-stack';
+import { PlatformProfile } from '../../lib/platform/profile';
 import { complianceFindings, ComplianceMatrix, sharedMatrix, strictApp } from '../helpers/compliance';
 import { registryVersionOf } from '../helpers/platform-registry';
 

@@ -5,19 +5,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import {
-  DataZone,
-  GenAIApi,
-  GenAIPlatformPipeline,
-  Guardrail,
-  GuardrailFunction,
-  InferenceEndpoint,
-  ModelSource,
-  ModelTarget,
-  SecureDataLake,
-  TrainingImage,
-  TrainingPipeline,
-} from '../../lib';
+import { GenAIApi } from '../../lib/api/gen-ai-api';
+import { DataZone } from '../../lib/data-lake/data-zone';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
+import { GenAIPlatformPipeline } from '../../lib/platform/genai-platform-pipeline';
+import { TrainingImage, TrainingPipeline } from '../../lib/training/training-pipeline';
 import { logGroupsArn } from '../../lib/api/private/account-logging';
 import { sharedMatrix } from '../helpers/compliance';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { App, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { platformProps } from '../../bin/platform-props';
-import { GenAIPlatformStack, PlatformProfile } from '../../lib';
+import { GenAIPlatformStack } from '../../lib/platform/genai-platform-stack';
+import { PlatformProfile } from '../../lib/platform/profile';
 import { controlTowerRulesDir, ControlTowerValidator, planGuardRuns, readGuardRules, templateView } from '../../lib/core/private/control-tower';
 import { STRICT_CONTEXT } from '../helpers/compliance';
 

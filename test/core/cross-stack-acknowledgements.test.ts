@@ -3,19 +3,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  AuditTrail,
-  DataZone,
-  GenAIApi,
-  Guardrail,
-  GuardrailFunction,
-  InferenceEndpoint,
-  ModelSource,
-  ModelTarget,
-  SecureDataLake,
-  TrainingImage,
-  TrainingPipeline,
-} from '../../lib';
+import { GenAIApi } from '../../lib/api/gen-ai-api';
+import { AuditTrail } from '../../lib/audit/audit-trail';
+import { DataZone } from '../../lib/data-lake/data-zone';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
+import { TrainingImage, TrainingPipeline } from '../../lib/training/training-pipeline';
 import { acknowledgeCrossStackReference } from '../../lib/core/acknowledgements';
 import { ComplianceMatrix } from '../helpers/compliance';
 

@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DataZone, ObjectLockMode, SecureDataLake } from '../../lib';
+import { DataZone } from '../../lib/data-lake/data-zone';
+import { ObjectLockMode, SecureDataLake } from '../../lib/data-lake/secure-data-lake';
 import { GenAIValidationError } from '../../lib/core/errors';
 import { complianceFindings, strictApp } from '../helpers/compliance';
 

@@ -1,6 +1,14 @@
 import { Construct } from 'constructs';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
-import { DeploymentStrategy, Guardrail, GuardrailFunction, InferenceEndpoint, ModelSource, ModelTarget, OutputEvaluation, RedTeam, SecureDataLake } from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { OutputEvaluation } from '../../lib/evaluation/output-evaluation';
+import { RedTeam } from '../../lib/evaluation/red-team';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { DeploymentStrategy } from '../../lib/inference/deployment-strategy';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
 import { sharedMatrix } from '../helpers/compliance';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).

@@ -1,6 +1,10 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { Guardrail, GuardrailFunction, ModelTarget, OutputEvaluation, OutputEvaluationProps, SecureDataLake } from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { OutputEvaluation, OutputEvaluationProps } from '../../lib/evaluation/output-evaluation';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
 
 function build(extra: Partial<OutputEvaluationProps> = {}, region = 'us-east-1') {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region } });

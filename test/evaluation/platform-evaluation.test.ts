@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { platformProps } from '../../bin/platform-props';
-import { GenAIPlatform, GenAIPlatformProps, PlatformProfile } from '../../lib';
+import { GenAIPlatform, GenAIPlatformProps } from '../../lib/platform/genai-platform';
+import { PlatformProfile } from '../../lib/platform/profile';
 
 function platform(props: GenAIPlatformProps, region = 'us-east-1') {
   const stack = new Stack(new App(), 'P', { env: { account: '123456789012', region } });

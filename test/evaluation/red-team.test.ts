@@ -2,19 +2,15 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import {
-  DeploymentStrategy,
-  Guardrail,
-  GuardrailFunction,
-  InferenceEndpoint,
-  ModelSource,
-  ModelTarget,
-  OutputEvaluation,
-  RedTeam,
-  RedTeamCategory,
-  RedTeamProps,
-  SecureDataLake,
-} from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { OutputEvaluation } from '../../lib/evaluation/output-evaluation';
+import { RedTeam, RedTeamCategory, RedTeamProps } from '../../lib/evaluation/red-team';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { DeploymentStrategy } from '../../lib/inference/deployment-strategy';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
 
 function build(extra: Partial<RedTeamProps> = {}, env = { account: '123456789012', region: 'us-east-1' }) {
   const stack = new Stack(new App(), 'S', { env });

@@ -3,16 +3,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import {
-  BedrockInvocationLogging,
-  Guardrail,
-  GuardrailFunction,
-  GuardrailFunctionProps,
-  InferenceComponent,
-  InferenceEndpoint,
-  ModelTarget,
-  SecureDataLake,
-} from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction, GuardrailFunctionProps } from '../../lib/guardrails/guardrail-function';
+import { BedrockInvocationLogging } from '../../lib/guardrails/invocation-logging';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { InferenceComponent } from '../../lib/inference/inference-component';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
 
 type Extra = (stack: Stack) => Partial<GuardrailFunctionProps>;
 

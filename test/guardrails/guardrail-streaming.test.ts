@@ -1,7 +1,12 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Guardrail, GuardrailFunction, GuardrailFunctionProps, GuardrailStreamingOptions, InferenceEndpoint, ModelTarget, SecureDataLake } from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction, GuardrailFunctionProps } from '../../lib/guardrails/guardrail-function';
+import { GuardrailStreamingOptions } from '../../lib/guardrails/guardrail-streaming';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
 import { ComplianceMatrix } from '../helpers/compliance';
 
 type Extra = (stack: Stack) => Partial<GuardrailFunctionProps>;

@@ -2,14 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import {
-  ContentFilterType,
-  FilterStrength,
-  Guardrail,
-  GuardrailProps,
-  PiiEntityType,
-  SensitiveInformationAction,
-} from '../../lib';
+import { ContentFilterType, FilterStrength, Guardrail, GuardrailProps, PiiEntityType, SensitiveInformationAction } from '../../lib/guardrails/guardrail';
 
 function synth(props: GuardrailProps = {}) {
   const stack = new Stack(new App(), 'S');

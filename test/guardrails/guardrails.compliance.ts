@@ -1,6 +1,11 @@
 import { Construct } from 'constructs';
 import { Stack, StackProps } from 'aws-cdk-lib';
-import { GenAIApi, Guardrail, GuardrailFunction, InferenceEndpoint, ModelTarget, SecureDataLake } from '../../lib';
+import { GenAIApi } from '../../lib/api/gen-ai-api';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
 import { sharedMatrix } from '../helpers/compliance';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).

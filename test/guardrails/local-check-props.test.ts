@@ -1,6 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CustomPattern, Guardrail, GuardrailFunction, GuardrailFunctionProps, LocalCheckAction, LocalCheckType, ModelTarget, SecureDataLake } from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction, GuardrailFunctionProps } from '../../lib/guardrails/guardrail-function';
+import { CustomPattern, LocalCheckAction, LocalCheckType } from '../../lib/guardrails/local-checks';
+import { ModelTarget } from '../../lib/guardrails/model-target';
 import { checkCustomPattern, MAX_PATTERN_STEPS, MAX_PATTERN_WIDTH } from '../../lib/guardrails/private/custom-pattern';
 
 function build(extra: Partial<GuardrailFunctionProps> = {}) {

@@ -5,7 +5,7 @@ import { App, AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { Compliance, ComplianceOptions } from '../../lib';
+import { Compliance, ComplianceOptions } from '../../lib/core/compliance';
 import { registerTempDir } from './temp-dirs';
 
 /** Context every test app uses: the feature flags and strict template validation of cdk.json. */

@@ -1,7 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { platformProps } from '../../bin/platform-props';
-import { GenAIPlatformStack, PlatformProfile } from '../../lib';
+import { GenAIPlatformStack } from '../../lib/platform/genai-platform-stack';
+import { PlatformProfile } from '../../lib/platform/profile';
 
 /**
  * A version ARN in the model package group that the platform of `bin/` creates in a stack named `stackId`

@@ -1,5 +1,7 @@
 import { Size, Stack } from 'aws-cdk-lib';
-import { InferenceComponentEndpoint, ModelSource, SecureDataLake } from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { InferenceComponentEndpoint } from '../../lib/inference/inference-component-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
 import { sharedMatrix } from '../helpers/compliance';
 
 const packageOf = (group: string) => `arn:aws:sagemaker:us-east-1:123456789012:model-package/${group}/3`;

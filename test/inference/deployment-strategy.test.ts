@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DeploymentStrategy, TrafficShiftType } from '../../lib';
+import { DeploymentStrategy, TrafficShiftType } from '../../lib/inference/deployment-strategy';
 
 describe('DeploymentStrategy', () => {
   const scope = new Construct(new Stack(), 'Scope');

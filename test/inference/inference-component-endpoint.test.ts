@@ -1,16 +1,12 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import {
-  InferenceComponent,
-  InferenceComponentEndpoint,
-  InferenceComponentEndpointProps,
-  InferenceComponentOptions,
-  InferenceEndpoint,
-  ModelSource,
-  SecureDataLake,
-  TrainingImage,
-} from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { InferenceComponent, InferenceComponentOptions } from '../../lib/inference/inference-component';
+import { InferenceComponentEndpoint, InferenceComponentEndpointProps } from '../../lib/inference/inference-component-endpoint';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
+import { TrainingImage } from '../../lib/training/training-pipeline';
 import { strictApp } from '../helpers/compliance';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';

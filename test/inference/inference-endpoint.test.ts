@@ -7,7 +7,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DeploymentStrategy, InferenceEndpoint, InferenceEndpointProps, ModelSource, SecureDataLake, TrainingImage } from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { DeploymentStrategy } from '../../lib/inference/deployment-strategy';
+import { InferenceEndpoint, InferenceEndpointProps } from '../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
+import { TrainingImage } from '../../lib/training/training-pipeline';
 import { Construct } from 'constructs';
 import { strictApp } from '../helpers/compliance';
 

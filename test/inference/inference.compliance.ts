@@ -1,6 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { DeploymentStrategy, InferenceEndpoint, ModelSource, SecureDataLake, TrainingImage } from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { DeploymentStrategy } from '../../lib/inference/deployment-strategy';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
+import { TrainingImage } from '../../lib/training/training-pipeline';
 import { sharedMatrix } from '../helpers/compliance';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3';

@@ -1,6 +1,10 @@
 import { Construct } from 'constructs';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { DeploymentStrategy, GenAIPlatform, InferenceEndpoint, ModelSource, PlatformProfile } from '../../lib';
+import { DeploymentStrategy } from '../../lib/inference/deployment-strategy';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../lib/inference/model-source';
+import { GenAIPlatform } from '../../lib/platform/genai-platform';
+import { PlatformProfile } from '../../lib/platform/profile';
 import { sharedMatrix } from '../helpers/compliance';
 
 /**

@@ -2,7 +2,8 @@ import { App, Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { GenAIPlatformPipeline, GenAIPlatformPipelineProps, PlatformProfile } from '../../lib';
+import { GenAIPlatformPipeline, GenAIPlatformPipelineProps } from '../../lib/platform/genai-platform-pipeline';
+import { PlatformProfile } from '../../lib/platform/profile';
 import { GenAIValidationError } from '../../lib/core/errors';
 import { complianceFindings, strictApp } from '../helpers/compliance';
 

@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
-import { GenAIPlatform, GenAIPlatformProps, GenAIPlatformStack, InferenceEndpoint, PlatformProfile } from '../../lib';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { GenAIPlatform, GenAIPlatformProps } from '../../lib/platform/genai-platform';
+import { GenAIPlatformStack } from '../../lib/platform/genai-platform-stack';
+import { PlatformProfile } from '../../lib/platform/profile';
 import { strictApp, validatingEnv } from '../helpers/compliance';
 import { registryVersionOf } from '../helpers/platform-registry';
 

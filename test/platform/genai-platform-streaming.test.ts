@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GenAIPlatform, GenAIPlatformProps, PlatformProfile } from '../../lib';
+import { GenAIPlatform, GenAIPlatformProps } from '../../lib/platform/genai-platform';
+import { PlatformProfile } from '../../lib/platform/profile';
 import { GenAIValidationError } from '../../lib/core/errors';
 import { strictApp } from '../helpers/compliance';
 

@@ -2,21 +2,14 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import {
-  ContextTruncation,
-  GenAIErrors,
-  GenAIPlatform,
-  Guardrail,
-  GuardrailFunction,
-  ModelTarget,
-  PromptCatalog,
-  PromptCatalogProps,
-  PromptContent,
-  PromptMessageRole,
-  PromptTemplateOptions,
-  SecureDataLake,
-  VariableFormat,
-} from '../../lib';
+import { GenAIErrors } from '../../lib/core/errors';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { GenAIPlatform } from '../../lib/platform/genai-platform';
+import { PromptCatalog, PromptCatalogProps } from '../../lib/prompts/prompt-catalog';
+import { ContextTruncation, PromptContent, PromptMessageRole, PromptTemplateOptions, VariableFormat } from '../../lib/prompts/prompt-template';
 
 const FAQ: PromptTemplateOptions = {
   templateName: 'faq',

@@ -1,7 +1,15 @@
 import { Construct } from 'constructs';
 import { Stack } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
-import { GenAIApi, GenAIPlatform, Guardrail, GuardrailFunction, InferenceEndpoint, ModelTarget, PromptCatalog, PromptContent, SecureDataLake } from '../../lib';
+import { GenAIApi } from '../../lib/api/gen-ai-api';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { Guardrail } from '../../lib/guardrails/guardrail';
+import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
+import { ModelTarget } from '../../lib/guardrails/model-target';
+import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
+import { GenAIPlatform } from '../../lib/platform/genai-platform';
+import { PromptCatalog } from '../../lib/prompts/prompt-catalog';
+import { PromptContent } from '../../lib/prompts/prompt-template';
 import { sharedMatrix } from '../helpers/compliance';
 
 // Every configuration of this file is checked in one app and one synth (see ComplianceMatrix).

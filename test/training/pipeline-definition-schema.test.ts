@@ -1,7 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { MetricComparison, ModelApprovalStatus, SecureDataLake, TrainingImage, TrainingPipeline, TrainingPipelineProps } from '../../lib';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { MetricComparison, ModelApprovalStatus, TrainingImage, TrainingPipeline, TrainingPipelineProps } from '../../lib/training/training-pipeline';
 import { pipelineDefinition, step } from './helpers';
 import { validatePipelineDefinition } from './pipeline-schema';
 

@@ -7,16 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import {
-  DataZone,
-  ISecureDataLake,
-  MetricComparison,
-  ModelApprovalStatus,
-  SecureDataLake,
-  TrainingImage,
-  TrainingPipeline,
-  TrainingPipelineProps,
-} from '../../lib';
+import { DataZone } from '../../lib/data-lake/data-zone';
+import { ISecureDataLake, SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { MetricComparison, ModelApprovalStatus, TrainingImage, TrainingPipeline, TrainingPipelineProps } from '../../lib/training/training-pipeline';
 import { FlatStatement, flattenIntrinsics, pipelineDefinition, roleStatements, step } from './helpers';
 
 const DLC = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker';

@@ -3,7 +3,9 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
-import { DataZone, SecureDataLake, TrainingImage, TrainingPipeline } from '../../lib';
+import { DataZone } from '../../lib/data-lake/data-zone';
+import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
+import { TrainingImage, TrainingPipeline } from '../../lib/training/training-pipeline';
 import { sharedMatrix } from '../helpers/compliance';
 
 const DLC = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { COMPLIANCE_DOC, acknowledgementsTable, renderComplianceDoc, rulesTable } from '../../../scripts/ack-table';
-import { Acknowledgements, GenAIChecks } from '../../../lib';
+import { Acknowledgements } from '../../../lib/core/acknowledgements';
+import { GenAIChecks } from '../../../lib/core/genai-checks/genai-checks';
 
 describe('docs/readme/compliance.md', () => {
   const doc = readFileSync(COMPLIANCE_DOC, 'utf8');

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { GenAIChecks } from '../../../lib';
+import { GenAIChecks } from '../../../lib/core/genai-checks/genai-checks';
 
 /** A stack in an app of its own, with a fixed environment so ARNs are readable. */
 export function newStack(id = 'S'): Stack {

@@ -1,5 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
-import { InferenceEndpoint, ModelSource, SecureDataLake, TrainingImage, TrainingPipeline } from '../../../lib';
+import { SecureDataLake } from '../../../lib/data-lake/secure-data-lake';
+import { InferenceEndpoint } from '../../../lib/inference/inference-endpoint';
+import { ModelSource } from '../../../lib/inference/model-source';
+import { TrainingImage, TrainingPipeline } from '../../../lib/training/training-pipeline';
 import { jobsOf } from '../../../lib/core/genai-checks/private/sagemaker-jobs';
 import { genAIFindings, newStack } from './helpers';
 

@@ -4,7 +4,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { NagMessageLevel } from 'cdk-nag';
-import { GenAIChecks } from '../../../lib';
+import { GenAIChecks } from '../../../lib/core/genai-checks/genai-checks';
 import { GENAI_RULES } from '../../../lib/core/genai-checks/rules';
 import { complianceFindings, strictApp } from '../../helpers/compliance';
 

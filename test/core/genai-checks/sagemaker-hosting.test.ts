@@ -2,7 +2,8 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { Acknowledgements, GenAIChecks } from '../../../lib';
+import { Acknowledgements } from '../../../lib/core/acknowledgements';
+import { GenAIChecks } from '../../../lib/core/genai-checks/genai-checks';
 import { acknowledge } from '../../../lib/core/acknowledgements';
 import { newStack, ruleFindings } from './helpers';
 

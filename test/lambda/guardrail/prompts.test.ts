@@ -5,7 +5,8 @@ import { promptDesign } from '../../../lambda/guardrail/prompts/design';
 import { checkVariables, endpointInputs, fitBudget, render } from '../../../lambda/guardrail/prompts/fill';
 import { TemplateCache, variableSpec, versionOf } from '../../../lambda/guardrail/prompts/resolve';
 import type { TemplateVersion, VariantRef } from '../../../lambda/guardrail/prompts/types';
-import { ContextTruncation, PromptCatalog, PromptContent, PromptMessageRole, VariableFormat } from '../../../lib';
+import { PromptCatalog } from '../../../lib/prompts/prompt-catalog';
+import { ContextTruncation, PromptContent, PromptMessageRole, VariableFormat } from '../../../lib/prompts/prompt-template';
 
 /** A version with the given messages, system prompt, variables and budget. */
 function v(text: string, budgetChars: number, variables: TemplateVersion['variables'], opts: Partial<TemplateVersion> = {}): TemplateVersion {
