@@ -3,11 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuditTrail } from '../../lib/audit/audit-trail';
-import { DataZone } from '../../lib/data-lake/data-zone';
 import { ObjectLockMode, SecureDataLake } from '../../lib/data-lake/secure-data-lake';
 
 const SECURITY_ALARMS = AuditTrail.SECURITY_ALARMS;
-import { complianceFindings, strictApp } from '../helpers/compliance';
+import { strictApp } from '../helpers/compliance';
 
 function trailStack(props: ConstructorParameters<typeof AuditTrail>[2] = {}, withLake = true) {
   const stack = new Stack(strictApp(), 'S');
@@ -215,10 +214,4 @@ describe('AuditTrail bad input', () => {
   });
 });
 
-test('trail and lake together have zero compliance findings', () => {
-  const app = strictApp();
-  const stack = new Stack(app, 'Audit');
-  const lake = new SecureDataLake(stack, 'Lake', { zones: [DataZone.RAW, DataZone.CURATED] });
-  new AuditTrail(stack, 'Trail', { dataLake: lake, serverAccessLogsBucket: lake.accessLogBucket, includeSageMakerDataEvents: true });
-  expect(complianceFindings(app)).toEqual([]);
-});
+// Compliance of the trail with its lake: test/audit/audit.compliance.ts (checked in test/compliance/all.test.ts).

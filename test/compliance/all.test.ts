@@ -15,3 +15,6 @@ import '../training/training.compliance';
 import '../evaluation/evaluation.compliance';
 import '../prompts/prompts.compliance';
 import '../core/acknowledgement-scope.compliance';
+import '../data-lake/data-lake.compliance';
+import '../audit/audit.compliance';
+import '../core/cross-stack.compliance';
