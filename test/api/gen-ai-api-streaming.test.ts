@@ -1,15 +1,11 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ApiAuthorization, GenAIApi, GenAIApiProps } from '../../lib/api/gen-ai-api';
+import { GenAIApi, GenAIApiProps } from '../../lib/api/gen-ai-api';
 import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
-import { Guardrail } from '../../lib/guardrails/guardrail';
-import { GuardrailFunction } from '../../lib/guardrails/guardrail-function';
-import { ModelTarget } from '../../lib/guardrails/model-target';
 import { GenAIValidationError } from '../../lib/core/errors';
-import { ComplianceMatrix, strictApp } from '../helpers/compliance';
+import { strictApp } from '../helpers/compliance';
 
 function fn(stack: Stack, id: string): lambda.Function {
   return new lambda.Function(stack, id, {
@@ -137,23 +133,5 @@ describe('GenAIApi: POST /v1/generate/stream', () => {
   });
 });
 
-// Compliance: the API with the guardrail function's streaming entry point behind it (one app, one synth).
-const matrix = new ComplianceMatrix();
-for (const [name, authorization] of [
-  ['StreamIam', undefined],
-  ['StreamCognito', (stack: Stack) => ApiAuthorization.cognito(cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_abcdef'))],
-] as const) {
-  matrix.add(name, (app: App) => {
-    const stack = new Stack(app, name);
-    const dataLake = new SecureDataLake(stack, 'Lake');
-    const guardrail = new Guardrail(stack, 'Guardrail');
-    const generate = new GuardrailFunction(stack, 'Generate', { guardrail, dataLake, modelTarget: ModelTarget.bedrock('amazon.nova-lite-v1:0'), streaming: {} });
-    new GenAIApi(stack, 'Api', { generateFunction: generate.function, generateStreamFunction: generate.streamFunction, dataLake, authorization: authorization?.(stack) });
-  });
-}
-
-describe('GenAIApi with POST /v1/generate/stream: compliance (AwsSolutions, NIST 800-53 R5, HIPAA, Control Tower, GenAI checks, schema)', () => {
-  test.each(['StreamIam', 'StreamCognito'])('%s has zero findings', (name) => {
-    expect(matrix.findings(name)).toEqual([]);
-  });
-});
+// Compliance of the API with the streaming route: test/api/api-streaming.compliance.ts (checked in
+// test/compliance/all.test.ts, with every other area's configurations).

@@ -18,3 +18,5 @@ import '../core/acknowledgement-scope.compliance';
 import '../data-lake/data-lake.compliance';
 import '../audit/audit.compliance';
 import '../core/cross-stack.compliance';
+import '../api/api-streaming.compliance';
+import '../guardrails/guardrail-streaming.compliance';

@@ -7,7 +7,6 @@ import { GuardrailFunction, GuardrailFunctionProps } from '../../lib/guardrails/
 import { GuardrailStreamingOptions } from '../../lib/guardrails/guardrail-streaming';
 import { ModelTarget } from '../../lib/guardrails/model-target';
 import { InferenceEndpoint } from '../../lib/inference/inference-endpoint';
-import { ComplianceMatrix } from '../helpers/compliance';
 
 type Extra = (stack: Stack) => Partial<GuardrailFunctionProps>;
 
@@ -141,22 +140,5 @@ describe('GuardrailFunction streaming entry point', () => {
   });
 });
 
-// Compliance: the function with its streaming entry point, in one app and one synth.
-const matrix = new ComplianceMatrix();
-for (const [name, target] of [
-  ['StreamBedrock', () => ModelTarget.bedrock('amazon.nova-lite-v1:0')],
-  ['StreamSageMaker', (stack: Stack) => ModelTarget.sagemakerEndpoint(InferenceEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'my-endpoint' }), { fallbackBedrockModelId: 'amazon.nova-lite-v1:0' })],
-] as const) {
-  matrix.add(name, (app: App) => {
-    const stack = new Stack(app, name);
-    const dataLake = new SecureDataLake(stack, 'Lake');
-    const guardrail = new Guardrail(stack, 'Guardrail');
-    new GuardrailFunction(stack, 'Generate', { guardrail, dataLake, modelTarget: target(stack), streaming: {} });
-  });
-}
-
-describe('GuardrailFunction with streaming: compliance (AwsSolutions, NIST 800-53 R5, HIPAA, Control Tower, GenAI checks, schema)', () => {
-  test.each(['StreamBedrock', 'StreamSageMaker'])('%s has zero findings', (name) => {
-    expect(matrix.findings(name)).toEqual([]);
-  });
-});
+// Compliance of the streaming function: test/guardrails/guardrail-streaming.compliance.ts (checked in
+// test/compliance/all.test.ts, with every other area's configurations).

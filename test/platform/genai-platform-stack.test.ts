@@ -65,10 +65,15 @@ describe('GenAIPlatform wiring (as bin/ deploys it)', () => {
   // a version of the registry the platform of stack P creates (the endpoint serves only its own group)
   const MODEL = registryVersionOf('P');
 
+  // Each (profile, model) platform is built and synthesized once; the tests only read it.
+  const synthesized = new Map<string, { stack: GenAIPlatformStack; template: Template }>();
   function synth(profile: PlatformProfile, model?: string) {
-    const app = strictApp();
-    const stack = new GenAIPlatformStack(app, 'P', { platform: platformProps(profile, model) });
-    return { stack, template: Template.fromStack(stack) };
+    const key = `${profile.name} ${model ?? ''}`;
+    if (!synthesized.has(key)) {
+      const stack = new GenAIPlatformStack(strictApp(), 'P', { platform: platformProps(profile, model) });
+      synthesized.set(key, { stack, template: Template.fromStack(stack) });
+    }
+    return synthesized.get(key)!;
   }
 
   test('first deploy: a training pipeline and registry, an empty fleet at zero instances, no model yet (the promotion function creates the component)', () => {
