@@ -5,6 +5,7 @@
  * schema validation — and each test reads the findings of its own configuration (`sharedMatrix()`). One
  * synth starts the schema engine, the packs and cfn-guard once instead of once per area.
  */
+import { sharedMatrix } from '../helpers/compliance';
 import '../compliance/platform.compliance';
 import '../inference/platform-wiring.compliance';
 import '../api/api.compliance';
@@ -20,3 +21,8 @@ import '../audit/audit.compliance';
 import '../core/cross-stack.compliance';
 import '../api/api-streaming.compliance';
 import '../guardrails/guardrail-streaming.compliance';
+import '../core/secure-function.compliance';
+
+test('every finding of the shared synth belongs to a configuration (none can go unread)', () => {
+  expect(sharedMatrix().unattributed()).toEqual([]);
+});

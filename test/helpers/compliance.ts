@@ -122,6 +122,16 @@ export class ComplianceMatrix {
     return this.run().findings.filter((f) => f.split(' @ ')[1]?.startsWith(`${name}/`) || f.split(' @ ')[1] === name);
   }
 
+  /** Findings on a construct that belongs to no configuration (a builder that creates stacks outside its name). */
+  public unattributed(): Finding[] {
+    this.build();
+    const names = [...this.builders.keys()];
+    return this.run().findings.filter((f) => {
+      const path = f.split(' @ ')[1] ?? '';
+      return !names.some((name) => path === name || path.startsWith(`${name}/`));
+    });
+  }
+
   /** Annotations (`info`, `warning`, `error`) of the configuration's stacks, from the same synth. */
   public messages(name: string, level?: 'info' | 'warning' | 'error'): { level: string; data: string; path: string }[] {
     this.built(name);

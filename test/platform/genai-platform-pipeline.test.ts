@@ -299,6 +299,8 @@ describe('GenAIPlatformPipeline: validation', () => {
 });
 
 describe('GenAIPlatformPipeline: compliance', () => {
+  // An app of its own: with compliance on (the default) each stage registers the packs too, which would
+  // report every finding of a shared app once per stage.
   test('the pipeline stack and both stages have zero unacknowledged findings in every pack (defaults), including the Assets stage and its generated publishing role', () => {
     const app = strictApp();
     const stack = new Stack(app, 'Tooling', { env: TOOLING });
