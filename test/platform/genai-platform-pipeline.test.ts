@@ -1,5 +1,6 @@
 import { App, Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { GenAIPlatformPipeline, GenAIPlatformPipelineProps } from '../../lib/platform/genai-platform-pipeline';
@@ -16,9 +17,9 @@ function source(): pipelines.IFileSetProducer {
   return pipelines.CodePipelineSource.connection('example-org/genai-platform', 'main', { connectionArn: CONNECTION_ARN });
 }
 
-function build(props: Partial<GenAIPlatformPipelineProps> = {}, app: App = strictApp()) {
+function build(props: Partial<GenAIPlatformPipelineProps> | ((stack: Stack) => Partial<GenAIPlatformPipelineProps>) = {}, app: App = strictApp()) {
   const stack = new Stack(app, 'Tooling', { env: TOOLING });
-  const pipeline = new GenAIPlatformPipeline(stack, 'Pipeline', { source: source(), dev: DEV, prod: PROD, compliance: false, ...props });
+  const pipeline = new GenAIPlatformPipeline(stack, 'Pipeline', { source: source(), dev: DEV, prod: PROD, compliance: false, ...(typeof props === 'function' ? props(stack) : props) });
   return { app, stack, pipeline, template: Template.fromStack(stack) };
 }
 
@@ -179,7 +180,9 @@ describe('GenAIPlatformPipeline: structure', () => {
 describe('GenAIPlatformPipeline: props', () => {
   // One pipeline with every optional prop set; each test reads its part.
   const custom = PlatformProfile.custom({ ...PlatformProfile.PROD, name: 'staging', terminationProtection: false });
-  const { pipeline, template } = build({
+  let key: kms.Key | undefined;
+  const { pipeline, template, stack } = build((scope) => ({
+    encryptionKey: (key = new kms.Key(scope, 'MyKey', { enableKeyRotation: true })),
     synthCommands: ['npm ci', 'npm run build', 'npm test', 'npx cdk synth -c profile=prod'],
     synthOutputDirectory: 'out/assembly',
     approvalComment: 'Check the DEV dashboard first.',
@@ -188,7 +191,7 @@ describe('GenAIPlatformPipeline: props', () => {
     nodeVersion: '24',
     devPlatform: { costCenter: 'cc-dev' },
     prodPlatform: { costCenter: 'cc-prod', profile: custom },
-  });
+  }));
 
   test('synth commands, output directory, approval comment, timeout and log retention', () => {
     const buildSpec = JSON.parse(synthProject(template).Properties.Source.BuildSpec);
@@ -210,15 +213,9 @@ describe('GenAIPlatformPipeline: props', () => {
   });
 
   test('an existing key encrypts artifacts, logs and builds; no key is created', () => {
-    const app = strictApp();
-    const stack = new Stack(app, 'Tooling', { env: TOOLING });
-    const kms = require('aws-cdk-lib/aws-kms');
-    const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
-    const pipeline = new GenAIPlatformPipeline(stack, 'Pipeline', { source: source(), dev: DEV, prod: PROD, compliance: false, encryptionKey: key });
     expect(pipeline.encryptionKey).toBe(key);
-    const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::KMS::Key', 1);
-    const keyId = stack.resolve((key.node.defaultChild as any).logicalId);
+    const keyId = stack.resolve((key!.node.defaultChild as any).logicalId);
     template.hasResourceProperties('AWS::CodePipeline::Pipeline', { ArtifactStore: Match.objectLike({ EncryptionKey: { Type: 'KMS', Id: { 'Fn::GetAtt': [keyId, 'Arn'] } } }) });
     template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
   });
