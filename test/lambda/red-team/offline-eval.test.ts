@@ -8,6 +8,7 @@ import corpus from '../../../lambda/red-team/corpus/corpus.v1.json';
 const root = join(__dirname, '..', '..', '..');
 const script = join(root, 'scripts', 'eval-red-team.mjs');
 
+// `npm test` runs the gate here: the script of `npm run eval`, as CI runs it.
 describe('npm run eval (offline red-team gate)', () => {
   test('the committed corpus is what the build script writes (ids stable, version set)', () => {
     // built into a temporary file: rewriting the committed one would make dist/ look stale to other tests
