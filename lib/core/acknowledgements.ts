@@ -57,6 +57,7 @@ export class Acknowledgements {
   /**
    * X-Ray tracing permissions: the service has no resource-level permissions. Applied per policy with
    * `acknowledgeStarResource`: only when every `*` statement of the policy holds nothing but these actions.
+   * Never pass it to `Validations.of(...).acknowledge`: the id would cover any `*` statement added later.
    */
   public static readonly xrayWildcard: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
@@ -83,7 +84,8 @@ export class Acknowledgements {
 
   /**
    * ECR login (GetAuthorizationToken) has no resource-level permissions. Applied per policy, only when every
-   * `*` statement of the policy holds nothing but that action.
+   * `*` statement of the policy holds nothing but that action. Never pass it to `Validations.of(...).acknowledge`:
+   * the id would cover any `*` statement added later.
    */
   public static readonly ecrAuthorizationToken: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
@@ -121,7 +123,8 @@ export class Acknowledgements {
   /**
    * CloudTrail's event history is the only record of who started a pipeline execution outside Studio, and
    * LookupEvents has no resource-level permissions. Applied per policy, only when every `*` statement of the
-   * policy holds nothing but that action.
+   * policy holds nothing but that action. Never pass it to `Validations.of(...).acknowledge`: the id would
+   * cover any `*` statement added later.
    */
   public static readonly cloudTrailEventHistory: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
@@ -155,6 +158,7 @@ export class Acknowledgements {
   /**
    * SageMaker jobs in a VPC create their own network interfaces, and EC2 describes have no resource scope.
    * Applied per policy: `*` only for the describes and ECR login, the interfaces only with the ec2:Vpc condition.
+   * Never pass it to `Validations.of(...).acknowledge`: the ids would cover any statement added later.
    */
   public static readonly vpcJobNetworking: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<network interfaces of the VPC>]'],
@@ -237,13 +241,21 @@ export class Acknowledgements {
     'sts:AssumeRole is limited by the condition iam:ResourceTag/aws-cdk:bootstrap-role in (deploy, file-publishing, image-publishing): only roles created by `cdk bootstrap` carry that tag, and only accounts bootstrapped with --trust for the pipeline account let the pipeline assume them. The bootstrap qualifier is chosen per account, so the roles can only be named by wildcard.',
   );
 
-  /** The CDK Pipelines self-mutation step runs `cdk deploy`, which must look up stacks and bootstrap buckets. */
+  /**
+   * The CDK Pipelines self-mutation step runs `cdk deploy`, which must look up stacks and bootstrap buckets.
+   * Applied per policy, only when every `*` statement of the policy holds nothing but these actions; never pass it to
+   * `Validations.of(...).acknowledge`: the id would cover any `*` statement added later.
+   */
   public static readonly pipelineSelfMutationLookups: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only cloudformation:DescribeStacks and s3:ListBucket use Resource "*": the CDK CLI in the self-mutation step reads the bootstrap stack and lists its staging bucket before it assumes the bootstrap deploy role; both are read-only, and every change it makes goes through the tagged bootstrap roles.',
   );
 
-  /** The CDK Pipelines asset-publishing role also acts as the CodeBuild action role of its own projects. */
+  /**
+   * The CDK Pipelines asset-publishing role also acts as the CodeBuild action role of its own projects.
+   * Applied per policy, only when every `*` statement of the policy holds nothing but these actions; never pass it to
+   * `Validations.of(...).acknowledge`: the id would cover any `*` statement added later.
+   */
   public static readonly pipelineAssetPublishing: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only codebuild:StartBuild, codebuild:BatchGetBuilds and codebuild:StopBuild use Resource "*": CDK Pipelines creates the asset-publishing projects after this shared role and cannot reference them without a dependency cycle. The role can only be assumed by the pipeline and the asset projects, and it publishes only through the tagged file-publishing roles of the target accounts.',
@@ -279,7 +291,11 @@ export class Acknowledgements {
     'A component that keeps one copy to save accelerator cost: the failure of its instance interrupts this model until SageMaker places the copy again, which the owner accepted outside production. Rolling updates still roll back on the 5XX and latency alarms.',
   );
 
-  /** Bedrock's model invocation logging setting is one per account and region and has no resource ARN. */
+  /**
+   * Bedrock's model invocation logging setting is one per account and region and has no resource ARN.
+   * Applied per policy, only when every `*` statement of the policy holds nothing but these actions; never pass it to
+   * `Validations.of(...).acknowledge`: the id would cover any `*` statement added later.
+   */
   public static readonly bedrockLoggingConfiguration: ComplianceAcknowledgement[] = each(
     ['AwsSolutions-IAM5[Resource::*]'],
     'Only bedrock:PutModelInvocationLoggingConfiguration, bedrock:GetModelInvocationLoggingConfiguration and bedrock:DeleteModelInvocationLoggingConfiguration use Resource "*": the setting is a single per-account, per-region configuration without an ARN, and these actions do not support resource-level permissions. The role belongs to the custom resource provider only, which CloudFormation invokes on create, update and delete.',
