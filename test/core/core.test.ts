@@ -191,6 +191,16 @@ describe('applyCompliance', () => {
     expect(findings.every((f) => f.startsWith('cdk-validator-cfnguard '))).toBe(true);
   });
 
+  test('CloudFormation schema validation runs in every compliance synth (one engine per jest worker, test/helpers/environment.js)', () => {
+    for (const property of ['NotABucketProperty', 'AlsoNotABucketProperty']) {
+      const app = strictApp();
+      const bucket = new s3.Bucket(new Stack(app, 'S'), 'Plain');
+      (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(property, 'x');
+      const schema = complianceFindings(app, { awsSolutions: false, nist80053R5: false, hipaaSecurity: false }).filter((f) => f.startsWith('CloudFormation Validate '));
+      expect(schema).toEqual([expect.stringMatching(/^CloudFormation Validate [A-Z]\d+ @ S\/Plain\/Resource$/)]);
+    }
+  });
+
   test('an acknowledgement must name the exact finding', () => {
     const app = strictApp();
     const stack = new Stack(app, 'S');

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, AppProps } from 'aws-cdk-lib';
+import { App, AppProps, CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
@@ -52,8 +52,14 @@ export function validatingEnv(extra: Record<string, string> = {}): NodeJS.Proces
   return { ...process.env, CDK_VALIDATION: 'true', ...extra };
 }
 
-/** Runs `fn` with aws-cdk-lib's CloudFormation schema validation on (test/helpers/setup.ts turns it off). */
+/**
+ * Runs `fn` with aws-cdk-lib's CloudFormation schema validation on (test/helpers/setup.ts turns it off),
+ * with the worker's validation plugin (test/helpers/environment.js) as aws-cdk-lib's singleton, so its
+ * engine starts once per worker instead of once per test file.
+ */
 export function withSchemaValidation<T>(fn: () => T): T {
+  const shared = (globalThis as any)[Symbol.for('genai-platform-constructs.test-shared')];
+  if (shared) (CloudFormationValidatePlugin as any)._instance = shared.cloudFormationValidatePlugin();
   const before = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = 'true';
   try {
