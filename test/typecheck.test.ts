@@ -13,7 +13,8 @@ const root = join(__dirname, '..');
 test('the whole project type-checks (tsc --noEmit)', () => {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const buildInfo = join(root, 'node_modules', '.cache', 'genai-platform-constructs', 'tsc.tsbuildinfo');
-  const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', root, '--incremental', '--tsBuildInfoFile', buildInfo], { cwd: root, encoding: 'utf8' });
+  // a larger young generation: tsc allocates ~1 GB of short-lived objects (about 7% less CPU here)
+  const r = spawnSync(process.execPath, ['--max-semi-space-size=32', tsc, '--noEmit', '-p', root, '--incremental', '--tsBuildInfoFile', buildInfo], { cwd: root, encoding: 'utf8' });
   expect(`${r.stdout}${r.stderr}`).toBe('');
   expect(r.status).toBe(0);
 });
