@@ -25,7 +25,7 @@ const MONITOR = '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-mo
  * both stacks to the configuration): each granular IAM5 id and each Control Tower key or log-bucket rule
  * sees a cross-stack reference.
  */
-function crossStack(scope: Construct, name: string): void {
+function crossStack(scope: Construct, name: string, group: string): void {
   const root = new Construct(scope, name);
   const shared = new Stack(root, 'Shared');
   const lake = new SecureDataLake(shared, 'Lake');
@@ -47,8 +47,8 @@ function crossStack(scope: Construct, name: string): void {
   new InferenceEndpoint(serving, 'Endpoint', {
     dataLake: lake,
     encryptionKey: key,
-    model: ModelSource.fromModelPackage(serving.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: 'cross-stack-llm/3' })),
-    modelPackageGroupName: 'cross-stack-llm', // unique in the shared matrix's app
+    model: ModelSource.fromModelPackage(serving.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${group}/3` })),
+    modelPackageGroupName: group, // unique in the shared matrix's app (one per reference style)
     instanceType: 'ml.g5.2xlarge',
     minCapacity: 2,
     maxCapacity: 3,
@@ -65,11 +65,11 @@ interface Matrix {
 
 /**
  * Registers the cross-stack configurations in `matrix` (built with `@aws-cdk/core:defaultCrossStackReferences`
- * = `strength`) and declares their tests: weak references in the shared matrix of test/compliance/all.test.ts
- * (cross-stack.compliance.ts), strong ones in an app of their own (cross-stack-acknowledgements.test.ts).
+ * = `strength`) and declares their tests: both reference styles in the shared matrix of
+ * test/compliance/all.test.ts (cross-stack.compliance.ts), each in a section of its own.
  */
 export function crossStackCases(matrix: Matrix, strength: string, intrinsic: string): void {
-  matrix.add('Xs', (scope) => crossStack(scope, 'Xs'));
+  matrix.add('Xs', (scope) => crossStack(scope, 'Xs', `cross-stack-${strength}-llm`));
 
   // A function encrypted with a key that is an import, but not of a key of this app: the rule's finding stays.
   matrix.add('Foreign', (scope) => {

@@ -98,10 +98,12 @@ export class ComplianceMatrix {
 
   /**
    * A named part of the matrix for one area of tests: its configurations build their stacks in a construct
-   * of that name (so names of different areas never collide) and it reports paths without it.
+   * of that name (so names of different areas never collide) and it reports paths without it. `context` is
+   * set on that construct, so it applies to the section's constructs only (CDK reads context such as the
+   * cross-stack reference strength from the construct that asks, up to the app).
    */
-  public section(prefix: string): ComplianceSection {
-    return new ComplianceSection(this, prefix);
+  public section(prefix: string, context: Record<string, unknown> = {}): ComplianceSection {
+    return new ComplianceSection(this, prefix, context);
   }
 
   /** The configuration a construct path (or configuration name) belongs to. */
@@ -203,12 +205,16 @@ export class ComplianceSection {
   constructor(
     private readonly matrix: ComplianceMatrix,
     private readonly prefix: string,
+    private readonly context: Record<string, unknown> = {},
   ) {}
 
   /** Registers a configuration; `build` gets the section's construct and must create stacks named `name...` in it. */
   public add<T>(name: string, build: (scope: Construct) => T): () => T {
     return this.matrix.add(`${this.prefix}/${name}`, (app: App) => {
-      this.scope ??= new Construct(app, this.prefix);
+      if (!this.scope) {
+        this.scope = new Construct(app, this.prefix);
+        for (const [key, value] of Object.entries(this.context)) this.scope.node.setContext(key, value);
+      }
       return build(this.scope);
     });
   }
