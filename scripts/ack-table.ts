@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Acknowledgements, objectWildcardReason } from '../lib/core/acknowledgements';
+import { STAR_RESOURCE_REASONS } from '../lib/core/private/star-resource-reasons';
 import { GenAIChecks } from '../lib/core/genai-checks/genai-checks';
 
 export const COMPLIANCE_DOC = join(__dirname, '..', 'docs', 'readme', 'compliance.md');
@@ -46,7 +47,12 @@ export function acknowledgementsTable(): string {
       rows.push(`| ${code(topic)} | ${ids.map(code).join('<br>')} | ${cell(reason)} |`);
     }
   }
-  // The one acknowledgement built by a helper rather than listed: S3 object prefixes.
+  // Acknowledgements built by a helper rather than listed. `Resource: "*"` for actions without resource-level
+  // permissions: applied to a policy only when every "*" statement in it holds nothing but the explained actions.
+  for (const [name, reason] of Object.entries(STAR_RESOURCE_REASONS)) {
+    rows.push(`| ${code(`acknowledgeStarResource(): ${name}`)} | ${code('AwsSolutions-IAM5[Resource::*]')} | ${cell(reason)} |`);
+  }
+  // S3 object prefixes.
   rows.push(`| ${code('acknowledgeObjectWildcard()')} | ${code('AwsSolutions-IAM5[Resource::<bucketArn>/<prefix>/*]')} | ${cell(objectWildcardReason('[what the prefix holds]'))} |`);
   return ['| Topic | Finding ids | Reason |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -2,6 +2,10 @@ import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { renderedProperties } from './genai-checks/private/template';
 import { asList, flattenCfnValue, isCrossStackImport, referencedAttribute, renderedForNag, renderedStatements } from './private/nag-render';
+import { STAR_RESOURCE_REASONS } from './private/star-resource-reasons';
+
+/** A reason of `STAR_RESOURCE_REASONS`. */
+type StarResourceReason = (typeof STAR_RESOURCE_REASONS)[keyof typeof STAR_RESOURCE_REASONS];
 
 /**
  * One acknowledged compliance finding: the exact finding id and the reason a reviewer can check.
@@ -54,15 +58,6 @@ export class Acknowledgements {
     'Each policy is generated from resource-scoped grants, attached to exactly one role created by this construct, and deleted with it; a customer-managed policy would hold the same statements and could be attached elsewhere by mistake.',
   );
 
-  /**
-   * X-Ray tracing permissions: the service has no resource-level permissions. Applied per policy with
-   * `acknowledgeStarResource`: only when every `*` statement of the policy holds nothing but these actions.
-   * Never pass it to `Validations.of(...).acknowledge`: the id would cover any `*` statement added later.
-   */
-  public static readonly xrayWildcard: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::*]'],
-    'Only the X-Ray actions xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*" here: X-Ray does not support resource-level permissions for them. Every other statement of this role names its resources.',
-  );
 
   /** A Lambda function that only calls AWS APIs does not need a VPC. */
   public static readonly lambdaOutsideVpc: ComplianceAcknowledgement[] = each(
@@ -82,15 +77,6 @@ export class Acknowledgements {
     'The variant runs on an instance type with local NVMe instance storage (most GPU types): SageMaker encrypts that storage with an AES-256 hardware module on the instance and CreateEndpointConfig rejects a KmsKeyId for these types. Captured data and async outputs are still written with the customer-managed key.',
   );
 
-  /**
-   * ECR login (GetAuthorizationToken) has no resource-level permissions. Applied per policy, only when every
-   * `*` statement of the policy holds nothing but that action. Never pass it to `Validations.of(...).acknowledge`:
-   * the id would cover any `*` statement added later.
-   */
-  public static readonly ecrAuthorizationToken: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::*]'],
-    'Only ecr:GetAuthorizationToken uses Resource "*": the action does not support resource-level permissions. Image layers can only be pulled from the repositories named in the other statements.',
-  );
 
   /**
    * A model registry version names its image only at run time; without `modelPackageImages` pulls are
@@ -120,16 +106,6 @@ export class Acknowledgements {
     'The pipeline execution that produced an approved version is named only in the version\'s registry record (MetadataProperties.GeneratedBy), and any pipeline of the account may register into the group, so executions can only be named by pattern; the statement allows only sagemaker:DescribePipelineExecution (read-only), which the function needs to refuse a version approved by the identity that started its run.',
   );
 
-  /**
-   * CloudTrail's event history is the only record of who started a pipeline execution outside Studio, and
-   * LookupEvents has no resource-level permissions. Applied per policy, only when every `*` statement of the
-   * policy holds nothing but that action. Never pass it to `Validations.of(...).acknowledge`: the id would
-   * cover any `*` statement added later.
-   */
-  public static readonly cloudTrailEventHistory: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::*]'],
-    'cloudtrail:LookupEvents does not support resource-level permissions. It is the only action of this customer-managed policy, which is attached to the promotion function\'s role only; the function reads the StartPipelineExecution call that created the run of an approved version, to refuse a version approved by the identity that started that run.',
-  );
 
   /**
    * Application Auto Scaling gives each scalable target a random id at registration, so the promotion
@@ -156,13 +132,12 @@ export class Acknowledgements {
   );
 
   /**
-   * SageMaker jobs in a VPC create their own network interfaces, and EC2 describes have no resource scope.
-   * Applied per policy: `*` only for the describes and ECR login, the interfaces only with the ec2:Vpc condition.
-   * Never pass it to `Validations.of(...).acknowledge`: the ids would cover any statement added later.
+   * SageMaker jobs in a VPC create their own network interfaces at run time. Applied per policy with the
+   * granular id of the interfaces' ARN, and only to statements limited by the ec2:Vpc condition.
    */
   public static readonly vpcJobNetworking: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<network interfaces of the VPC>]'],
-    'ecr:GetAuthorizationToken and the EC2 Describe* calls SageMaker makes for VPC jobs do not support resource-level permissions; network interfaces are created by the service at run time, so they are named by wildcard but limited by an ec2:Vpc condition to the VPC the user chose.',
+    ['AwsSolutions-IAM5[Resource::<network interfaces of the VPC>]'],
+    'SageMaker creates the network interfaces of VPC jobs at run time, so they are named by wildcard, and the statement is limited by an ec2:Vpc condition to the VPC the user chose.',
   );
 
   /** The instances of one distributed training job talk to each other on every protocol (NCCL, EFA). */
@@ -241,25 +216,7 @@ export class Acknowledgements {
     'sts:AssumeRole is limited by the condition iam:ResourceTag/aws-cdk:bootstrap-role in (deploy, file-publishing, image-publishing): only roles created by `cdk bootstrap` carry that tag, and only accounts bootstrapped with --trust for the pipeline account let the pipeline assume them. The bootstrap qualifier is chosen per account, so the roles can only be named by wildcard.',
   );
 
-  /**
-   * The CDK Pipelines self-mutation step runs `cdk deploy`, which must look up stacks and bootstrap buckets.
-   * Applied per policy, only when every `*` statement of the policy holds nothing but these actions; never pass it to
-   * `Validations.of(...).acknowledge`: the id would cover any `*` statement added later.
-   */
-  public static readonly pipelineSelfMutationLookups: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::*]'],
-    'Only cloudformation:DescribeStacks and s3:ListBucket use Resource "*": the CDK CLI in the self-mutation step reads the bootstrap stack and lists its staging bucket before it assumes the bootstrap deploy role; both are read-only, and every change it makes goes through the tagged bootstrap roles.',
-  );
 
-  /**
-   * The CDK Pipelines asset-publishing role also acts as the CodeBuild action role of its own projects.
-   * Applied per policy, only when every `*` statement of the policy holds nothing but these actions; never pass it to
-   * `Validations.of(...).acknowledge`: the id would cover any `*` statement added later.
-   */
-  public static readonly pipelineAssetPublishing: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::*]'],
-    'Only codebuild:StartBuild, codebuild:BatchGetBuilds and codebuild:StopBuild use Resource "*": CDK Pipelines creates the asset-publishing projects after this shared role and cannot reference them without a dependency cycle. The role can only be assumed by the pipeline and the asset projects, and it publishes only through the tagged file-publishing roles of the target accounts.',
-  );
 
   /** An asynchronous endpoint that scales to zero when its queue is empty (its documented default). */
   public static readonly asyncScaleToZero: ComplianceAcknowledgement[] = each(
@@ -291,15 +248,6 @@ export class Acknowledgements {
     'A component that keeps one copy to save accelerator cost: the failure of its instance interrupts this model until SageMaker places the copy again, which the owner accepted outside production. Rolling updates still roll back on the 5XX and latency alarms.',
   );
 
-  /**
-   * Bedrock's model invocation logging setting is one per account and region and has no resource ARN.
-   * Applied per policy, only when every `*` statement of the policy holds nothing but these actions; never pass it to
-   * `Validations.of(...).acknowledge`: the id would cover any `*` statement added later.
-   */
-  public static readonly bedrockLoggingConfiguration: ComplianceAcknowledgement[] = each(
-    ['AwsSolutions-IAM5[Resource::*]'],
-    'Only bedrock:PutModelInvocationLoggingConfiguration, bedrock:GetModelInvocationLoggingConfiguration and bedrock:DeleteModelInvocationLoggingConfiguration use Resource "*": the setting is a single per-account, per-region configuration without an ARN, and these actions do not support resource-level permissions. The role belongs to the custom resource provider only, which CloudFormation invokes on create, update and delete.',
-  );
 
   /**
    * A queue, log group or trail of one stack encrypted with a customer-managed key of another stack of the same
@@ -448,10 +396,8 @@ function acknowledgeExplainedWildcards(role: IConstruct, list: readonly Wildcard
   }
 }
 
-function topicReason(topic: readonly ComplianceAcknowledgement[], id?: string): string {
-  const entry = id === undefined ? topic[0] : topic.find((a) => a.id === id);
-  if (!entry) throw new Error(`the acknowledgement topic has no ${id} entry`);
-  return entry.reason;
+function topicReason(topic: readonly ComplianceAcknowledgement[]): string {
+  return topic[0].reason;
 }
 
 /**
@@ -491,11 +437,11 @@ export function objectWildcardReason(what: string): string {
  * is acknowledged on a policy of the role only when every Allow statement with a `"*"` resource in it lists
  * only explained actions (see {@link explainWildcardResource}).
  *
- * @param topic a registry topic with an `AwsSolutions-IAM5[Resource::*]` entry, whose reason is applied
+ * @param reason why the actions need `"*"`: one of `STAR_RESOURCE_REASONS` (lib/core/private/star-resource-reasons.ts)
  * @param actions the exact actions that reason explains (no wildcards)
  */
-export function acknowledgeStarResource(role: IConstruct, topic: readonly ComplianceAcknowledgement[], actions: readonly string[]): void {
-  explainWildcardResource(role, topicReason(topic, 'AwsSolutions-IAM5[Resource::*]'), '*', actions);
+export function acknowledgeStarResource(role: IConstruct, reason: StarResourceReason, actions: readonly string[]): void {
+  explainWildcardResource(role, reason, '*', actions);
 }
 
 /**

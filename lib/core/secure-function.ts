@@ -10,6 +10,7 @@ import { Acknowledgements, acknowledge, acknowledgeCrossStackReference, acknowle
 import { createEncryptedLogGroup } from './encryption';
 import { validateRange } from './errors';
 import { lambdaCode } from './lambda-code';
+import { STAR_RESOURCE_REASONS } from './private/star-resource-reasons';
 
 /** The Lambda runtime of every function in the library (cdk-nag AwsSolutions-L1 wants the latest). */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -132,7 +133,7 @@ export class SecureFunction extends Construct {
       acknowledge(this.role, Acknowledgements.inlinePolicies);
       // Lambda adds X-Ray's statement (Resource "*") for active tracing; acknowledged only while it is the
       // role's one statement on "*" besides others explained the same way.
-      acknowledgeStarResource(this.role, Acknowledgements.xrayWildcard, XRAY_ACTIONS);
+      acknowledgeStarResource(this.role, STAR_RESOURCE_REASONS.xray, XRAY_ACTIONS);
     }
     acknowledge(this.deadLetterQueue, Acknowledgements.deadLetterQueue);
     acknowledgeCrossStackReference(this.deadLetterQueue);

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { Acknowledgements, acknowledgeStarResource } from '../core/acknowledgements';
+import { acknowledgeStarResource } from '../core/acknowledgements';
 import { createKey } from '../core/encryption';
 import { GenAIValidationError } from '../core/errors';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +11,7 @@ import { SecureFunction } from '../core/secure-function';
 import { DataZone } from '../data-lake/data-zone';
 import { ISecureDataLake } from '../data-lake/secure-data-lake';
 import { INVOCATION_LOGGING_ACTIONS } from './private/actions';
+import { STAR_RESOURCE_REASONS } from '../core/private/star-resource-reasons';
 
 /** Properties of {@link BedrockInvocationLogging}. */
 export interface BedrockInvocationLoggingProps {
@@ -138,7 +139,7 @@ export class BedrockInvocationLogging extends Construct {
     });
     this.provider = provider.function;
     provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...INVOCATION_LOGGING_ACTIONS], resources: ['*'] }));
-    acknowledgeStarResource(provider.role, Acknowledgements.bedrockLoggingConfiguration, INVOCATION_LOGGING_ACTIONS);
+    acknowledgeStarResource(provider.role, STAR_RESOURCE_REASONS.bedrockLoggingConfiguration, INVOCATION_LOGGING_ACTIONS);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.function.functionArn,

@@ -19,6 +19,7 @@ import { ComponentEndpointSettings } from './private/component-settings';
 import { CONTAINER_LOG_ACTIONS, ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS, INVOKE_ACTIONS } from './private/actions';
 import { normalizePrefix } from './private/nag';
 import { LAKE_READ_ACTIONS, LAKE_WRITE_ACTIONS } from '../data-lake/private/actions';
+import { STAR_RESOURCE_REASONS } from '../core/private/star-resource-reasons';
 
 /** Properties of {@link InferenceComponentEndpoint}. */
 export interface InferenceComponentEndpointProps {
@@ -363,7 +364,7 @@ export class InferenceComponentEndpoint extends Construct implements IInferenceE
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: CONTAINER_LOG_ACTIONS, resources: [logGroupArn] }));
     acknowledge(role, Acknowledgements.inlinePolicies);
-    acknowledgeStarResource(role, Acknowledgements.ecrAuthorizationToken, ECR_AUTH_ACTIONS);
+    acknowledgeStarResource(role, STAR_RESOURCE_REASONS.ecrLogin, ECR_AUTH_ACTIONS);
     acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [lake.bucket(DataZone.INFERENCE_CAPTURE).arnForObjects(`datacapture/${this.endpointName}/*`)], LAKE_WRITE_ACTIONS);
     acknowledgeWildcardResources(role, Acknowledgements.sagemakerGeneratedNames, [logGroupArn], CONTAINER_LOG_ACTIONS);
     return role;

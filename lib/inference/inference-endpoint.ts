@@ -47,6 +47,7 @@ import {
   validateInstanceType,
   vcpuCount,
 } from '../core/instance-types';
+import { STAR_RESOURCE_REASONS } from '../core/private/star-resource-reasons';
 
 /** One scheduled change of the scaling bounds (for example business hours). */
 export interface ScheduledCapacity {
@@ -1026,7 +1027,7 @@ export class InferenceEndpoint extends EndpointBase {
    */
   private grantVpcAccess(role: iam.Role): void {
     const vpc = this.props.vpc;
-    acknowledgeStarResource(role, Acknowledgements.ecrAuthorizationToken, ECR_AUTH_ACTIONS);
+    acknowledgeStarResource(role, STAR_RESOURCE_REASONS.ecrLogin, ECR_AUTH_ACTIONS);
     if (!vpc || !this.vpcConfig) return;
     const stack = Stack.of(this);
     const enis = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
@@ -1042,7 +1043,7 @@ export class InferenceEndpoint extends EndpointBase {
         conditions: { ArnEquals: { 'ec2:Vpc': vpc.vpcArn } },
       }),
     );
-    acknowledgeStarResource(role, Acknowledgements.vpcJobNetworking, VPC_DESCRIBE_ACTIONS);
+    acknowledgeStarResource(role, STAR_RESOURCE_REASONS.vpcJobDescribes, VPC_DESCRIBE_ACTIONS);
     acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis], VPC_ENI_ACTIONS, { conditionKeys: ['ec2:Vpc'] });
   }
 

@@ -15,6 +15,7 @@ import { GenAIValidationError, isUnresolved, validatePattern, validateRange } fr
 import { GenAIPlatformProps } from './genai-platform';
 import { GenAIPlatformStack } from './genai-platform-stack';
 import { PlatformProfile } from './profile';
+import { STAR_RESOURCE_REASONS } from '../core/private/star-resource-reasons';
 
 /** An AWS account and region the pipeline deploys a platform stage into. */
 export interface PipelineEnvironment {
@@ -322,9 +323,9 @@ export class GenAIPlatformPipeline extends Construct {
         } else if (/^arn:\*:iam::(\d{12}|\*):role\/\*$/.test(r) && actions.every((a) => a === 'sts:AssumeRole') && hasBootstrapRoleCondition(statement)) {
           why = reason(Acknowledgements.cdkBootstrapRoles);
         } else if (r === '*' && actions.length > 0 && actions.every((a) => SELF_MUTATION_LOOKUPS.includes(a))) {
-          why = reason(Acknowledgements.pipelineSelfMutationLookups);
+          why = STAR_RESOURCE_REASONS.pipelineSelfMutationLookups;
         } else if (r === '*' && actions.length > 0 && actions.every((a) => ASSET_PUBLISHING_BUILDS.includes(a))) {
-          why = reason(Acknowledgements.pipelineAssetPublishing);
+          why = STAR_RESOURCE_REASONS.pipelineAssetPublishing;
         }
         explain(`AwsSolutions-IAM5[Resource::${r}]`, why);
       }

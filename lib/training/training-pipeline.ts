@@ -49,6 +49,7 @@ import {
   validateInstanceType,
 } from '../core/instance-types';
 import { ITrainingPipeline } from './training-pipeline-ref';
+import { STAR_RESOURCE_REASONS } from '../core/private/star-resource-reasons';
 
 const IMAGE_URI_ALLOWED =
   'an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> (or @sha256:<digest>), e.g. an AWS Deep Learning Container such as <dlc-account>.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:<tag>';
@@ -743,10 +744,10 @@ export class TrainingPipeline extends TrainingPipelineBase {
           conditions: { ArnEquals: { 'ec2:Vpc': props.vpc.vpcArn } },
         }),
       );
-      acknowledgeStarResource(role, Acknowledgements.vpcJobNetworking, VPC_DESCRIBE_ACTIONS);
+      acknowledgeStarResource(role, STAR_RESOURCE_REASONS.vpcJobDescribes, VPC_DESCRIBE_ACTIONS);
       acknowledgeWildcardResources(role, Acknowledgements.vpcJobNetworking, [enis], VPC_ENI_ACTIONS, { conditionKeys: ['ec2:Vpc'] });
     }
-    acknowledgeStarResource(role, Acknowledgements.ecrAuthorizationToken, ECR_AUTH_ACTIONS);
+    acknowledgeStarResource(role, STAR_RESOURCE_REASONS.ecrLogin, ECR_AUTH_ACTIONS);
 
     // ---- pipeline -----------------------------------------------------------------------------------
     const artifacts = lake.bucket(DataZone.MODEL_ARTIFACTS);

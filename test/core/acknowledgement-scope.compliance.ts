@@ -195,19 +195,19 @@ describe('a broader statement next to each acknowledged one is reported', () => 
   const policy = (role: IConstruct) => `${at(role)}/DefaultPolicy/Resource`;
   const iam5 = (resource: string, role: IConstruct) => `AwsSolutions AwsSolutions-IAM5[Resource::${resource}] @ ${policy(role)}`;
 
-  test('xrayWildcard: X-Ray and s3:GetObject in one statement on "*"', () => {
+  test('the X-Ray reason for "*": X-Ray and s3:GetObject in one statement on "*"', () => {
     expect(findings()).toContain(`${STAR} @ ${policy(broader().generate.role)}`);
   });
 
-  test('bedrockLoggingConfiguration: bedrock:ListFoundationModels on "*"', () => {
+  test('the Bedrock logging configuration reason for "*": bedrock:ListFoundationModels on "*"', () => {
     expect(findings()).toContain(`${STAR} @ ${policy(broader().generate.invocationLogging!.provider.role!)}`);
   });
 
-  test('ecrAuthorizationToken: ecr:BatchGetImage on "*"', () => {
+  test('the ECR login reason for "*": ecr:BatchGetImage on "*"', () => {
     expect(findings()).toContain(`${STAR} @ ${policy(broader().endpoint.role)}`);
   });
 
-  test('vpcJobNetworking: ec2:DeleteVpc on "*", and network interfaces without the ec2:Vpc condition', () => {
+  test('the VPC job reasons (describes on "*", vpcJobNetworking for interfaces): ec2:DeleteVpc on "*", and network interfaces without the ec2:Vpc condition', () => {
     const role = broader().training.role;
     expect(findings()).toContain(`${STAR} @ ${policy(role)}`);
     expect(findings()).toContain(iam5('arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*', role));
@@ -240,7 +240,7 @@ describe('a broader statement next to each acknowledged one is reported', () => 
     expect(findings().some((f) => f.includes(':alarm:TargetTracking-endpoint/') && f.endsWith(promotion))).toBe(true);
   });
 
-  test('cloudTrailEventHistory: cloudtrail:StopLogging on "*" in the event history policy', () => {
+  test('the CloudTrail event history reason for "*": cloudtrail:StopLogging on "*" in the event history policy', () => {
     expect(findings()).toContain(`${STAR} @ ${at(broader().endpoint)}/PromotionEventHistoryPolicy/Resource`);
   });
 
@@ -283,7 +283,7 @@ describe('the CDK Pipelines roles: a broader statement next to each generated on
     ]));
   });
 
-  test('codeBuildProjectDefaults, cdkBootstrapRoles, pipelineSelfMutationLookups: broader statements on the self-mutation role', () => {
+  test('codeBuildProjectDefaults, cdkBootstrapRoles and the self-mutation lookups reason for "*": broader statements on the self-mutation role', () => {
     const role = policy(delivery().selfMutationRole);
     const onRole = findings().filter((f) => f.endsWith(` @ ${role}`));
     expect(onRole.some((f) => f.includes(':log-group:/aws/codebuild/'))).toBe(true);
@@ -293,7 +293,7 @@ describe('the CDK Pipelines roles: a broader statement next to each generated on
     ]));
   });
 
-  test('pipelineAssetPublishing: codebuild:DeleteProject on "*"', () => {
+  test('the asset-publishing reason for "*": codebuild:DeleteProject on "*"', () => {
     expect(findings()).toContain(`${STAR} @ ${policy(delivery().assets)}`);
   });
 });

@@ -27,6 +27,7 @@ import {
 } from './actions';
 import { toApiShape } from './api-shape';
 import { componentConfig, grantComponentPromotion } from './component-promotion';
+import { STAR_RESOURCE_REASONS } from '../../core/private/star-resource-reasons';
 
 /**
  * The autoscaling the promotion function registers on an endpoint it created itself (CloudFormation
@@ -325,7 +326,7 @@ function grantApprovalChecks(scope: Construct, fn: SecureFunction): void {
     roles: [fn.role],
   });
   // acknowledged for this statement only: a "*" statement with any other action added to the policy is reported
-  acknowledgeStarResource(lookup, Acknowledgements.cloudTrailEventHistory, PROMOTION_EVENT_HISTORY_ACTIONS);
+  acknowledgeStarResource(lookup, STAR_RESOURCE_REASONS.cloudTrailEventHistory, PROMOTION_EVENT_HISTORY_ACTIONS);
 }
 
 /**
