@@ -4,41 +4,10 @@
 // by side: the type check of the whole project (test/typecheck.test.ts) and the offline red-team gate, the
 // script `npm run eval` runs (test/lambda/red-team/offline-eval.test.ts).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url).pathname;
-
-/** What the build reads: sources, the build scripts and what jsii copies into the assembly. */
-const INPUTS = ['lib', 'bin', 'cli', 'lambda', 'package.json', 'package-lock.json', 'README.md', 'scripts/build-bin.mjs', 'scripts/bundle-lambdas.mjs', 'scripts/bundle-cli.mjs'];
-
-/** The newest file under `path` (a file or a folder), as [mtime, path]. */
-function newest(path) {
-  if (!existsSync(path)) return [0, path];
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return [stat.mtimeMs, path];
-  let best = [0, path];
-  for (const entry of readdirSync(path)) {
-    const found = newest(join(path, entry));
-    if (found[0] > best[0]) best = found;
-  }
-  return best;
-}
-
-/** Why the build must run, or undefined when every output is newer than every input. */
-function staleBecause() {
-  const lambdaOut = join(root, 'dist', 'lambda');
-  const outputs = [
-    '.jsii', 'dist/lib/index.js', 'dist/bin/genai-platform.js', 'dist/cli/genai-diff.js',
-    ...(existsSync(lambdaOut) ? readdirSync(lambdaOut).map((n) => `dist/lambda/${n}/index.js`) : []),
-  ].map((f) => join(root, f));
-  if (!existsSync(lambdaOut)) return 'dist/lambda is missing';
-  const missing = outputs.find((f) => !existsSync(f));
-  if (missing) return `${relative(root, missing)} is missing`;
-  const builtAt = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
-  const [changedAt, changed] = INPUTS.map((p) => newest(join(root, p))).reduce((a, b) => (b[0] > a[0] ? b : a));
-  return changedAt > builtAt ? `${relative(root, changed)} changed after the last build` : undefined;
-}
+const { staleBecause } = createRequire(import.meta.url)('./build-state.cjs');
 
 function run(command, args) {
   return new Promise((resolve) => {
@@ -64,7 +33,7 @@ async function job(name, steps) {
   return true;
 }
 
-const stale = staleBecause();
+const stale = staleBecause(root);
 console.log(stale ? `pretest: building (${stale})` : 'pretest: the build is up to date (every output is newer than lib/, bin/, cli/, lambda/ and package.json)');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const ok = stale ? await job('build', [[npm, ['run', '--silent', 'build']]]) : true;

@@ -76,16 +76,6 @@ export interface UserAppRun {
   readonly stderr: string;
 }
 
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 function fingerprint(dir: string, hash: ReturnType<typeof createHash>): void {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
@@ -100,19 +90,10 @@ function fingerprint(dir: string, hash: ReturnType<typeof createHash>): void {
  */
 export function packLibrary(): string {
   const dist = join(root, 'dist');
-  // Each source folder against what the build makes of it (tsc for lib/, esbuild for cli/ and lambda/).
-  const builds: Array<[string, string[]]> = [
-    ['lib', [join(dist, 'lib', 'index.js')]],
-    ['cli', [join(dist, 'cli', 'genai-diff.js')]],
-    ['lambda', existsSync(join(dist, 'lambda')) ? readdirSync(join(dist, 'lambda')).map((n) => join(dist, 'lambda', n, 'index.js')) : []],
-  ];
-  for (const [source, outputs] of builds) {
-    if (!outputs.every(existsSync)) throw new Error(`dist/ has no build of ${source}/: run "npm run build" first (npm test does it in pretest).`);
-    const builtAt = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
-    if (newestMtime(join(root, source)) > builtAt) {
-      throw new Error(`dist/ is older than ${source}/: run "npm run build" so that the packed library is the code under test.`);
-    }
-  }
+  // the same check as `npm test`'s pretest (scripts/build-state.cjs): dist/ must be the build of this tree
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stale: string | undefined = require(join(root, 'scripts', 'build-state.cjs')).staleBecause(root);
+  if (stale) throw new Error(`dist/ is not the build of this tree (${stale}): run "npm run build" so that the packed library is the code under test.`);
 
   const hash = createHash('sha256').update(readFileSync(join(root, 'package.json')));
   fingerprint(dist, hash);
