@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { schemaCheckedHereEnv, schemaFindings } from './helpers/compliance';
 
 const root = join(__dirname, '..');
 
@@ -33,13 +34,14 @@ test('the smallest GenAIPlatformPipeline example runs as pasted (no context need
     const r = spawnSync(process.execPath, [file], {
       cwd: join(root, 'examples'),
       encoding: 'utf8',
-      env: { ...process.env, CDK_VALIDATION: 'true', CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(context) },
+      env: schemaCheckedHereEnv({ CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(context) }),
     });
     expect(r.stderr).not.toMatch(/No context value/);
     expect(r.status).toBe(0);
     expect(existsSync(join(out, 'GenAIPlatformPipeline.template.json'))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports.flatMap((p: any) => p.violations)).toEqual([]);
+    expect(schemaFindings(out)).toEqual([]);
   } finally {
     rmSync(out, { recursive: true, force: true });
     rmSync(file, { force: true });

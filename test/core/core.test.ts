@@ -1,4 +1,6 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Duration, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,7 +13,7 @@ import { SecureDataLake } from '../../lib/data-lake/secure-data-lake';
 import { createEncryptedLogGroup, createKey } from '../../lib/core/encryption';
 import { GenAIValidationError, validateOneOf, validatePattern, validateRange } from '../../lib/core/errors';
 import { SecureFunction } from '../../lib/core/secure-function';
-import { complianceFindings, strictApp } from '../helpers/compliance';
+import { complianceFindings, schemaFindings, strictApp } from '../helpers/compliance';
 
 describe('validation helpers', () => {
   const scope = new Construct(new Stack(new App(), 'S'), 'Thing');
@@ -199,6 +201,33 @@ describe('applyCompliance', () => {
       const schema = complianceFindings(app, { awsSolutions: false, nist80053R5: false, hipaaSecurity: false }).filter((f) => f.startsWith('CloudFormation Validate '));
       expect(schema).toEqual([expect.stringMatching(/^CloudFormation Validate [A-Z]\d+ @ S\/Plain\/Resource$/)]);
     }
+  });
+
+  test('schemaFindings: an assembly another process wrote without schema validation is validated here as its synth would have, nested stages and environments included', () => {
+    const build = (app: App) => {
+      const bogus = (stack: Stack, property: string) => {
+        const bucket = new s3.Bucket(stack, 'Plain');
+        (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(property, 'x');
+      };
+      bogus(new Stack(app, 'S'), 'NotABucketProperty');
+      bogus(new Stack(new Stage(app, 'Dev'), 'Inner', { env: { account: '111111111111', region: 'eu-west-1' } }), 'AlsoNotABucketProperty');
+    };
+    // as the app's own synth reports it (schema validation in the synthesizing process)
+    const inProcess = strictApp();
+    build(inProcess);
+    const synthesized = complianceFindings(inProcess, { awsSolutions: false, nist80053R5: false, hipaaSecurity: false, controlTower: false });
+    // written with validation off (CDK_VALIDATION=false, as setup.ts sets it for the worker), checked afterwards
+    const written = strictApp();
+    build(written);
+    const assembly = written.synth();
+    expect(existsSync(join(assembly.directory, 'validation-report.json'))).toBe(false);
+    const later = schemaFindings(assembly.directory);
+    const rule = (f: string) => f.split(' @ ')[0];
+    expect(later.map(rule)).toEqual(synthesized.filter((f) => f.startsWith('CloudFormation Validate ')).map(rule));
+    expect(later).toEqual([
+      expect.stringMatching(/^CloudFormation Validate [A-Z]\d+ @ Dev\/Inner\/Plain[0-9A-F]{8}$/),
+      expect.stringMatching(/^CloudFormation Validate [A-Z]\d+ @ S\/Plain[0-9A-F]{8}$/),
+    ]);
   });
 
   test('an acknowledgement must name the exact finding', () => {

@@ -53,6 +53,14 @@ export function validatingEnv(extra: Record<string, string> = {}): NodeJS.Proces
 }
 
 /**
+ * The environment of a child process that synthesizes an app whose templates the test validates against the
+ * CloudFormation schemas itself, with `schemaFindings` (every other pack runs in the app as usual).
+ */
+export function schemaCheckedHereEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, CDK_VALIDATION: 'false', ...extra };
+}
+
+/**
  * Runs `fn` with aws-cdk-lib's CloudFormation schema validation on (test/helpers/setup.ts turns it off),
  * with the worker's validation plugin (test/helpers/environment.js) as aws-cdk-lib's singleton, so its
  * engine starts once per worker instead of once per test file.
@@ -68,6 +76,33 @@ export function withSchemaValidation<T>(fn: () => T): T {
     if (before === undefined) delete process.env.CDK_VALIDATION;
     else process.env.CDK_VALIDATION = before;
   }
+}
+
+/**
+ * CloudFormation schema validation of a cloud assembly that another process wrote: an app run as a user
+ * runs it (its own process, every other pack registered by the app) with `CDK_VALIDATION=false`, so that it
+ * does not start a schema engine of its own (1.5-2 s of CPU, plus warming it up). The templates it wrote,
+ * nested stages included, are validated here by the worker's `CloudFormationValidatePlugin` (the same
+ * aws-cdk-lib, so the same engine and rules) with the context CDK gives it at synth: each stack's template,
+ * construct path, and account and region when they are known. Returns every finding, warnings included,
+ * as `CloudFormation Validate <rule> @ <stack path>/<logical id>`.
+ */
+export function schemaFindings(outdir: string): Finding[] {
+  const shared = (globalThis as any)[Symbol.for('genai-platform-constructs.test-shared')];
+  const plugin: CloudFormationValidatePlugin = shared ? shared.cloudFormationValidatePlugin() : new CloudFormationValidatePlugin();
+  const stacks = new cxapi.CloudAssembly(outdir).stacksRecursively;
+  if (stacks.length === 0) throw new Error(`no stack in the cloud assembly ${outdir}`);
+  const stackTemplates = stacks.map((s) => ({
+    stackConstructPath: s.hierarchicalId,
+    templatePath: s.templateFullPath,
+    accountId: s.environment.account !== cxapi.UNKNOWN_ACCOUNT ? s.environment.account : undefined,
+    region: s.environment.region !== cxapi.UNKNOWN_REGION ? s.environment.region : undefined,
+  }));
+  const stackOf = new Map(stackTemplates.map((s) => [s.templatePath, s.stackConstructPath]));
+  const report = plugin.validate({ templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates } as any);
+  return report.violations
+    .flatMap((v) => v.violatingResources.map((r) => `${plugin.name} ${v.ruleName} @ ${stackOf.get(r.templatePath ?? '') ?? r.templatePath}/${r.resourceLogicalId ?? ''}`))
+    .sort();
 }
 
 /**

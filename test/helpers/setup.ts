@@ -2,8 +2,10 @@
  * Runs before every test file. Unit tests synthesize hundreds of small apps; aws-cdk-lib's built-in
  * CloudFormation schema validation (a WebAssembly engine) costs more than the rest of each synth, so it
  * is off here and on wherever the tests check compliance: `complianceFindings()` turns it back on for
- * its synth, and the tests that run an app in a child process pass CDK_VALIDATION=true. Those cover the
- * whole platform in both profiles, the examples and the users' apps, with strict validation.
+ * its synth, and the tests that run an app in a child process (the examples, the users' apps, the README's
+ * pipeline) validate the templates it wrote with the worker's engine (`schemaFindings`), so that each app
+ * process does not start an engine of its own. Those cover the whole platform in both profiles, the
+ * examples and the users' apps, with strict validation.
  *
  * Apps created in tests also skip recording a creation stack trace for every L1 resource
  * (`aws:cdk:disable-creation-stack-traces`). The trace is debugging metadata of the cloud assembly, never
