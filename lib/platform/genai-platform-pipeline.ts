@@ -96,7 +96,8 @@ export interface GenAIPlatformPipelineProps {
   /**
    * Register the compliance packs on each deployment stage, so `cdk synth` (in the synth step and on a
    * laptop) fails on any unacknowledged finding before anything is deployed. Set `false` only when your
-   * app already calls `Compliance.apply(app)`, which covers the stages too.
+   * app already calls `Compliance.apply(app)`, which covers the stages too (leaving it on then costs
+   * nothing: each pack still runs once, see {@link Compliance.apply}).
    * @default true
    */
   readonly compliance?: boolean;

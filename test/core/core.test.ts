@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -183,6 +183,54 @@ describe('applyCompliance', () => {
     const findings = complianceFindings(app);
     // one finding per pack for a rule every pack has, not two
     expect(findings.filter((f) => f.includes('S3BucketVersioningEnabled @ S/Plain'))).toHaveLength(2);
+  });
+
+  describe('an app whose stages register the packs too (as GenAIPlatformPipeline stages do)', () => {
+    /** Synthesizes the app and returns the validation report's plugins and findings. */
+    const report = (app: App) => {
+      try {
+        app.synth({ force: true });
+      } catch {
+        // a failed validation throws after writing the report
+      }
+      const json = JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8'));
+      const findings: string[] = json.pluginReports.flatMap((p: any) => p.violations.flatMap((v: any) => v.violatingConstructs.map((c: any) => `${p.pluginName} ${v.ruleName} @ ${c.constructPath}`)));
+      const plugins: string[] = json.pluginReports.map((p: any) => p.pluginName).sort();
+      return { plugins, findings: findings.sort() };
+    };
+    const build = (appLevel: boolean) => {
+      const app = strictApp();
+      for (const id of ['Dev', 'Prod']) {
+        const stage = new Stage(app, id);
+        new s3.Bucket(new Stack(stage, 'Platform'), 'Plain');
+        applyCompliance(stage);
+      }
+      new s3.Bucket(new Stack(app, 'Tooling'), 'Plain');
+      if (appLevel) applyCompliance(app);
+      return report(app);
+    };
+
+    test('each cdk-nag pack runs once for the whole app, and each finding is reported once', () => {
+      for (const appLevel of [false, true]) {
+        const { plugins, findings } = build(appLevel);
+        // (a pack without findings has no entry in the report)
+        expect(plugins.filter((p) => p !== 'cdk-validator-cfnguard')).toEqual(['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5']);
+        // the packs check every construct of the app, as they did when each stage registered its own copy
+        for (const path of ['Dev/Platform/Plain/Resource', 'Prod/Platform/Plain/Resource', 'Tooling/Plain/Resource']) {
+          expect(findings.filter((f) => f === `AwsSolutions AwsSolutions-S1 @ ${path}`)).toHaveLength(1);
+        }
+      }
+    });
+
+    test('the Control Tower rules check each template once: in its stage, or in the enclosing stage that has them too', () => {
+      const rule = (findings: string[], path: string) => findings.filter((f) => f === `cdk-validator-cfnguard s3_bucket_logging_enabled_check @ ${path}`);
+      const stagesOnly = build(false).findings;
+      expect(rule(stagesOnly, 'Dev/Platform/Plain/Resource')).toHaveLength(1);
+      expect(rule(stagesOnly, 'Prod/Platform/Plain/Resource')).toHaveLength(1);
+      expect(rule(stagesOnly, 'Tooling/Plain/Resource')).toHaveLength(0); // no stage of the app's own stacks registered them
+      const withApp = build(true).findings;
+      for (const path of ['Dev/Platform/Plain/Resource', 'Prod/Platform/Plain/Resource', 'Tooling/Plain/Resource']) expect(rule(withApp, path)).toHaveLength(1);
+    });
   });
 
   test('packs can be turned off', () => {

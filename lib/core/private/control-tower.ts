@@ -166,7 +166,12 @@ export class ControlTowerValidator implements IPolicyValidationPluginBeta1 {
   public readonly ruleIds?: string[];
   private readonly rules: GuardRule[];
 
-  constructor(private readonly options: { readonly maxBuffer?: number; readonly rulesDir?: string } = {}) {
+  /**
+   * @param options.skip when it returns true at validation, the validator reports nothing: another run
+   * checks the same templates (Compliance registers one per stage; an enclosing stage's run also gets the
+   * templates of the stages it encloses)
+   */
+  constructor(private readonly options: { readonly maxBuffer?: number; readonly rulesDir?: string; readonly skip?: () => boolean } = {}) {
     this.rules = readGuardRules(options.rulesDir ?? controlTowerRulesDir());
     const reference = new CfnGuardValidator({ controlTowerRulesEnabled: options.rulesDir === undefined });
     this.version = reference.version;
@@ -174,6 +179,7 @@ export class ControlTowerValidator implements IPolicyValidationPluginBeta1 {
   }
 
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+    if (this.options.skip?.()) return { success: true, violations: [] };
     const workDir = mkdtempSync(join(tmpdir(), 'genai-guard-'));
     try {
       const templates = new Map(context.templatePaths.map((p) => [p, JSON.parse(readFileSync(p, 'utf8'))] as const));
