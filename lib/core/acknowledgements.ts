@@ -282,10 +282,21 @@ export function acknowledge(scope: IConstruct, acknowledgements: readonly Compli
   Validations.of(scope).acknowledge(...acknowledgements);
 }
 
-/** What each construct was already acknowledged with by a hook (an app may be synthesized more than once). */
+/** What each construct was already acknowledged with by a check at synthesis (an app may be synthesized more than once). */
 const appliedLate = new WeakMap<IConstruct, Set<string>>();
+/** The ids a check at synthesis acknowledged on each construct, at any synthesis of its app. */
+const checkedIds = new WeakMap<IConstruct, Set<string>>();
 
-function acknowledgeOnce(scope: IConstruct, acknowledgements: readonly ComplianceAcknowledgement[]): void {
+/**
+ * Applies the acknowledgements a check at synthesis found true of `scope` now (none when it found none),
+ * and returns an error for each id an earlier synthesis of the same app acknowledged there that the check
+ * no longer finds true: an acknowledgement cannot be taken back, so it would otherwise go on covering what
+ * was added since, such as a user's statement on `"*"` next to the library's explained ones.
+ */
+function acknowledgeChecked(scope: IConstruct, acknowledgements: readonly ComplianceAcknowledgement[]): string[] {
+  const before = checkedIds.get(scope) ?? new Set<string>();
+  const now = new Set(acknowledgements.map((a) => a.id));
+  checkedIds.set(scope, new Set([...before, ...now]));
   let applied = appliedLate.get(scope);
   if (!applied) {
     applied = new Set();
@@ -294,6 +305,8 @@ function acknowledgeOnce(scope: IConstruct, acknowledgements: readonly Complianc
   const fresh = acknowledgements.filter((a) => !applied.has(`${a.id}\n${a.reason}`));
   for (const a of fresh) applied.add(`${a.id}\n${a.reason}`);
   if (fresh.length > 0) acknowledge(scope, fresh);
+  return [...before].filter((id) => !now.has(id)).map((id) =>
+    `${id} was acknowledged on ${scope.node.path} when this app was synthesized before, and no longer holds: something added since (a statement, an action, a rule) is not what the library checked and explained. An acknowledgement cannot be withdrawn from a synthesized app: build the app again (a new App) to have it checked.`);
 }
 
 /**
@@ -301,13 +314,11 @@ function acknowledgeOnce(scope: IConstruct, acknowledgements: readonly Complianc
  * acknowledgements still count: in a validation hook of `scope`. CDK runs those after it has resolved
  * cross-stack references (so a value of another stack renders as the `Fn::GetStackOutput` or
  * `Fn::ImportValue` of the consuming template) and before the validation plugins collect acknowledgements.
+ * What `hook` returns fails the synthesis, as a validation error of `scope`.
  */
-export function whenRendered(scope: IConstruct, hook: () => void): void {
+export function whenRendered(scope: IConstruct, hook: () => string[] | void): void {
   scope.node.addValidation({
-    validate: () => {
-      hook();
-      return [];
-    },
+    validate: () => hook() ?? [],
   });
 }
 
@@ -315,10 +326,10 @@ export function whenRendered(scope: IConstruct, hook: () => void): void {
  * Applies acknowledgements whose ids contain rendered values: `compute` runs when the app is synthesized
  * (see {@link whenRendered}), so the ids follow the construct however its values end up rendered (a
  * resource of the same stack, an import from another stack with weak or strong references, an imported
- * resource).
+ * resource). Every synthesis checks again; see `acknowledgeChecked` for a check that no longer holds.
  */
 export function acknowledgeWhenRendered(scope: IConstruct, compute: () => ComplianceAcknowledgement[]): void {
-  whenRendered(scope, () => acknowledgeOnce(scope, compute()));
+  whenRendered(scope, () => acknowledgeChecked(scope, compute()));
 }
 
 /** One explained wildcard resource of a role: the resource, the exact actions allowed on it and why. */
@@ -365,8 +376,9 @@ export function explainWildcardResource(role: IConstruct, reason: string, resour
   list.push({ resource, actions: new Set(actions), conditionKeys: options.conditionKeys ?? [], reason });
 }
 
-function acknowledgeExplainedWildcards(role: IConstruct, list: readonly WildcardExplanation[]): void {
+function acknowledgeExplainedWildcards(role: IConstruct, list: readonly WildcardExplanation[]): string[] {
   const rendered = list.map((e) => ({ ...e, text: e.resource === '*' ? '*' : renderedForNag(role, e.resource) }));
+  const errors: string[] = [];
   for (const policy of role.node.findAll()) {
     if (!CfnResource.isCfnResource(policy)) continue;
     const explained = new Map<string, Set<string>>();
@@ -392,8 +404,9 @@ function acknowledgeExplainedWildcards(role: IConstruct, list: readonly Wildcard
       }
     }
     const acks = [...explained].filter(([id]) => !unexplained.has(id)).map(([id, reasons]) => ({ id, reason: [...reasons].join(' ') }));
-    if (acks.length > 0) acknowledgeOnce(policy, acks);
+    errors.push(...acknowledgeChecked(policy, acks));
   }
+  return errors;
 }
 
 function topicReason(topic: readonly ComplianceAcknowledgement[]): string {
@@ -433,9 +446,11 @@ export function objectWildcardReason(what: string): string {
 }
 
 /**
- * Explains `Resource: "*"` for exact actions on a role the library created: `AwsSolutions-IAM5[Resource::*]`
- * is acknowledged on a policy of the role only when every Allow statement with a `"*"` resource in it lists
- * only explained actions (see {@link explainWildcardResource}).
+ * Explains `Resource: "*"` for exact actions on a role the library created. cdk-nag has one finding id for
+ * every statement of a policy on `"*"`, so that id is acknowledged on a policy of the role only after the
+ * check at synthesis found that every Allow statement with a `"*"` resource in it lists only explained
+ * actions (see {@link explainWildcardResource}): a statement a user adds there, before any synthesis, is
+ * reported; one added after a synthesis of the same app fails the next one (see `acknowledgeChecked`).
  *
  * @param reason why the actions need `"*"`: one of `STAR_RESOURCE_REASONS` (lib/core/private/star-resource-reasons.ts)
  * @param actions the exact actions that reason explains (no wildcards)
@@ -455,11 +470,14 @@ export function acknowledgeStarResource(role: IConstruct, reason: StarResourceRe
 export function acknowledgeSelfReferencingIngress(group: IConstruct & { readonly securityGroupId: string }, topic: readonly ComplianceAcknowledgement[]): void {
   whenRendered(group, () => {
     const self = JSON.stringify(Stack.of(group).resolve(group.securityGroupId));
+    const errors: string[] = [];
     for (const child of group.node.findAll()) {
       if (!CfnResource.isCfnResource(child) || child.cfnResourceType !== 'AWS::EC2::SecurityGroupIngress') continue;
       const rule = renderedProperties(child);
-      if (JSON.stringify(rule.GroupId) === self && JSON.stringify(rule.SourceSecurityGroupId) === self) acknowledgeOnce(child, topic);
+      const selfReferencing = JSON.stringify(rule.GroupId) === self && JSON.stringify(rule.SourceSecurityGroupId) === self;
+      errors.push(...acknowledgeChecked(child, selfReferencing ? topic : []));
     }
+    return errors;
   });
 }
 

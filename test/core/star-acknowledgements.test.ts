@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Acknowledgements } from '../../lib/core/acknowledgements';
+import { createKey } from '../../lib/core/encryption';
+import { SecureFunction } from '../../lib/core/secure-function';
 import { STAR_RESOURCE_REASONS } from '../../lib/core/private/star-resource-reasons';
+import { strictApp } from '../helpers/compliance';
 
 const lib = join(__dirname, '..', '..', 'lib');
 const STAR = 'AwsSolutions-IAM5[Resource::*]';
@@ -21,7 +27,8 @@ function sources(dir: string): string[] {
  * `acknowledgeStarResource`, or, for the roles CDK Pipelines generates, in GenAIPlatformPipeline's own
  * statement-by-statement check. Either acknowledges a policy only when every `*` statement in it holds nothing
  * but the explained actions; test/core/acknowledgement-scope.compliance.ts shows that a user's `*` statement,
- * or a broader one, on each of these roles is reported.
+ * or a broader one, on each of these roles is reported. The check runs at every synthesis, and one that held at
+ * an earlier synthesis of the same app and no longer does fails the synthesis (the last describe below).
  */
 describe('the blanket "*" IAM5 id is applied only after the per-statement check', () => {
   test('no topic of the public Acknowledgements registry carries it', () => {
@@ -63,5 +70,48 @@ describe('the blanket "*" IAM5 id is applied only after the per-statement check'
   test('each reason is used', () => {
     const text = sources(lib).filter((f) => !f.endsWith('star-resource-reasons.ts')).map((f) => readFileSync(f, 'utf8')).join('\n');
     expect(Object.keys(STAR_RESOURCE_REASONS).filter((name) => !text.includes(`STAR_RESOURCE_REASONS.${name}`))).toEqual([]);
+  });
+});
+
+describe('an acknowledgement applied after a check holds only while the check does', () => {
+  /** A SecureFunction (X-Ray on "*", explained) and the ids acknowledged on its role's default policy. */
+  const build = () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'S');
+    const fn = new SecureFunction(stack, 'Fn', {
+      handlerName: 'none',
+      description: 'test function',
+      encryptionKey: createKey(stack, 'Key', 'test'),
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+    });
+    const policy = fn.role.node.findAll().find((c) => c.node.path.endsWith('DefaultPolicy/Resource'))!;
+    const acknowledged = () => policy.node.metadata
+      .filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((m) => Object.keys(m.data as object))
+      .some((id) => id.endsWith(STAR)); // CDK stores the id with a namespace prefix
+    return { app, fn, acknowledged };
+  };
+  const star = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] });
+
+  test('synthesized again unchanged: the same acknowledgement, no error', () => {
+    const { app, acknowledged } = build();
+    app.synth();
+    expect(acknowledged()).toBe(true);
+    expect(() => app.synth({ force: true })).not.toThrow();
+  });
+
+  test('a user statement on "*" added before the first synthesis: not acknowledged (reported by the packs)', () => {
+    const { app, fn, acknowledged } = build();
+    fn.role.addToPrincipalPolicy(star);
+    app.synth();
+    expect(acknowledged()).toBe(false);
+  });
+
+  test('a user statement on "*" added after a synthesis: the next synthesis fails, naming the id and the policy', () => {
+    const { app, fn, acknowledged } = build();
+    app.synth();
+    expect(acknowledged()).toBe(true);
+    fn.role.addToPrincipalPolicy(star);
+    expect(() => app.synth({ force: true })).toThrow(/AwsSolutions-IAM5\[Resource::\*\] was acknowledged on S\/Fn\/Role\/DefaultPolicy\/Resource when this app was synthesized before, and no longer holds/);
   });
 });

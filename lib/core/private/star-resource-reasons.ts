@@ -1,11 +1,12 @@
 /**
  * Reasons for `Resource: "*"` on actions that have no resource-level permissions.
  *
- * The cdk-nag finding for such a statement has one id for every statement on `"*"`:
- * `AwsSolutions-IAM5[Resource::*]`. Acknowledging that id on a role or policy would also cover any `*`
- * statement a user adds there later. So these reasons are not public acknowledgements (not in
- * `Acknowledgements`, which users may pass to `Validations.of(...).acknowledge`). The library applies them only
- * after it checks the rendered statements at synth:
+ * The cdk-nag finding for such a statement has one id for every statement of a policy on `"*"`, so an
+ * acknowledgement of that id, applied without a check, would also cover any `*` statement a user adds to the
+ * policy. These reasons are therefore not public acknowledgements (not in `Acknowledgements`, which users may
+ * pass to `Validations.of(...).acknowledge`). The library applies them to one policy at a time, only after it
+ * has checked that policy's rendered statements at synthesis, every synthesis (a check that held at an
+ * earlier synthesis of the same app and no longer does fails the synthesis):
  * - through `acknowledgeStarResource`, for a policy in which every `*` statement holds only the actions the
  *   reason explains;
  * - in GenAIPlatformPipeline's statement-by-statement check, for the roles CDK Pipelines generates.
