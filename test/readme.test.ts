@@ -14,7 +14,7 @@ test('README.md is assembled from docs/readme (npm run readme)', () => {
   expect(() => execFileSync(process.execPath, [join(root, 'scripts', 'readme.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
 });
 
-test('the smallest GenAIPlatformPipeline example runs as pasted (no context needed) and synthesizes with zero findings', () => {
+test('the smallest GenAIPlatformPipeline example runs as pasted (no context needed) and synthesizes with zero findings, each check once', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.indexOf('### Smallest working example', readme.indexOf('## Deploying across accounts: `GenAIPlatformPipeline`'));
   const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(section));
@@ -41,6 +41,11 @@ test('the smallest GenAIPlatformPipeline example runs as pasted (no context need
     expect(existsSync(join(out, 'GenAIPlatformPipeline.template.json'))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports.flatMap((p: any) => p.violations)).toEqual([]);
+    // The stages register the packs and the app applies them too: each check still ran once (before
+    // Compliance.apply ran each check once per app, guard reported here three times: app, Dev and Prod).
+    const names: string[] = report.pluginReports.map((p: any) => p.pluginName);
+    expect(names).toContain('cdk-validator-cfnguard');
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
     expect(schemaFindings(out)).toEqual([]);
   } finally {
     rmSync(out, { recursive: true, force: true });
