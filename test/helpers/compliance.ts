@@ -60,14 +60,19 @@ export function schemaCheckedHereEnv(extra: Record<string, string> = {}): NodeJS
   return { ...process.env, CDK_VALIDATION: 'false', ...extra };
 }
 
+/** The jest worker's CloudFormationValidatePlugin (test/helpers/environment.js), when the file runs under it. */
+function workerSchemaPlugin(): CloudFormationValidatePlugin | undefined {
+  return (globalThis as any)[Symbol.for('genai-platform-constructs.test-shared')]?.cloudFormationValidatePlugin();
+}
+
 /**
  * Runs `fn` with aws-cdk-lib's CloudFormation schema validation on (test/helpers/setup.ts turns it off),
  * with the worker's validation plugin (test/helpers/environment.js) as aws-cdk-lib's singleton, so its
  * engine starts once per worker instead of once per test file.
  */
 export function withSchemaValidation<T>(fn: () => T): T {
-  const shared = (globalThis as any)[Symbol.for('genai-platform-constructs.test-shared')];
-  if (shared) (CloudFormationValidatePlugin as any)._instance = shared.cloudFormationValidatePlugin();
+  const shared = workerSchemaPlugin();
+  if (shared) (CloudFormationValidatePlugin as any)._instance = shared;
   const before = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = 'true';
   try {
@@ -88,8 +93,7 @@ export function withSchemaValidation<T>(fn: () => T): T {
  * as `CloudFormation Validate <rule> @ <stack path>/<logical id>`.
  */
 export function schemaFindings(outdir: string): Finding[] {
-  const shared = (globalThis as any)[Symbol.for('genai-platform-constructs.test-shared')];
-  const plugin: CloudFormationValidatePlugin = shared ? shared.cloudFormationValidatePlugin() : new CloudFormationValidatePlugin();
+  const plugin = workerSchemaPlugin() ?? new CloudFormationValidatePlugin();
   const stacks = new cxapi.CloudAssembly(outdir).stacksRecursively;
   if (stacks.length === 0) throw new Error(`no stack in the cloud assembly ${outdir}`);
   const stackTemplates = stacks.map((s) => ({
